@@ -1,0 +1,30 @@
+import { notImplemented, type Command } from '../command';
+import { webCommand } from './web';
+
+export const commands: Command[] = [
+  notImplemented('broker', 'Run the embedded Kafka broker in the foreground.', '[--port P] [--data DIR]'),
+  notImplemented(
+    'replay',
+    'Replay a clickstream file onto a Kafka topic (and into a lake with --lake).',
+    'FILE [--speed max|FACTOR] [--rate N] [--topic T] [--brokers HOST:PORT] [--lake DIR] ...',
+  ),
+  notImplemented(
+    'generate',
+    'Write a synthetic REES46-style clickstream file.',
+    '--rows N [--seed S] --out FILE.csv[.gz]',
+  ),
+  notImplemented('download', 'Download a month of the REES46 dataset.', 'YYYY-Mon [--out DIR]'),
+  notImplemented(
+    'stream',
+    'Run the lake consumer (topic → Bronze → Silver → Gold) until stopped.',
+    '--lake DIR [--brokers HOST:PORT]',
+  ),
+  notImplemented('build', 'Rebuild a lake layer from the one below, atomically.', 'silver|gold --lake DIR'),
+  notImplemented(
+    'export',
+    'Export Gold tables as CSV, Parquet, Excel or Tableau data sources.',
+    '--lake DIR --out DIR [--tables T,...] [--format F,...]',
+  ),
+  notImplemented('query', 'Run read-only SQL over the lake.', '--lake DIR "SQL" [--format table|csv|json]'),
+  webCommand,
+];

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { call, event } from './define';
+
+export const Transport = z.enum(['electron', 'web', 'cli']);
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  transport: Transport,
+  lakeDir: z.string(),
+  sampleDataset: z.string().nullable(),
+  platform: z.string(),
+  nodeVersion: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+export const Settings = z.object({
+  lakeDir: z.string().min(1).optional(),
+  brokerPort: z.number().int().min(1).max(65535).optional(),
+  theme: Theme.optional(),
+  recentDatasets: z.array(z.string()).max(20).optional(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const appCalls = {
+  'app.info': call('Version, transport and folders of this Workbench.', z.object({}).strict(), AppInfo),
+  'settings.get': call('The persisted user settings.', z.object({}).strict(), Settings),
+  'settings.update': call(
+    'Merge these fields into the persisted settings and return the result.',
+    Settings.strict(),
+    Settings,
+  ),
+};
+
+export const appEvents = {
+  'settings.changed': event('The persisted settings changed (from any window or transport).', Settings),
+};

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import { appCalls, appEvents } from './app';
+import type { CallSpec, EventSpec } from './define';
+
+export * from './app';
+export * from './define';
+export * from './envelope';
+export * from './wire';
+
+/** Every call any transport can make. Each domain adds its own map here. */
+export const calls = {
+  ...appCalls,
+} satisfies Record<string, CallSpec>;
+
+/** Every event stream. */
+export const events = {
+  ...appEvents,
+} satisfies Record<string, EventSpec>;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallRequest<K extends CallName> = z.input<Calls[K]['request']>;
+export type CallResponse<K extends CallName> = z.output<Calls[K]['response']>;
+/** What a handler receives: the request after zod parsing (defaults applied). */
+export type ParsedRequest<K extends CallName> = z.output<Calls[K]['request']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]['payload']>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(calls, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

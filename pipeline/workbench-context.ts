@@ -1,0 +1,27 @@
+import type { SettingsStore } from './app/settings-store';
+import type { CallName, CallResponse, EventName, EventPayload, ParsedRequest, Transport } from './contract';
+import type { z } from 'zod';
+
+export interface WorkbenchOptions {
+  transport: z.infer<typeof Transport>;
+  /** Where settings and other per-user state live (Electron: userData; CLI: ~/.config/clickpulse). */
+  configDir: string;
+  /** A lake folder chosen on the command line; wins over the persisted setting. */
+  lakeDir?: string;
+  /** Folder holding the bundled sample dataset and icons. */
+  resourcesDir: string;
+  version: string;
+}
+
+/** What a domain's handlers may use: the options, settings and the event stream. Nothing transport-specific. */
+export interface WorkbenchContext {
+  readonly options: WorkbenchOptions;
+  readonly settings: SettingsStore;
+  lakeDir(): Promise<string>;
+  emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
+}
+
+export type Handler<K extends CallName> = (
+  request: ParsedRequest<K>,
+) => Promise<CallResponse<K>> | CallResponse<K>;
+export type HandlerMap<K extends CallName> = { [P in K]: Handler<P> };

@@ -1,0 +1,97 @@
+import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { appHandlers } from './app/handlers';
+import { SettingsStore } from './app/settings-store';
+import {
+  ApiError,
+  calls,
+  isCallName,
+  validationError,
+  type CallName,
+  type CallResponse,
+  type Envelope,
+  type EventName,
+  type EventPayload,
+  type ParsedRequest,
+} from './contract';
+import type { HandlerMap, WorkbenchContext, WorkbenchOptions } from './workbench-context';
+
+export type { WorkbenchOptions } from './workbench-context';
+
+export type EventListener = (name: EventName, payload: unknown) => void;
+
+/**
+ * The one service behind every transport: Electron IPC, the loopback browser bridge and the CLI all call it,
+ * so each behaviour has exactly one implementation.
+ */
+export class Workbench implements WorkbenchContext {
+  readonly settings: SettingsStore;
+  private readonly emitter = new EventEmitter();
+  private readonly handlers: HandlerMap<CallName>;
+
+  constructor(readonly options: WorkbenchOptions) {
+    this.settings = new SettingsStore(options.configDir);
+    this.emitter.setMaxListeners(0);
+    this.handlers = {
+      ...appHandlers(this),
+    };
+  }
+
+  async lakeDir(): Promise<string> {
+    if (this.options.lakeDir) return resolve(this.options.lakeDir);
+    const saved = (await this.settings.get()).lakeDir;
+    return saved ? resolve(saved) : defaultLakeDir();
+  }
+
+  /** Typed, already-validated call: what in-process code (CLI, tests) uses. */
+  async call<K extends CallName>(name: K, request: ParsedRequest<K>): Promise<CallResponse<K>> {
+    const handler = this.handlers[name] as (
+      r: ParsedRequest<K>,
+    ) => Promise<CallResponse<K>> | CallResponse<K>;
+    return handler(request);
+  }
+
+  emit<K extends EventName>(name: K, payload: EventPayload<K>): void {
+    this.emitter.emit('event', name, payload);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+/**
+ * The untrusted entry point the transports use: the name and payload come from outside (a renderer, a socket),
+ * so both are checked against the contract before any handler runs.
+ */
+export async function dispatch(workbench: Workbench, name: unknown, payload: unknown): Promise<Envelope> {
+  try {
+    if (!isCallName(name)) {
+      throw new ApiError({ code: 'UNKNOWN_CALL', message: `Unknown call ${JSON.stringify(name)}` });
+    }
+    const spec = calls[name];
+    const parsed = spec.request.safeParse(payload ?? {});
+    if (!parsed.success) throw validationError(`request for ${name}`, parsed.error);
+    const value = await workbench.call(name, parsed.data as never);
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, error: error.toData() };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: { code: 'FAILED', message } };
+  }
+}
+
+export function defaultLakeDir(): string {
+  return join(homedir(), 'ClickPulse', 'lake');
+}
+
+export function defaultConfigDir(): string {
+  const base = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'clickpulse');
+}

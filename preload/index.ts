@@ -1,0 +1,27 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { callNames, eventNames } from '../pipeline/contract';
+
+const CALL_CHANNEL = 'clickpulse:call';
+const EVENT_CHANNEL = 'clickpulse:event';
+const knownCalls = new Set<string>(callNames);
+const knownEvents = new Set<string>(eventNames);
+
+/**
+ * window.clickpulse: the whole surface the page gets. A generic call/on pair keyed by the contract's names;
+ * main validates every payload, so nothing here trusts the page either.
+ */
+contextBridge.exposeInMainWorld('clickpulse', {
+  transport: 'electron',
+  call(name: string, payload: unknown): Promise<unknown> {
+    if (!knownCalls.has(name)) return Promise.reject(new Error(`Unknown call ${name}`));
+    return ipcRenderer.invoke(CALL_CHANNEL, name, payload);
+  },
+  on(name: string, listener: (payload: unknown) => void): () => void {
+    if (!knownEvents.has(name)) throw new Error(`Unknown event ${name}`);
+    const wrapped = (_event: IpcRendererEvent, eventName: string, payload: unknown) => {
+      if (eventName === name) listener(payload);
+    };
+    ipcRenderer.on(EVENT_CHANNEL, wrapped);
+    return () => ipcRenderer.off(EVENT_CHANNEL, wrapped);
+  },
+});

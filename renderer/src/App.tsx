@@ -1,0 +1,58 @@
+import { useCall, useConnection } from './api/hooks';
+import { screenById, screens } from './screens/registry';
+import { useHashRoute } from './useHashRoute';
+
+export function App() {
+  const [route, navigate] = useHashRoute('replay');
+  const screen = screenById(route);
+  const info = useCall('app.info', {});
+  const connected = useConnection();
+  const Screen = screen.component;
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Screens">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          ClickPulse
+        </div>
+        <ul>
+          {screens.map((s) => (
+            <li key={s.id}>
+              <a
+                href={`#/${s.id}`}
+                aria-current={s.id === screen.id ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(s.id);
+                }}
+              >
+                {s.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content" aria-label={screen.label}>
+        {!connected && (
+          <div role="alert" className="banner error">
+            Lost the connection to the workbench. Retrying…
+          </div>
+        )}
+        <Screen screen={screen} />
+      </main>
+      <footer className="statusbar" aria-label="Status">
+        {info.state === 'ready' && (
+          <>
+            <span>v{info.value.version}</span>
+            <span>{info.value.transport === 'electron' ? 'Desktop' : 'Browser bridge'}</span>
+            <span title="Lake folder">Lake: {info.value.lakeDir}</span>
+          </>
+        )}
+        {info.state === 'loading' && <span>Connecting…</span>}
+        {info.state === 'error' && <span className="error-text">Workbench unavailable: {info.message}</span>}
+        <span className="attribution">Sample data: REES46 eCommerce behavior data (Open CDP)</span>
+      </footer>
+    </div>
+  );
+}

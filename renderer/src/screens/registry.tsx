@@ -1,0 +1,64 @@
+import type { ComponentType } from 'react';
+import { PlannedScreen } from './PlannedScreen';
+
+export interface ScreenDef {
+  id: string;
+  label: string;
+  description: string;
+  component: ComponentType<{ screen: ScreenDef }>;
+}
+
+/** The navigation, in the order of an analyst's workflow. */
+export const screens: ScreenDef[] = [
+  {
+    id: 'replay',
+    label: 'Replay',
+    description:
+      'Pick a clickstream file (or the bundled REES46 sample), map its columns and replay it onto a Kafka topic.',
+    component: PlannedScreen,
+  },
+  {
+    id: 'monitor',
+    label: 'Monitor',
+    description:
+      'Watch a replay stream: produced and consumed events per second, consumer lag, rows per lake layer.',
+    component: PlannedScreen,
+  },
+  {
+    id: 'topics',
+    label: 'Topics',
+    description:
+      'Topics, partitions and offsets, consumer groups and their lag, and a live tail of messages.',
+    component: PlannedScreen,
+  },
+  {
+    id: 'lake',
+    label: 'Lake',
+    description:
+      'Browse Bronze, Silver and Gold: tables, partitions and files, in a grid that scrolls through millions of rows.',
+    component: PlannedScreen,
+  },
+  {
+    id: 'sql',
+    label: 'SQL',
+    description: 'Run read-only DuckDB SQL over every layer of the lake and save the result.',
+    component: PlannedScreen,
+  },
+  {
+    id: 'dashboards',
+    label: 'Dashboards',
+    description:
+      'Live charts over Gold: KPIs, traffic, the conversion funnel, revenue by category, heatmaps.',
+    component: PlannedScreen,
+  },
+  {
+    id: 'export',
+    label: 'Export',
+    description: 'Export Gold tables as CSV, Parquet, Excel or Tableau data sources.',
+    component: PlannedScreen,
+  },
+];
+
+export function screenById(id: string): ScreenDef {
+  return screens.find((s) => s.id === id) ?? (screens[0] as ScreenDef);
+}

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { Workbench } from '../../pipeline/workbench';
+import { tempDir } from './temp';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** A Workbench on throw-away config and lake folders, as the web transport would create it. */
+export async function testWorkbench(): Promise<{
+  workbench: Workbench;
+  dir: string;
+  dispose: () => Promise<void>;
+}> {
+  const dir = await tempDir();
+  const workbench = new Workbench({
+    transport: 'web',
+    configDir: join(dir.path, 'config'),
+    lakeDir: join(dir.path, 'lake'),
+    resourcesDir: join(repoRoot, 'resources'),
+    version: '0.0.0-test',
+  });
+  return {
+    workbench,
+    dir: dir.path,
+    dispose: async () => {
+      await workbench.close();
+      await dir.remove();
+    },
+  };
+}
