@@ -19,6 +19,8 @@ export interface WorkbenchContext {
   readonly settings: SettingsStore;
   lakeDir(): Promise<string>;
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
+  /** Registers clean-up (stop a broker, close DuckDB) that Workbench.close() runs. */
+  onClose(dispose: () => Promise<void> | void): void;
 }
 
 export type Handler<K extends CallName> = (

@@ -3,6 +3,11 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appHandlers } from './app/handlers';
 import { SettingsStore } from './app/settings-store';
+import { brokerHandlers } from './broker/handlers';
+import { exportHandlers } from './export/handlers';
+import { lakeHandlers } from './lake/handlers';
+import { queryHandlers } from './query/handlers';
+import { replayHandlers } from './replay/handlers';
 import {
   ApiError,
   calls,
@@ -29,12 +34,18 @@ export class Workbench implements WorkbenchContext {
   readonly settings: SettingsStore;
   private readonly emitter = new EventEmitter();
   private readonly handlers: HandlerMap<CallName>;
+  private readonly disposers: (() => Promise<void> | void)[] = [];
 
   constructor(readonly options: WorkbenchOptions) {
     this.settings = new SettingsStore(options.configDir);
     this.emitter.setMaxListeners(0);
     this.handlers = {
       ...appHandlers(this),
+      ...brokerHandlers(this),
+      ...replayHandlers(this),
+      ...lakeHandlers(this),
+      ...queryHandlers(this),
+      ...exportHandlers(this),
     };
   }
 
@@ -61,7 +72,13 @@ export class Workbench implements WorkbenchContext {
     return () => this.emitter.off('event', listener);
   }
 
+  onClose(dispose: () => Promise<void> | void): void {
+    this.disposers.push(dispose);
+  }
+
+  /** Stops every domain's running work (last registered first), then drops listeners. */
   async close(): Promise<void> {
+    for (const dispose of this.disposers.splice(0).reverse()) await dispose();
     this.emitter.removeAllListeners();
   }
 }

@@ -1,8 +1,18 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { brokerCalls, brokerEvents } from './broker';
+import { exportCalls, exportEvents } from './export';
+import { lakeCalls, lakeEvents } from './lake';
+import { queryCalls, queryEvents } from './query';
+import { replayCalls, replayEvents } from './replay';
 import type { CallSpec, EventSpec } from './define';
 
 export * from './app';
+export * from './broker';
+export * from './export';
+export * from './lake';
+export * from './query';
+export * from './replay';
 export * from './define';
 export * from './envelope';
 export * from './wire';
@@ -10,11 +20,21 @@ export * from './wire';
 /** Every call any transport can make. Each domain adds its own map here. */
 export const calls = {
   ...appCalls,
+  ...brokerCalls,
+  ...replayCalls,
+  ...lakeCalls,
+  ...queryCalls,
+  ...exportCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */
 export const events = {
   ...appEvents,
+  ...brokerEvents,
+  ...replayEvents,
+  ...lakeEvents,
+  ...queryEvents,
+  ...exportEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
