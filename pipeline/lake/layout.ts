@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+
+/**
+ * Where everything lives in a lake folder. Plain Parquet plus small JSON manifests, so DuckDB, Spark and pandas
+ * read every layer without this app:
+ *
+ *   <lake>/bronze/<topic>/partition=<p>/<first-offset>-<last-offset>.parquet   (offsets zero-padded to 20 digits)
+ *   <lake>/silver/events/event_date=YYYY-MM-DD/*.parquet
+ *   <lake>/silver/quarantine/*.parquet
+ *   <lake>/gold/<table>/*.parquet
+ *   <lake>/_state/…                                                              (manifests, checkpoints)
+ *
+ * Every file is written to a temp name first and renamed into place, so a reader never sees half a file.
+ * Temp files start with '.' or '_' so Parquet globs (which skip neither) must use the patterns below.
+ */
+export const LAYERS = ['bronze', 'silver', 'gold'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export const OFFSET_DIGITS = 20;
+
+export function lakePaths(lake: string) {
+  return {
+    root: lake,
+    bronze: join(lake, 'bronze'),
+    bronzeTopic: (topic: string) => join(lake, 'bronze', topic),
+    bronzePartition: (topic: string, partition: number) => join(lake, 'bronze', topic, `partition=${partition}`),
+    bronzeFile: (topic: string, partition: number, first: bigint, last: bigint) =>
+      join(lake, 'bronze', topic, `partition=${partition}`, `${pad(first)}-${pad(last)}.parquet`),
+    silver: join(lake, 'silver'),
+    silverEvents: join(lake, 'silver', 'events'),
+    silverEventsDate: (date: string) => join(lake, 'silver', 'events', `event_date=${date}`),
+    quarantine: join(lake, 'silver', 'quarantine'),
+    gold: join(lake, 'gold'),
+    goldTable: (table: string) => join(lake, 'gold', table),
+    state: join(lake, '_state'),
+  };
+}
+
+/** Glob of a folder's committed Parquet files (temp files end in .tmp, never .parquet). */
+export function parquetGlob(dir: string, recursive = true): string {
+  return recursive ? join(dir, '**', '*.parquet') : join(dir, '*.parquet');
+}
+
+export function pad(offset: bigint): string {
+  return offset.toString().padStart(OFFSET_DIGITS, '0');
+}
