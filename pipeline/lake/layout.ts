@@ -23,7 +23,8 @@ export function lakePaths(lake: string) {
     root: lake,
     bronze: join(lake, 'bronze'),
     bronzeTopic: (topic: string) => join(lake, 'bronze', topic),
-    bronzePartition: (topic: string, partition: number) => join(lake, 'bronze', topic, `partition=${partition}`),
+    bronzePartition: (topic: string, partition: number) =>
+      join(lake, 'bronze', topic, `partition=${partition}`),
     bronzeFile: (topic: string, partition: number, first: bigint, last: bigint) =>
       join(lake, 'bronze', topic, `partition=${partition}`, `${pad(first)}-${pad(last)}.parquet`),
     silver: join(lake, 'silver'),
