@@ -17,6 +17,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // We do not run the React Compiler, so libraries it cannot memoize (TanStack Table) are fine.
+      'react-hooks/incompatible-library': 'off',
       'no-restricted-imports': [
         'error',
         {

@@ -1,0 +1,117 @@
+import { useEffect, useState, type MouseEvent, type TouchEvent } from 'react';
+import { columnKind, parseFilter, type ColumnFilter } from '../../lib/filter-parse';
+import type { GridColumn } from './DataGrid';
+
+interface Props {
+  column: GridColumn;
+  width: number;
+  sort: 'asc' | 'desc' | undefined;
+  onSort: ((direction: 'asc' | 'desc' | undefined) => void) | undefined;
+  filter: ColumnFilter | undefined;
+  onFilter: ((filter: ColumnFilter | undefined) => void) | undefined;
+  onInfo: (() => void) | undefined;
+  resizeHandler: (event: MouseEvent | TouchEvent) => void;
+}
+
+const NEXT_SORT = { none: 'asc', asc: 'desc', desc: undefined } as const;
+
+/** Name, type, sort toggle, filter box and a resize handle for one column. */
+export function ColumnHeader({
+  column,
+  width,
+  sort,
+  onSort,
+  filter,
+  onFilter,
+  onInfo,
+  resizeHandler,
+}: Props) {
+  const [text, setText] = useState(filter ? filterText(filter) : '');
+  const [error, setError] = useState<string>();
+  const kind = columnKind(column.type);
+
+  useEffect(() => {
+    if (!onFilter) return;
+    const timer = setTimeout(() => {
+      const parsed = parseFilter(column.name, text, kind);
+      if (parsed && 'error' in parsed) return setError(parsed.error);
+      setError(undefined);
+      const current = filter ? filterText(filter) : '';
+      if ((parsed ? filterText(parsed) : '') !== current) onFilter(parsed ?? undefined);
+    }, 350);
+    return () => clearTimeout(timer);
+    // Only the typed text drives the debounce; the filter prop echoes it back.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  const sortLabel = sort === 'asc' ? 'ascending' : sort === 'desc' ? 'descending' : 'none';
+  return (
+    <div className="grid-colheader" role="columnheader" aria-sort={sortLabel} style={{ width }}>
+      <div className="grid-colheader-top">
+        <button
+          type="button"
+          className="grid-sort"
+          disabled={!onSort}
+          aria-label={`Sort by ${column.name} (now ${sortLabel})`}
+          onClick={() => onSort?.(NEXT_SORT[sort ?? 'none'])}
+        >
+          <span className="grid-colname">{column.name}</span>
+          <span aria-hidden="true">{sort === 'asc' ? ' ▲' : sort === 'desc' ? ' ▼' : ''}</span>
+        </button>
+        {onInfo && (
+          <button
+            type="button"
+            className="grid-info"
+            aria-label={`Statistics of ${column.name}`}
+            onClick={onInfo}
+          >
+            ⓘ
+          </button>
+        )}
+      </div>
+      <span className="grid-coltype" title={column.type}>
+        {column.type}
+      </span>
+      {onFilter && (
+        <input
+          className={error ? 'grid-filter invalid' : 'grid-filter'}
+          aria-label={`Filter ${column.name}`}
+          aria-invalid={error ? true : undefined}
+          title={error ?? filterHint(kind)}
+          placeholder="filter…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      )}
+      <div
+        className="grid-resize"
+        onMouseDown={resizeHandler}
+        onTouchStart={resizeHandler}
+        aria-hidden="true"
+      />
+    </div>
+  );
+}
+
+function filterText(filter: ColumnFilter): string {
+  switch (filter.op) {
+    case 'contains':
+      return filter.value ?? '';
+    case 'null':
+      return 'null';
+    case 'notnull':
+      return '!null';
+    case 'between':
+      return `${filter.value}..${filter.value2}`;
+    default: {
+      const symbols = { eq: '=', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+      return `${symbols[filter.op]}${filter.value ?? ''}`;
+    }
+  }
+}
+
+function filterHint(kind: string): string {
+  return kind === 'text'
+    ? 'Text contains; =exact, !=value, null, !null'
+    : 'Value; >, >=, <, <=, !=, low..high, null, !null';
+}

@@ -1,0 +1,290 @@
+import {
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type ColumnSizingState,
+  type SortingState,
+} from '@tanstack/react-table';
+import { observeElementOffset, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
+import { toCsv, toMarkdown, toTsv } from '../../lib/clipboard-text';
+import { ColumnHeader } from './ColumnHeader';
+import { formatCellValue } from './cell-format';
+import { RowCache, type FetchRows } from './row-cache';
+import { geometry, realToVirtual, virtualToReal } from './scaled-scroll';
+import { bounds, contains, rowSelection, type Selection } from './selection';
+import type { ColumnFilter } from '../../lib/filter-parse';
+
+export interface GridColumn {
+  name: string;
+  type: string;
+}
+
+export interface GridSort {
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface DataGridProps {
+  /** Accessible name of the grid ("silver.events"). */
+  label: string;
+  columns: GridColumn[];
+  totalRows: number;
+  /** Fetches rows [offset, offset + limit) with the current sort and filters applied server-side. */
+  fetchRows: FetchRows;
+  sort?: GridSort | undefined;
+  onSortChange?: (sort: GridSort | undefined) => void;
+  filters?: ColumnFilter[];
+  onFiltersChange?: (filters: ColumnFilter[]) => void;
+  onColumnInfo?: (column: GridColumn) => void;
+}
+
+const ROW_HEIGHT = 28;
+const ROW_NUMBER_WIDTH = 72;
+
+/**
+ * A grid over a table of any size: it asks for windows of rows as they scroll into view (never the whole
+ * table), sorts and filters on the server, and copies any selection as TSV, CSV or Markdown.
+ */
+export function DataGrid(props: DataGridProps) {
+  const { columns, totalRows, fetchRows } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const [viewport, setViewport] = useState(400);
+  const [selection, setSelection] = useState<Selection>();
+  const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
+  const [copied, setCopied] = useState<string>();
+
+  const cache = useMemo(() => new RowCache(fetchRows), [fetchRows]);
+  const geo = geometry(totalRows, ROW_HEIGHT, viewport);
+  const geoRef = useRef(geo);
+  geoRef.current = geo;
+
+  const defs = useMemo<ColumnDef<unknown[]>[]>(
+    () =>
+      columns.map((column, index) => ({
+        id: column.name,
+        header: column.name,
+        accessorFn: (row) => row[index],
+        size: initialWidth(column),
+        minSize: 60,
+        meta: column,
+      })),
+    [columns],
+  );
+  const sorting: SortingState = props.sort
+    ? [{ id: props.sort.column, desc: props.sort.direction === 'desc' }]
+    : [];
+  const table = useReactTable({
+    data: [],
+    columns: defs,
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+    manualFiltering: true,
+    enableColumnResizing: true,
+    columnResizeMode: 'onChange',
+    state: { sorting, columnSizing },
+    onColumnSizingChange: setColumnSizing,
+  });
+
+  const virtualizer = useVirtualizer({
+    count: totalRows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // The scroll area may be shorter than the rows (see scaled-scroll.ts): translate both ways.
+    observeElementOffset: (instance: Virtualizer<HTMLDivElement, Element>, callback) =>
+      observeElementOffset(instance, (offset, isScrolling) =>
+        callback(realToVirtual(offset, geoRef.current), isScrolling),
+      ),
+    scrollToFn: (offset, { behavior }, instance) =>
+      instance.scrollElement?.scrollTo({
+        top: virtualToReal(offset, geoRef.current),
+        behavior: behavior ?? 'auto',
+      }),
+  });
+
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (totalRows > 0) cache.ensure(first, last, rerender);
+  }, [cache, first, last, totalRows]);
+  useEffect(() => setSelection(undefined), [cache]);
+
+  const leafColumns = table.getVisibleLeafColumns();
+  const totalWidth = ROW_NUMBER_WIDTH + leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
+  const scrollTop = scrollRef.current?.scrollTop ?? 0;
+  const virtualTop = realToVirtual(scrollTop, geo);
+
+  const selectionText = useCallback(
+    (format: 'tsv' | 'csv' | 'markdown') => {
+      if (!selection) return undefined;
+      const b = bounds(selection);
+      const header = columns.slice(b.left, b.right + 1).map((c) => c.name);
+      const rows: string[][] = [];
+      for (let r = b.top; r <= b.bottom; r++) {
+        const row = cache.row(r);
+        if (!row) return undefined;
+        rows.push(columns.slice(b.left, b.right + 1).map((c, i) => formatCellValue(row[b.left + i], c.type)));
+      }
+      if (format === 'tsv') return toTsv(rows);
+      return format === 'csv' ? toCsv(header, rows) : toMarkdown(header, rows);
+    },
+    [cache, columns, selection],
+  );
+
+  const copy = async (format: 'tsv' | 'csv' | 'markdown') => {
+    const text = selectionText(format);
+    if (text === undefined)
+      return setCopied('Scroll the whole selection into view once to load it, then copy.');
+    await navigator.clipboard.writeText(text);
+    setCopied(`Copied as ${format.toUpperCase()}`);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && selection) {
+      event.preventDefault();
+      void copy('tsv');
+    }
+  };
+
+  return (
+    <div className="grid-frame">
+      <div className="grid-toolbar" role="toolbar" aria-label="Selection">
+        <span className="muted">
+          {selection ? selectionSummary(selection) : 'Click a cell; shift-click to extend'}
+        </span>
+        <button type="button" disabled={!selection} onClick={() => void copy('csv')}>
+          Copy as CSV
+        </button>
+        <button type="button" disabled={!selection} onClick={() => void copy('markdown')}>
+          Copy as Markdown
+        </button>
+        {copied && <span role="status">{copied}</span>}
+      </div>
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label={props.label}
+        aria-rowcount={totalRows + 1}
+        aria-colcount={columns.length}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div className="grid-header" role="row" aria-rowindex={1} style={{ width: totalWidth }}>
+          <div className="grid-rownum" role="columnheader" style={{ width: ROW_NUMBER_WIDTH }}>
+            #
+          </div>
+          {table.getHeaderGroups()[0]?.headers.map((header) => {
+            const column = header.column.columnDef.meta as GridColumn;
+            return (
+              <ColumnHeader
+                key={header.id}
+                column={column}
+                width={header.getSize()}
+                sort={props.sort?.column === column.name ? props.sort.direction : undefined}
+                onSort={
+                  props.onSortChange &&
+                  ((direction) => props.onSortChange?.(direction && { column: column.name, direction }))
+                }
+                filter={props.filters?.find((f) => f.column === column.name)}
+                onFilter={
+                  props.onFiltersChange &&
+                  ((filter) =>
+                    props.onFiltersChange?.([
+                      ...(props.filters ?? []).filter((f) => f.column !== column.name),
+                      ...(filter ? [filter] : []),
+                    ]))
+                }
+                onInfo={props.onColumnInfo && (() => props.onColumnInfo?.(column))}
+                resizeHandler={header.getResizeHandler()}
+              />
+            );
+          })}
+        </div>
+        <div className="grid-body" style={{ height: geo.realHeight, width: totalWidth }}>
+          {items.map((item) => {
+            const row = cache.row(item.index);
+            const top = scrollTop + (item.start - virtualTop);
+            return (
+              <div
+                key={item.key}
+                className="grid-row"
+                role="row"
+                aria-rowindex={item.index + 2}
+                style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+              >
+                <div
+                  className="grid-rownum"
+                  role="rowheader"
+                  style={{ width: ROW_NUMBER_WIDTH }}
+                  onClick={() => setSelection(rowSelection(item.index, columns.length))}
+                >
+                  {item.index + 1}
+                </div>
+                {leafColumns.map((column, col) => {
+                  const meta = column.columnDef.meta as GridColumn;
+                  const value = row?.[col];
+                  return (
+                    <div
+                      key={column.id}
+                      role="gridcell"
+                      aria-colindex={col + 1}
+                      aria-selected={contains(selection, item.index, col)}
+                      className={`grid-cell ${cellClass(meta.type, value)}`}
+                      style={{ width: column.getSize() }}
+                      onMouseDown={(event) => {
+                        const focus = { row: item.index, col };
+                        setSelection((current) =>
+                          event.shiftKey && current
+                            ? { anchor: current.anchor, focus }
+                            : { anchor: focus, focus },
+                        );
+                      }}
+                    >
+                      {row ? formatCellValue(value, meta.type) : '…'}
+                    </div>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {cache.error && (
+        <div role="alert" className="banner error">
+          {cache.error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function initialWidth(column: GridColumn): number {
+  const type = column.type.toUpperCase();
+  if (type.startsWith('TIMESTAMP')) return 190;
+  if (/INT|DECIMAL|DOUBLE|FLOAT/.test(type)) return 120;
+  return Math.min(Math.max(column.name.length * 9 + 60, 120), 280);
+}
+
+function cellClass(type: string, value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  return /INT|DECIMAL|DOUBLE|FLOAT|REAL/.test(type.toUpperCase()) ? 'numeric' : '';
+}
+
+function selectionSummary(selection: Selection): string {
+  const b = bounds(selection);
+  const rows = b.bottom - b.top + 1;
+  const cols = b.right - b.left + 1;
+  return `${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'} selected`;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { RowCache } from '../../../renderer/src/components/grid/row-cache';
+import {
+  geometry,
+  MAX_SCROLL_PX,
+  realToVirtual,
+  virtualToReal,
+} from '../../../renderer/src/components/grid/scaled-scroll';
+import { bounds, contains, rowSelection } from '../../../renderer/src/components/grid/selection';
+
+describe('scaled scrolling for millions of rows', () => {
+  it('is the identity below the browser limit', () => {
+    const g = geometry(1000, 28, 500);
+    expect(realToVirtual(1234, g)).toBe(1234);
+    expect(virtualToReal(1234, g)).toBe(1234);
+  });
+
+  it('maps the top to row 0 and the bottom to the last row', () => {
+    const rows = 5_000_000;
+    const g = geometry(rows, 28, 600);
+    expect(g.realHeight).toBe(MAX_SCROLL_PX);
+    expect(realToVirtual(0, g)).toBe(0);
+    const bottom = realToVirtual(g.realHeight - g.viewport, g);
+    expect(Math.floor((bottom + g.viewport) / 28)).toBe(rows);
+    expect(virtualToReal(bottom, g)).toBeCloseTo(g.realHeight - g.viewport, 6);
+  });
+});
+
+describe('row cache', () => {
+  it('fetches each page once and serves rows from it', async () => {
+    const calls: number[] = [];
+    const cache = new RowCache(async (offset, limit) => {
+      calls.push(offset);
+      return Array.from({ length: limit }, (_, i) => [offset + i]);
+    }, 10);
+    await new Promise<void>((resolve) => cache.ensure(5, 25, () => calls.length === 3 && resolve()));
+    cache.ensure(5, 25, () => undefined);
+    expect(calls).toEqual([0, 10, 20]);
+    expect(cache.row(17)).toEqual([17]);
+    expect(cache.row(35)).toBeUndefined();
+  });
+
+  it('ignores answers that arrive after a clear (new sort or filter)', async () => {
+    let release: () => void = () => undefined;
+    const cache = new RowCache(() => new Promise((resolve) => (release = () => resolve([['stale']]))), 10);
+    cache.ensure(0, 0, () => undefined);
+    cache.clear();
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cache.row(0)).toBeUndefined();
+  });
+
+  it('keeps the error of a failed page for the grid to show', async () => {
+    const cache = new RowCache(async () => {
+      throw new Error('Binder Error: no column "prize"');
+    }, 10);
+    await new Promise<void>((resolve) => cache.ensure(0, 0, resolve));
+    expect(cache.error).toContain('no column');
+  });
+});
+
+describe('cell selection', () => {
+  it('normalizes a drag in any direction', () => {
+    const s = { anchor: { row: 5, col: 3 }, focus: { row: 2, col: 1 } };
+    expect(bounds(s)).toEqual({ top: 2, bottom: 5, left: 1, right: 3 });
+    expect(contains(s, 3, 2)).toBe(true);
+    expect(contains(s, 6, 2)).toBe(false);
+    expect(bounds(rowSelection(7, 4))).toEqual({ top: 7, bottom: 7, left: 0, right: 3 });
+  });
+});
