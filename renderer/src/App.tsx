@@ -1,4 +1,5 @@
 import { useCall, useConnection } from './api/hooks';
+import { useSettings } from './lib/useSettings';
 import { screenById, screens } from './screens/registry';
 import { useHashRoute } from './useHashRoute';
 
@@ -7,6 +8,7 @@ export function App() {
   const screen = screenById(route);
   const info = useCall('app.info', {});
   const connected = useConnection();
+  const [settings, updateSettings] = useSettings();
   const Screen = screen.component;
 
   return (
@@ -51,6 +53,18 @@ export function App() {
         )}
         {info.state === 'loading' && <span>Connecting…</span>}
         {info.state === 'error' && <span className="error-text">Workbench unavailable: {info.message}</span>}
+        <label className="theme-choice">
+          Theme{' '}
+          <select
+            aria-label="Theme"
+            value={settings?.theme ?? 'system'}
+            onChange={(e) => void updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+          >
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
         <span className="attribution">Sample data: REES46 eCommerce behavior data (Open CDP)</span>
       </footer>
     </div>

@@ -51,6 +51,20 @@ describe('app shell in Chromium through "clickpulse web"', () => {
     expect(errors).toEqual([]);
   });
 
+  it('persists the theme choice across reloads', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(web.url);
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe('rgb(22, 24, 29)');
+    await screenshot(page, 'shell-dark');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === undefined);
+  });
+
   it('refuses the same URL without the token', async () => {
     const page = await browser.newPage();
     const response = await page.goto(web.url.replace(/\?token=.*$/, ''));
