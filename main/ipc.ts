@@ -1,9 +1,10 @@
-import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
+import { BrowserWindow, dialog, ipcMain, type WebFrameMain } from 'electron';
 import { dispatch, type Workbench } from '../pipeline/workbench';
 import { isAppUrl, type RendererLocation } from './security';
 
 export const CALL_CHANNEL = 'clickpulse:call';
 export const EVENT_CHANNEL = 'clickpulse:event';
+export const PICK_CHANNEL = 'clickpulse:pick';
 
 /**
  * Wires the contract to Electron IPC. dispatch() validates every request with zod; here we refuse any sender
@@ -23,6 +24,25 @@ export function registerIpc(
     }
     return dispatch(workbench, name, payload);
   });
+  // Native open/save dialogs: the one thing only the desktop transport can do; the page gets a path back.
+  ipcMain.handle(PICK_CHANNEL, async (event, request: unknown) => {
+    if (!isTrusted(event.senderFrame, where, windows())) return null;
+    const options = parsePick(request);
+    const owner = BrowserWindow.fromWebContents(event.sender);
+    if (options.mode === 'save') {
+      const result = owner
+        ? await dialog.showSaveDialog(owner, { title: options.title, filters: options.filters })
+        : await dialog.showSaveDialog({ title: options.title, filters: options.filters });
+      return result.canceled ? null : (result.filePath ?? null);
+    }
+    const properties: ('openFile' | 'openDirectory')[] = [
+      options.mode === 'folder' ? 'openDirectory' : 'openFile',
+    ];
+    const result = owner
+      ? await dialog.showOpenDialog(owner, { title: options.title, filters: options.filters, properties })
+      : await dialog.showOpenDialog({ title: options.title, filters: options.filters, properties });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
   const unsubscribe = workbench.subscribe((name, payload) => {
     for (const window of windows())
       if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
@@ -30,6 +50,7 @@ export function registerIpc(
   return () => {
     unsubscribe();
     ipcMain.removeHandler(CALL_CHANNEL);
+    ipcMain.removeHandler(PICK_CHANNEL);
   };
 }
 
@@ -37,4 +58,21 @@ function isTrusted(frame: WebFrameMain | null, where: RendererLocation, windows:
   if (!frame || frame.parent !== null) return false;
   if (!windows.some((w) => !w.isDestroyed() && w.webContents.mainFrame === frame)) return false;
   return isAppUrl(frame.url, where);
+}
+
+interface PickOptions {
+  mode: 'file' | 'folder' | 'save';
+  title: string;
+  filters: { name: string; extensions: string[] }[];
+}
+
+function parsePick(request: unknown): PickOptions {
+  const r = (request ?? {}) as Partial<PickOptions>;
+  const mode = r.mode === 'folder' || r.mode === 'save' ? r.mode : 'file';
+  const filters = Array.isArray(r.filters)
+    ? r.filters
+        .filter((f) => typeof f?.name === 'string' && Array.isArray(f.extensions))
+        .map((f) => ({ name: f.name, extensions: f.extensions.filter((e) => typeof e === 'string') }))
+    : [];
+  return { mode, title: typeof r.title === 'string' ? r.title : 'Choose', filters };
 }

@@ -1,8 +1,9 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { callNames, eventNames } from '../pipeline/contract';
 
 const CALL_CHANNEL = 'clickpulse:call';
 const EVENT_CHANNEL = 'clickpulse:event';
+const PICK_CHANNEL = 'clickpulse:pick';
 const knownCalls = new Set<string>(callNames);
 const knownEvents = new Set<string>(eventNames);
 
@@ -23,5 +24,13 @@ contextBridge.exposeInMainWorld('clickpulse', {
     };
     ipcRenderer.on(EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.off(EVENT_CHANNEL, wrapped);
+  },
+  /** Native open/save dialog; resolves to the chosen path or null. */
+  pick(options: unknown): Promise<string | null> {
+    return ipcRenderer.invoke(PICK_CHANNEL, options);
+  },
+  /** The real path of a file dropped on the window. */
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
   },
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerMap, WorkbenchContext } from '../workbench-context';
 import type { appCalls } from '../contract';
+import { listDirectory } from './files';
 
 export function appHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof appCalls> {
   return {
@@ -18,6 +19,7 @@ export function appHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof appC
       };
     },
     'settings.get': () => ctx.settings.get(),
+    'files.list': ({ path, extensions, foldersOnly }) => listDirectory(path, extensions, foldersOnly),
     'settings.update': async (patch) => {
       const next = await ctx.settings.update(patch);
       ctx.emit('settings.changed', next);

@@ -24,6 +24,20 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+export const DirectoryListing = z.object({
+  path: z.string(),
+  parent: z.string().nullable(),
+  entries: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(['file', 'dir']),
+      size: z.number(),
+      modified: z.string(),
+    }),
+  ),
+});
+export type DirectoryListing = z.infer<typeof DirectoryListing>;
+
 export const appCalls = {
   'app.info': call('Version, transport and folders of this Workbench.', z.object({}).strict(), AppInfo),
   'settings.get': call('The persisted user settings.', z.object({}).strict(), Settings),
@@ -31,6 +45,17 @@ export const appCalls = {
     'Merge these fields into the persisted settings and return the result.',
     Settings.strict(),
     Settings,
+  ),
+  'files.list': call(
+    'List a folder for the in-app file picker (home folder by default); extensions filter files, e.g. [".csv"].',
+    z
+      .object({
+        path: z.string().optional(),
+        extensions: z.array(z.string()).max(20).optional(),
+        foldersOnly: z.boolean().optional(),
+      })
+      .strict(),
+    DirectoryListing,
   ),
 };
 

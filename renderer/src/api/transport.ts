@@ -8,10 +8,23 @@ export interface Transport {
   onConnection?(listener: (connected: boolean) => void): () => void;
 }
 
+export interface PickOptions {
+  mode: 'file' | 'folder' | 'save';
+  title: string;
+  filters?: { name: string; extensions: string[] }[];
+}
+
 interface PreloadApi {
   transport: 'electron';
   call(name: string, payload: unknown): Promise<Envelope>;
   on(name: string, listener: (payload: unknown) => void): () => void;
+  pick(options: PickOptions): Promise<string | null>;
+  pathForFile(file: File): string;
+}
+
+/** The desktop-only extras (native dialogs, dropped files' paths), or undefined in browser mode. */
+export function desktop(): Pick<PreloadApi, 'pick' | 'pathForFile'> | undefined {
+  return window.clickpulse;
 }
 
 declare global {

@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState } from 'react';
+import type { DirectoryListing } from '../../../pipeline/contract';
+import { api } from '../api/client';
+import type { PickOptions } from '../api/transport';
+import { formatBytes } from '../lib/format';
+
+interface Props {
+  options: PickOptions;
+  startPath?: string | undefined;
+  onDone: (path: string | null) => void;
+}
+
+/**
+ * The browser mode's stand-in for the native dialog: it browses the machine's folders through the
+ * Workbench (files.list), since a web page cannot see real paths.
+ */
+export function FilePicker({ options, startPath, onDone }: Props) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [path, setPath] = useState(startPath);
+  const [typed, setTyped] = useState(startPath ?? '');
+  const [listing, setListing] = useState<DirectoryListing>();
+  const [error, setError] = useState<string>();
+  const [fileName, setFileName] = useState('');
+  const extensions = (options.filters ?? []).flatMap((f) => f.extensions.map((e) => `.${e}`));
+
+  useEffect(() => dialogRef.current?.showModal(), []);
+  useEffect(() => {
+    let live = true;
+    api()
+      .call('files.list', {
+        ...(path ? { path } : {}),
+        extensions: options.mode === 'folder' ? ['/'] : extensions,
+      })
+      .then((value) => {
+        if (!live) return;
+        setListing(value);
+        setTyped(value.path);
+        setError(undefined);
+      })
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+    // extensions derive from options, which do not change while the dialog is open
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path]);
+
+  const join = (dir: string, name: string) => `${dir.replace(/[\\/]+$/, '')}/${name}`;
+  const finish = (value: string | null) => {
+    dialogRef.current?.close();
+    onDone(value);
+  };
+
+  return (
+    <dialog ref={dialogRef} className="file-picker" aria-label={options.title} onCancel={() => finish(null)}>
+      <h2>{options.title}</h2>
+      <form
+        className="file-picker-path"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPath(typed);
+        }}
+      >
+        <button
+          type="button"
+          disabled={!listing?.parent}
+          onClick={() => listing?.parent && setPath(listing.parent)}
+        >
+          Up
+        </button>
+        <input aria-label="Folder" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <button type="submit">Go</button>
+      </form>
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+      <ul className="file-picker-list" aria-label="Folder contents">
+        {listing?.entries.map((entry) => (
+          <li key={entry.name}>
+            <button
+              type="button"
+              onClick={() => {
+                if (entry.kind === 'dir') setPath(join(listing.path, entry.name));
+                else if (options.mode === 'save') setFileName(entry.name);
+                else finish(join(listing.path, entry.name));
+              }}
+            >
+              <span aria-hidden="true">{entry.kind === 'dir' ? '📁' : '📄'}</span> {entry.name}
+              {entry.kind === 'file' && <span className="muted"> {formatBytes(entry.size)}</span>}
+            </button>
+          </li>
+        ))}
+        {listing && listing.entries.length === 0 && <li className="muted">Nothing to show here.</li>}
+      </ul>
+      <div className="file-picker-actions">
+        {options.mode === 'save' && (
+          <input
+            aria-label="File name"
+            placeholder="file name"
+            value={fileName}
+            onChange={(e) => setFileName(e.target.value)}
+          />
+        )}
+        <button type="button" onClick={() => finish(null)}>
+          Cancel
+        </button>
+        {options.mode === 'folder' && listing && (
+          <button type="button" className="primary" onClick={() => finish(listing.path)}>
+            Choose this folder
+          </button>
+        )}
+        {options.mode === 'save' && listing && (
+          <button
+            type="button"
+            className="primary"
+            disabled={!fileName.trim()}
+            onClick={() => finish(join(listing.path, fileName.trim()))}
+          >
+            Save here
+          </button>
+        )}
+      </div>
+    </dialog>
+  );
+}
