@@ -1,7 +1,22 @@
 import type { queryCalls } from '../contract/query';
 import type { HandlerMap, WorkbenchContext } from '../workbench-context';
+import { QueryService } from './service';
 
-/** The query domain's implementation of its calls in the contract. */
-export function queryHandlers(_ctx: WorkbenchContext): HandlerMap<keyof typeof queryCalls> {
-  return {};
+/** The query domain: one QueryService per Workbench, closed with it. */
+export function queryHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof queryCalls> {
+  const service = new QueryService(() => ctx.lakeDir());
+  ctx.onClose(() => service.dispose());
+  return {
+    'lake.catalog': () => service.catalog(),
+    'query.run': ({ sql }) => service.runSql(sql),
+    'query.table': ({ table }) => service.openTable(table),
+    'query.page': ({ queryId, offset, limit, sort, filters }) =>
+      service.page(queryId, offset, limit, sort, filters),
+    'query.cancel': ({ queryId }) => service.cancel(queryId),
+    'query.close': ({ queryId }) => service.close(queryId),
+    'query.summary': ({ queryId, column, filters }) => service.summary(queryId, column, filters),
+    'query.save': ({ queryId, path, format, overwrite, sort, filters }) =>
+      service.save(queryId, path, format, overwrite, sort, filters),
+    'query.openFolder': ({ path }) => service.openFolder(path),
+  };
 }

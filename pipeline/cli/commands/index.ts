@@ -1,4 +1,5 @@
 import { notImplemented, type Command } from '../command';
+import { queryCommand } from './query';
 import { webCommand } from './web';
 
 export const commands: Command[] = [
@@ -25,6 +26,6 @@ export const commands: Command[] = [
     'Export Gold tables as CSV, Parquet, Excel or Tableau data sources.',
     '--lake DIR --out DIR [--tables T,...] [--format F,...]',
   ),
-  notImplemented('query', 'Run read-only SQL over the lake.', '--lake DIR "SQL" [--format table|csv|json]'),
+  queryCommand,
   webCommand,
 ];

@@ -5,6 +5,10 @@
  *   number  "100"  ">100"  ">=1.5"  "<0"  "!=3"  "10..20"
  *   time    ">2019-10-01"  "2019-10-01..2019-10-02"
  */
+import { columnKind, type ColumnKind } from '../../../pipeline/contract';
+
+export { columnKind, type ColumnKind };
+
 export type FilterOp =
   'contains' | 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'between' | 'null' | 'notnull';
 
@@ -13,22 +17,6 @@ export interface ColumnFilter {
   op: FilterOp;
   value?: string;
   value2?: string;
-}
-
-export type ColumnKind = 'text' | 'number' | 'time' | 'boolean';
-
-export function columnKind(duckdbType: string): ColumnKind {
-  const t = duckdbType.toUpperCase();
-  if (
-    /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(
-      t,
-    )
-  ) {
-    return 'number';
-  }
-  if (/^(DATE|TIME|TIMESTAMP)/.test(t)) return 'time';
-  if (t === 'BOOLEAN') return 'boolean';
-  return 'text';
 }
 
 export function parseFilter(

@@ -1,0 +1,103 @@
+import { ApiError, columnKind, type Column, type Filter, type Sort } from '../contract';
+
+/** "name" with embedded quotes doubled: the only way a user-supplied identifier reaches SQL. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A single-quoted SQL string literal (for paths our own code writes, never for user values). */
+export function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export interface BuiltSql {
+  sql: string;
+  params: string[];
+}
+
+/**
+ * Wraps a source (a table name or a parenthesised SELECT) with filters, sort and paging. Filter values are
+ * bound parameters; columns are checked against the source's own columns and quoted.
+ */
+export function buildSelect(
+  source: string,
+  columns: Column[],
+  options: {
+    filters?: Filter[] | undefined;
+    sort?: Sort | undefined;
+    select?: string;
+    limit?: number;
+    offset?: number;
+  },
+): BuiltSql {
+  const params: string[] = [];
+  const param = (value: string | undefined, what: string) => {
+    if (value === undefined || value === '') {
+      throw new ApiError({ code: 'VALIDATION', message: `The filter on ${what} needs a value.` });
+    }
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = (options.filters ?? []).map((filter) => {
+    const column = findColumn(columns, filter.column);
+    const ident = quoteIdent(column.name);
+    const kind = columnKind(column.type);
+    const typed = (value: string | undefined) =>
+      kind === 'text'
+        ? param(value, column.name)
+        : `CAST(${param(value, column.name)} AS ${castType(column.type)})`;
+    switch (filter.op) {
+      case 'contains':
+        return `contains(lower(CAST(${ident} AS VARCHAR)), lower(${param(filter.value, column.name)}))`;
+      case 'null':
+        return `${ident} IS NULL`;
+      case 'notnull':
+        return `${ident} IS NOT NULL`;
+      case 'between':
+        return `${ident} BETWEEN ${typed(filter.value)} AND ${typed(filter.value2)}`;
+      default: {
+        const operators = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+        return `${ident} ${operators[filter.op]} ${typed(filter.value)}`;
+      }
+    }
+  });
+  let sql = `SELECT ${options.select ?? '*'} FROM ${source} AS source`;
+  if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+  if (options.sort) {
+    const column = findColumn(columns, options.sort.column);
+    sql += ` ORDER BY ${quoteIdent(column.name)} ${options.sort.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`;
+  }
+  if (options.limit !== undefined) sql += ` LIMIT ${Math.trunc(options.limit)}`;
+  if (options.offset) sql += ` OFFSET ${Math.trunc(options.offset)}`;
+  return { sql, params };
+}
+
+export function findColumn(columns: Column[], name: string): Column {
+  const column = columns.find((c) => c.name === name);
+  if (!column) {
+    throw new ApiError({
+      code: 'VALIDATION',
+      message: `Unknown column "${name}"; the columns are ${columns.map((c) => c.name).join(', ')}.`,
+    });
+  }
+  return column;
+}
+
+/** DuckDB type names we may splice into a CAST: plain names with optional precision, nothing else. */
+function castType(type: string): string {
+  if (!/^[A-Z][A-Z0-9_ ]*(\(\d+(,\s*\d+)?\))?$/i.test(type)) {
+    throw new ApiError({
+      code: 'VALIDATION',
+      message: `Columns of type ${type} cannot be compared; use "contains".`,
+    });
+  }
+  return type;
+}
+
+/** The user's SQL as one statement without trailing semicolons, ready to nest in parentheses. */
+export function trimStatement(sql: string): string {
+  return sql
+    .trim()
+    .replace(/;+\s*$/, '')
+    .trim();
+}

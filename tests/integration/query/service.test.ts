@@ -1,0 +1,266 @@
+import { tableFromIPC } from 'apache-arrow';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch, type Workbench } from '../../../pipeline/workbench';
+import { buildQueryLake } from '../../helpers/query-lake';
+import { testWorkbench } from '../../helpers/workbench';
+
+type Ok<T> = { ok: true; value: T };
+
+async function ok<T>(workbench: Workbench, name: string, payload: unknown): Promise<T> {
+  const answer = await dispatch(workbench, name, payload);
+  if (!answer.ok) throw new Error(`${name} failed: ${answer.error.message}`);
+  return (answer as Ok<T>).value;
+}
+
+interface Opened {
+  queryId: string;
+  columns: { name: string; type: string }[];
+  totalRows: number;
+}
+interface Page {
+  totalRows: number;
+  rows: number;
+  page: Uint8Array;
+}
+
+describe('lake catalog and read-only query service', () => {
+  let ctx: Awaited<ReturnType<typeof testWorkbench>>;
+  let lake: string;
+
+  beforeAll(async () => {
+    ctx = await testWorkbench();
+    lake = join(ctx.dir, 'lake');
+    await buildQueryLake(lake);
+  });
+  afterAll(() => ctx.dispose());
+
+  it('lists every layer with files, rows, sizes, partitions and schemas', async () => {
+    const catalog = await ok<{
+      tables: {
+        name: string;
+        rows: number;
+        files: number;
+        bytes: number;
+        partitions: { name: string }[];
+        columns: { name: string; type: string }[];
+      }[];
+    }>(ctx.workbench, 'lake.catalog', {});
+    const byName = Object.fromEntries(catalog.tables.map((t) => [t.name, t]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'bronze.clickpulse_events',
+      'gold.funnel_daily',
+      'silver.events',
+    ]);
+    expect(byName['silver.events']).toMatchObject({ rows: 1000, files: 1 });
+    expect(byName['silver.events']?.bytes).toBeGreaterThan(1000);
+    expect(byName['silver.events']?.partitions).toEqual([
+      expect.objectContaining({ name: 'event_date=2019-10-01', rows: 1000 }),
+    ]);
+    expect(byName['silver.events']?.columns).toContainEqual({ name: 'price', type: 'DECIMAL(18,2)' });
+    expect(byName['bronze.clickpulse_events']?.rows).toBe(1000);
+  });
+
+  it('answers SQL over the views with exact figures', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: "SELECT sum(price) AS revenue, count(*) AS n FROM silver.events WHERE event_type = 'purchase';",
+    });
+    expect(opened.totalRows).toBe(1);
+    const page = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 10,
+    });
+    const row = tableFromIPC(page.page).get(0)?.toJSON();
+    expect(row).toMatchObject({ revenue: 2387.84, n: 10n });
+  });
+
+  it('pages a table sorted and filtered on the server, as Arrow with exact ids', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.table', { table: 'silver.events' });
+    expect(opened.totalRows).toBe(1000);
+    const sorted = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 50,
+      sort: { column: 'price', direction: 'desc' },
+    });
+    const table = tableFromIPC(sorted.page);
+    expect(table.numRows).toBe(50);
+    expect(table.get(0)?.toJSON().price).toBe(1763.21);
+    const ids = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1000,
+      filters: [{ column: 'category_id', op: 'eq', value: '2053013555631882655' }],
+    });
+    const categories = tableFromIPC(ids.page).getChild('category_id')?.toArray() as string[];
+    expect(ids.totalRows).toBeGreaterThan(0);
+    expect(new Set(categories)).toEqual(new Set(['2053013555631882655']));
+
+    const window = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 990,
+      limit: 50,
+      filters: [
+        { column: 'price', op: 'gte', value: '100' },
+        { column: 'brand', op: 'notnull' },
+      ],
+    });
+    expect(window.rows).toBe(Math.max(0, Math.min(50, window.totalRows - 990)));
+    const purchases = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 100,
+      filters: [{ column: 'event_type', op: 'eq', value: 'purchase' }],
+    });
+    expect(purchases.totalRows).toBe(10);
+  });
+
+  it('rejects filters on unknown columns and values of the wrong type with clear messages', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.table', { table: 'silver.events' });
+    const unknown = await dispatch(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 5,
+      filters: [{ column: 'prize', op: 'gt', value: '1' }],
+    });
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('Unknown column "prize"') },
+    });
+    const bad = await dispatch(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 5,
+      filters: [{ column: 'price', op: 'gt', value: 'cheap' }],
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/Could not convert|cheap/) },
+    });
+  });
+
+  it('summarizes a column only when asked', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.table', { table: 'silver.events' });
+    const brand = await ok<{ nulls: number; rows: number; distinct: number }>(
+      ctx.workbench,
+      'query.summary',
+      {
+        queryId: opened.queryId,
+        column: 'brand',
+      },
+    );
+    expect(brand).toMatchObject({ rows: 1000, nulls: 143 });
+    const price = await ok<{ min: string; max: string }>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'price',
+    });
+    expect(price.max).toBe('1763.21');
+  });
+
+  it.each([
+    ["COPY (SELECT * FROM silver.events) TO 'x.csv'", /COPY statements are refused|Permission/],
+    ["ATTACH 'other.duckdb'", /ATTACH statements are refused|Permission/],
+    ["SELECT * FROM read_csv('/etc/passwd')", /Cannot access file "\/etc\/passwd"/],
+    ['INSTALL httpfs', /refused|Permission/],
+    ["SET memory_limit = '1GB'", /refused|locked/],
+    ['CREATE TABLE t AS SELECT 1', /CREATE statements are refused/],
+    ['SELECT 1; SELECT 2', /one statement at a time/],
+  ])('refuses %s', async (sql, message) => {
+    const answer = await dispatch(ctx.workbench, 'query.run', { sql });
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) expect(answer.error.message).toMatch(message);
+  });
+
+  it('shows DuckDB’s own message for bad SQL', async () => {
+    const answer = await dispatch(ctx.workbench, 'query.run', { sql: 'SELECT prize FROM silver.events' });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED', message: expect.stringContaining('prize') },
+    });
+  });
+
+  it('cancels a running query and keeps answering', async () => {
+    // Counting is cheap (md5 is never computed for count(*)); sorting 20M hashes is not.
+    const heavy = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: 'SELECT range AS x, md5(range::VARCHAR) AS h FROM range(20000000)',
+    });
+    const running = dispatch(ctx.workbench, 'query.page', {
+      queryId: heavy.queryId,
+      offset: 0,
+      limit: 10,
+      sort: { column: 'h', direction: 'desc' },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ok(ctx.workbench, 'query.cancel', { queryId: heavy.queryId })).toEqual({ cancelled: true });
+    expect(await running).toMatchObject({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'The query was cancelled.' },
+    });
+    const after = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT 42 AS answer' });
+    expect(after.totalRows).toBe(1);
+  });
+
+  it('saves a result as CSV or Parquet, never overwriting without consent', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: "SELECT event_time, brand, price FROM silver.events WHERE event_type = 'purchase' ORDER BY price DESC",
+    });
+    const out = join(ctx.dir, 'exports with spaces', 'résultat.csv');
+    const saved = await ok<{ path: string; bytes: number }>(ctx.workbench, 'query.save', {
+      queryId: opened.queryId,
+      path: out,
+      format: 'csv',
+    });
+    expect(saved.path).toBe(out);
+    const text = await readFile(out, 'utf8');
+    expect(text.split('\n')[0]).toBe('event_time,brand,price');
+    expect(text.trim().split('\n')).toHaveLength(11);
+    const again = await dispatch(ctx.workbench, 'query.save', {
+      queryId: opened.queryId,
+      path: out,
+      format: 'csv',
+    });
+    expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    await ok(ctx.workbench, 'query.save', {
+      queryId: opened.queryId,
+      path: out,
+      format: 'parquet',
+      overwrite: true,
+    });
+    expect((await readFile(out)).subarray(0, 4).toString()).toBe('PAR1');
+  });
+
+  it('opens any folder of Parquet as a table, and explains an empty one', async () => {
+    const outside = join(ctx.dir, 'elsewhere', 'my data');
+    await mkdir(outside, { recursive: true });
+    const saved = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT * FROM gold.funnel_daily' });
+    await ok(ctx.workbench, 'query.save', {
+      queryId: saved.queryId,
+      path: join(outside, 'funnel.parquet'),
+      format: 'parquet',
+    });
+    const table = await ok<{ name: string; rows: number }>(ctx.workbench, 'query.openFolder', {
+      path: outside,
+    });
+    expect(table).toMatchObject({ name: 'files.my_data', rows: 1 });
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: 'SELECT views, purchases FROM files.my_data',
+    });
+    const page = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1,
+    });
+    expect(tableFromIPC(page.page).get(0)?.toJSON()).toMatchObject({ views: 987n, purchases: 10n });
+
+    const empty = join(ctx.dir, 'empty');
+    await mkdir(empty);
+    await writeFile(join(empty, 'notes.txt'), 'no parquet here');
+    const answer = await dispatch(ctx.workbench, 'query.openFolder', { path: empty });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('holds no .parquet files') },
+    });
+  });
+});
