@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
+import { LakeScreen } from './lake/LakeScreen';
 import { PlannedScreen } from './PlannedScreen';
+import { SqlScreen } from './sql/SqlScreen';
 
 export interface ScreenDef {
   id: string;
@@ -36,13 +38,13 @@ export const screens: ScreenDef[] = [
     label: 'Lake',
     description:
       'Browse Bronze, Silver and Gold: tables, partitions and files, in a grid that scrolls through millions of rows.',
-    component: PlannedScreen,
+    component: LakeScreen,
   },
   {
     id: 'sql',
     label: 'SQL',
     description: 'Run read-only DuckDB SQL over every layer of the lake and save the result.',
-    component: PlannedScreen,
+    component: SqlScreen,
   },
   {
     id: 'dashboards',

@@ -65,7 +65,7 @@ export function ColumnHeader({
             aria-label={`Statistics of ${column.name}`}
             onClick={onInfo}
           >
-            ⓘ
+            i
           </button>
         )}
       </div>

@@ -7,7 +7,9 @@ export function formatCellValue(value: unknown, type: string): string {
   if (typeof value === 'bigint') return value.toString();
   if (upper.startsWith('TIMESTAMP') && (typeof value === 'number' || value instanceof Date))
     return formatTimestamp(value);
-  if (upper === 'DATE' && typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
+  if (upper === 'DATE' && (typeof value === 'number' || value instanceof Date)) {
+    return new Date(value).toISOString().slice(0, 10);
+  }
   const scale = /^DECIMAL\(\d+,\s*(\d+)\)/.exec(upper)?.[1];
   if (scale !== undefined && typeof value === 'number') return value.toFixed(Number(scale));
   if (value instanceof Uint8Array) return new TextDecoder().decode(value);

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import type { Catalog, CatalogTable, ColumnSummary, QueryOpened } from '../../../../pipeline/contract';
+import { api } from '../../api/client';
+import { useCall } from '../../api/hooks';
+import { useQueryGrid } from '../../api/useQueryGrid';
+import { EmptyState } from '../../components/EmptyState';
+import { DataGrid, type GridColumn } from '../../components/grid/DataGrid';
+import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
+import { usePathPicker } from '../../lib/usePathPicker';
+import { ColumnPanel } from './ColumnPanel';
+import { LakeTree } from './LakeTree';
+
+/** Browse every layer: a tree of tables and partitions, and a grid over the chosen table. */
+export function LakeScreen() {
+  const [version, setVersion] = useState(0);
+  const loaded = useCall('lake.catalog', {}, [version]);
+  const catalog: Catalog | undefined = loaded.state === 'ready' ? loaded.value : undefined;
+  const [actionError, setError] = useState<string>();
+  const error = actionError ?? (loaded.state === 'error' ? loaded.message : undefined);
+  const [selected, setSelected] = useState<string>();
+  const [opened, setOpened] = useState<QueryOpened>();
+  const [summary, setSummary] = useState<{ column: GridColumn; value?: ColumnSummary; error?: string }>();
+  const picker = usePathPicker();
+  const grid = useQueryGrid(opened);
+
+  const refresh = () => setVersion((v) => v + 1);
+
+  const select = async (name: string) => {
+    setSelected(name);
+    setSummary(undefined);
+    setError(undefined);
+    try {
+      setOpened(await api().call('query.table', { table: name }));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const openFolder = async () => {
+    const path = await picker.pick({ mode: 'folder', title: 'Open a folder of Parquet files' });
+    if (!path) return;
+    try {
+      const table = await api().call('query.openFolder', { path });
+      refresh();
+      await select(table.name);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const showColumn = async (column: GridColumn) => {
+    if (!opened) return;
+    setSummary({ column });
+    try {
+      const value = await api().call('query.summary', {
+        queryId: opened.queryId,
+        column: column.name,
+        ...(grid.filters.length ? { filters: grid.filters } : {}),
+      });
+      setSummary({ column, value });
+    } catch (e) {
+      setSummary({ column, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const table: CatalogTable | undefined = catalog?.tables.find((t) => t.name === selected);
+  return (
+    <div className="lake-screen">
+      <aside className="lake-side" aria-label="Lake tables">
+        <div className="lake-side-actions">
+          <button type="button" onClick={refresh}>
+            Refresh
+          </button>
+          <button type="button" onClick={() => void openFolder()}>
+            Open folder…
+          </button>
+        </div>
+        {catalog === undefined && !error && <p className="muted">Reading the lake…</p>}
+        {catalog && <LakeTree catalog={catalog} selected={selected} onSelect={(name) => void select(name)} />}
+      </aside>
+      <section className="lake-main" aria-label="Table">
+        {error && (
+          <div role="alert" className="banner error">
+            {error}
+          </div>
+        )}
+        {catalog && catalog.tables.length === 0 && (
+          <EmptyState title="The lake is empty">
+            <p>
+              Nothing has been written to <code>{catalog.lakeDir}</code> yet. Replay a dataset to fill it, or
+              open any folder of Parquet files.
+            </p>
+          </EmptyState>
+        )}
+        {catalog && catalog.tables.length > 0 && !table && (
+          <p className="muted">Choose a table on the left.</p>
+        )}
+        {table && (
+          <>
+            <header className="lake-table-header">
+              <h2>{table.name}</h2>
+              <span>
+                {formatInteger(grid.totalRows)} rows
+                {grid.filters.length ? ` (of ${formatInteger(table.rows)})` : ''}
+              </span>
+              <span>
+                {formatInteger(table.files)} file{table.files === 1 ? '' : 's'}, {formatBytes(table.bytes)}
+              </span>
+              <span className="muted">updated {formatTimestamp(table.lastModified)} UTC</span>
+            </header>
+            <div className="lake-grid-row">
+              {opened && (
+                <DataGrid
+                  label={table.name}
+                  columns={opened.columns}
+                  totalRows={grid.totalRows}
+                  fetchRows={grid.fetchRows}
+                  sort={grid.sort}
+                  onSortChange={grid.setSort}
+                  filters={grid.filters}
+                  onFiltersChange={grid.setFilters}
+                  onColumnInfo={(c) => void showColumn(c)}
+                />
+              )}
+              {summary && <ColumnPanel {...summary} onClose={() => setSummary(undefined)} />}
+            </div>
+          </>
+        )}
+      </section>
+      {picker.element}
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { useState, type KeyboardEvent } from 'react';
+import type { QueryOpened } from '../../../../pipeline/contract';
+import { api } from '../../api/client';
+import { useQueryGrid } from '../../api/useQueryGrid';
+import { DataGrid } from '../../components/grid/DataGrid';
+import { formatInteger } from '../../lib/format';
+import { usePathPicker } from '../../lib/usePathPicker';
+import { loadHistory, remember } from './history';
+
+const EXAMPLE = `-- Read-only DuckDB SQL over bronze.*, silver.*, gold.* (Ctrl+Enter runs)
+SELECT event_type, count(*) AS events, sum(price) AS total
+FROM silver.events
+GROUP BY event_type
+ORDER BY events DESC`;
+
+/** A SQL editor with history, run and cancel, results in the lake grid, and saving the result. */
+export function SqlScreen() {
+  const [history, setHistory] = useState(loadHistory);
+  const [sql, setSql] = useState(() => history[0] ?? EXAMPLE);
+  const [opened, setOpened] = useState<QueryOpened>();
+  const [running, setRunning] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const grid = useQueryGrid(opened);
+  const picker = usePathPicker();
+
+  const run = async () => {
+    if (running || !sql.trim()) return;
+    setError(undefined);
+    setNotice(undefined);
+    setRunning('starting');
+    const started = performance.now();
+    try {
+      const result = await api().call('query.run', { sql });
+      setOpened(result);
+      setHistory((h) => remember(h, sql));
+      setNotice(`${formatInteger(result.totalRows)} rows in ${Math.round(performance.now() - started)} ms`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setRunning(undefined);
+    }
+  };
+
+  const cancel = async () => {
+    if (opened) await api().call('query.cancel', { queryId: opened.queryId });
+  };
+
+  const save = async (format: 'csv' | 'parquet') => {
+    if (!opened) return;
+    const path = await picker.pick({
+      mode: 'save',
+      title: `Save the result as ${format.toUpperCase()}`,
+      filters: [{ name: format.toUpperCase(), extensions: [format] }],
+    });
+    if (!path) return;
+    const target = path.toLowerCase().endsWith(`.${format}`) ? path : `${path}.${format}`;
+    try {
+      const saved = await api().call('query.save', {
+        queryId: opened.queryId,
+        path: target,
+        format,
+        ...(grid.sort ? { sort: grid.sort } : {}),
+        ...(grid.filters.length ? { filters: grid.filters } : {}),
+      });
+      setNotice(`Saved ${saved.path}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      event.preventDefault();
+      void run();
+    }
+  };
+
+  return (
+    <div className="sql-screen">
+      <div className="sql-editor-row">
+        <textarea
+          aria-label="SQL"
+          className="sql-editor"
+          spellCheck={false}
+          value={sql}
+          onChange={(e) => setSql(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <div className="sql-side">
+          <label>
+            History
+            <select aria-label="History" value="" onChange={(e) => e.target.value && setSql(e.target.value)}>
+              <option value="">
+                {history.length ? `${history.length} earlier queries…` : 'No earlier queries'}
+              </option>
+              {history.map((h) => (
+                <option key={h} value={h}>
+                  {h.replace(/\s+/g, ' ').slice(0, 80)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+      <div className="sql-toolbar" role="toolbar" aria-label="Query">
+        <button type="button" className="primary" onClick={() => void run()} disabled={running !== undefined}>
+          Run
+        </button>
+        <button type="button" onClick={() => void cancel()} disabled={!opened}>
+          Cancel
+        </button>
+        <button type="button" onClick={() => void save('csv')} disabled={!opened}>
+          Save as CSV…
+        </button>
+        <button type="button" onClick={() => void save('parquet')} disabled={!opened}>
+          Save as Parquet…
+        </button>
+        {running && <span className="muted">Running…</span>}
+        {notice && (
+          <span role="status" className="muted">
+            {notice}
+          </span>
+        )}
+      </div>
+      {error && (
+        <pre role="alert" className="banner error sql-error">
+          {error}
+        </pre>
+      )}
+      {opened && (
+        <DataGrid
+          label="Query result"
+          columns={opened.columns}
+          totalRows={grid.totalRows}
+          fetchRows={grid.fetchRows}
+          sort={grid.sort}
+          onSortChange={grid.setSort}
+          filters={grid.filters}
+          onFiltersChange={grid.setFilters}
+        />
+      )}
+      {picker.element}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebCli } from '../helpers/cli';
+import { buildQueryLake } from '../helpers/query-lake';
+import { tempDir } from '../helpers/temp';
+import { launchChromium, screenshot, watchErrors } from './browser';
+
+/** Text of the cell in the first data row under the named column. */
+async function firstCell(page: Page, grid: string, column: string): Promise<string> {
+  const headers = await page.getByRole('grid', { name: grid }).getByRole('columnheader').allTextContents();
+  const index = headers.findIndex((h) => h.startsWith(column));
+  const row = page.getByRole('grid', { name: grid }).locator('[role="row"][aria-rowindex="2"]');
+  return (
+    (await row
+      .locator('[role="gridcell"]')
+      .nth(index - 1)
+      .textContent()) ?? ''
+  );
+}
+
+describe('Lake browser and SQL console in Chromium', () => {
+  let web: Awaited<ReturnType<typeof startWebCli>>;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    await buildQueryLake(join(dir.path, 'lake'));
+    web = await startWebCli(['--lake', join(dir.path, 'lake'), '--config', join(dir.path, 'config')]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    errors = watchErrors(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await dir?.remove();
+  });
+
+  it('browses silver.events: sort, filter and column statistics on the server', async () => {
+    await page.goto(`${web.url}#/lake`);
+    const tree = page.getByRole('navigation', { name: 'Layers' });
+    await tree.getByRole('button', { name: /^events/ }).click();
+    await page.getByRole('heading', { name: 'silver.events' }).waitFor();
+    await page.getByText('1,000 rows').waitFor();
+    await page.getByRole('button', { name: /^Sort by price/ }).click();
+    await page.getByRole('button', { name: 'Sort by price (now ascending)' }).click();
+    await page.getByRole('button', { name: 'Sort by price (now descending)' }).waitFor();
+    await expect.poll(() => firstCell(page, 'silver.events', 'price')).toBe('1763.21');
+    await screenshot(page, 'lake-silver-sorted');
+
+    await page.getByRole('textbox', { name: 'Filter event_type' }).fill('=purchase');
+    await page.getByText('10 rows (of 1,000)').waitFor();
+    await expect.poll(() => firstCell(page, 'silver.events', 'event_type')).toBe('purchase');
+
+    await page.getByRole('button', { name: 'Statistics of brand' }).click();
+    const panel = page.getByRole('complementary', { name: 'Column brand' });
+    await panel.getByText('Distinct (approx.)').waitFor();
+    await screenshot(page, 'lake-silver-filtered-stats');
+    await page.getByRole('textbox', { name: 'Filter event_type' }).fill('');
+    await page.getByText('1,000 rows').waitFor();
+    await page.getByRole('button', { name: 'Statistics of brand' }).click();
+    await panel.getByText('143 (14.3 %)').waitFor();
+  });
+
+  it('runs SQL, shows the result, and shows DuckDB’s message for bad SQL', async () => {
+    await page.goto(`${web.url}#/sql`);
+    const editor = page.getByRole('textbox', { name: 'SQL' });
+    await editor.fill("SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
+    await editor.press('Control+Enter');
+    await expect.poll(() => firstCell(page, 'Query result', 'revenue')).toBe('2387.84');
+    await screenshot(page, 'sql-revenue');
+
+    await editor.fill('SELECT prize FROM silver.events');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect
+      .poll(() =>
+        page
+          .locator('pre[role="alert"]')
+          .textContent({ timeout: 1000 })
+          .catch(() => ''),
+      )
+      .toMatch(/prize/);
+    await screenshot(page, 'sql-error');
+
+    await editor.fill("COPY (SELECT 1) TO 'x.csv'");
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/Read-only|Permission/)
+      .waitFor();
+    // Network errors of refused calls are answers, not page errors.
+    expect(errors).toEqual([]);
+  });
+});
