@@ -1,4 +1,5 @@
 import { notImplemented, type Command } from '../command';
+import { buildCommand } from './build';
 import { queryCommand } from './query';
 import { webCommand } from './web';
 
@@ -20,7 +21,7 @@ export const commands: Command[] = [
     'Run the lake consumer (topic → Bronze → Silver → Gold) until stopped.',
     '--lake DIR [--brokers HOST:PORT]',
   ),
-  notImplemented('build', 'Rebuild a lake layer from the one below, atomically.', 'silver|gold --lake DIR'),
+  buildCommand,
   notImplemented(
     'export',
     'Export Gold tables as CSV, Parquet, Excel or Tableau data sources.',

@@ -55,6 +55,18 @@ describe('clickpulse query', () => {
     expect(json.out.split('\n')[1]).toBe('{"event_type":"purchase","n":10,"total":2387.84}');
   });
 
+  it('prints dates and timestamps as ISO-8601', async () => {
+    const { out } = await run([
+      'query',
+      '--lake',
+      lake,
+      '--format',
+      'csv',
+      'SELECT event_date, event_time FROM (SELECT CAST(event_time AS DATE) AS event_date, event_time FROM silver.events ORDER BY event_time LIMIT 1)',
+    ]);
+    expect(out).toBe('event_date,event_time\n2019-10-01,2019-10-01T00:00:00.000Z');
+  });
+
   it('exits 1 with DuckDB’s message on bad SQL and on writes, 2 on usage errors', async () => {
     const bad = await run(['query', '--lake', lake, 'SELECT nope FROM silver.events']);
     expect(bad.code).toBe(1);

@@ -1,0 +1,22 @@
+-- session_daily — grain: one row per day (a session counts on the day it started).
+-- bounce_rate: sessions with a single event; cart_abandonment_rate: sessions that carted but did not purchase.
+WITH sessions AS (
+  SELECT
+    session_id,
+    CAST(min(event_time) AS DATE) AS event_date,
+    epoch(max(event_time)) - epoch(min(event_time)) AS duration_s,
+    count(*) AS events,
+    bool_or(event_type = 'cart') AS carted,
+    bool_or(event_type = 'purchase') AS purchased
+  FROM silver_events
+  GROUP BY session_id
+)
+SELECT
+  event_date,
+  count(*) AS sessions,
+  count(*) FILTER (WHERE events = 1) / count(*) AS bounce_rate,
+  avg(duration_s) AS avg_duration_s,
+  count(*) FILTER (WHERE carted AND NOT purchased) / nullif(count(*) FILTER (WHERE carted), 0) AS cart_abandonment_rate
+FROM sessions
+GROUP BY event_date
+ORDER BY event_date

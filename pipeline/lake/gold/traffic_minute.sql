@@ -1,0 +1,11 @@
+-- traffic_minute — grain: one row per UTC minute and event type.
+SELECT
+  date_trunc('minute', event_time) AS minute,
+  event_date,
+  event_type,
+  count(*) AS events,
+  count(DISTINCT user_id) AS users,
+  sum(price) FILTER (WHERE event_type = 'purchase') AS revenue
+FROM silver_events
+GROUP BY ALL
+ORDER BY minute, event_type

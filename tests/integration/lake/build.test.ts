@@ -1,0 +1,226 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildGold, buildSilver } from '../../../pipeline/lake/build';
+import { goldTables } from '../../../pipeline/lake/gold/tables';
+import { writeSampleBronze } from '../../helpers/bronze-fixture';
+import { SAMPLE_CSV } from '../../helpers/query-lake';
+import { tempDir } from '../../helpers/temp';
+
+let duck: DuckDBInstance;
+let db: DuckDBConnection;
+const rows = async (sql: string) => (await db.runAndReadAll(sql)).getRowObjectsJS();
+
+/** The sample CSV read directly, as an analyst would check the lake. */
+const csv = `(SELECT CAST(replace(event_time, ' UTC', '+00') AS TIMESTAMPTZ) AS t, event_type, product_id, category_id,
+  nullif(category_code, '') AS category_code, nullif(brand, '') AS brand, CAST(price AS DECIMAL(18,2)) AS price, user_id,
+  user_session FROM read_csv('${SAMPLE_CSV}', all_varchar = true))`;
+
+/** Rows of a Gold table that differ from the expected query, both ways (empty when they are equal). */
+async function difference(
+  lake: string,
+  table: string,
+  expected: string,
+  columns: string,
+): Promise<unknown[]> {
+  const gold = `(SELECT ${columns} FROM read_parquet('${join(lake, 'gold', table, '*.parquet')}'))`;
+  const wanted = `(SELECT ${columns} FROM (${expected}))`;
+  return rows(`(${gold} EXCEPT ALL ${wanted}) UNION ALL (${wanted} EXCEPT ALL ${gold})`);
+}
+
+beforeAll(async () => {
+  duck = await DuckDBInstance.create(':memory:');
+  db = await duck.connect();
+  await db.run("SET TimeZone = 'UTC'");
+});
+afterAll(() => {
+  db.closeSync();
+  duck.closeSync();
+});
+
+describe('Silver and Gold built from Bronze', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let lake: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+    lake = join(dir.path, 'lake');
+  });
+  afterEach(() => dir.remove());
+
+  it('turns the 1000-row sample into 1000 Silver events, nothing quarantined, Gold figures exact', async () => {
+    expect(await writeSampleBronze(lake)).toBe(1000);
+    expect(await buildSilver(lake)).toEqual({ bronzeRows: 1000, events: 1000, quarantined: 0 });
+    const tables = await buildGold(lake);
+    expect(Object.keys(tables).sort()).toEqual(Object.keys(goldTables).sort());
+
+    const [funnel] = await rows(`SELECT * FROM read_parquet('${join(lake, 'gold/funnel_daily/*.parquet')}')`);
+    expect(funnel).toMatchObject({ views: 987n, carts: 3n, purchases: 10n, removals: 0n, revenue: 2387.84 });
+    const [silver] = await rows(
+      `SELECT count(*) AS n, count(DISTINCT event_id) AS ids, max(price) AS top FROM read_parquet('${join(lake, 'silver/events/**/*.parquet')}', hive_partitioning = true)`,
+    );
+    expect(silver).toEqual({ n: 1000n, ids: 1000n, top: 1763.21 });
+    const [ids] = await rows(
+      `SELECT count(*) AS n FROM read_parquet('${join(lake, 'silver/events/**/*.parquet')}') WHERE category_id = '2053013555631882655'`,
+    );
+    expect(Number(ids?.n)).toBeGreaterThan(0);
+  });
+
+  it('keeps every Gold table equal to an independent DuckDB query over the CSV', async () => {
+    await writeSampleBronze(lake);
+    await buildSilver(lake);
+    await buildGold(lake);
+    const checks: [string, string, string][] = [
+      [
+        'traffic_minute',
+        `SELECT date_trunc('minute', t) AS minute, event_type, count(*) AS events FROM ${csv} GROUP BY ALL`,
+        'minute, event_type, events',
+      ],
+      [
+        'funnel_daily',
+        `SELECT CAST(t AS DATE) AS event_date, count(*) FILTER (event_type='view') AS views, count(*) FILTER (event_type='cart') AS carts,
+           count(*) FILTER (event_type='purchase') AS purchases, count(DISTINCT user_id) FILTER (event_type='view') AS view_users,
+           count(DISTINCT user_session) FILTER (event_type='purchase') AS purchase_sessions,
+           sum(price) FILTER (event_type='purchase') AS revenue FROM ${csv} GROUP BY 1`,
+        'event_date, views, carts, purchases, view_users, purchase_sessions, revenue',
+      ],
+      [
+        'category_daily',
+        `SELECT CAST(t AS DATE) AS event_date, coalesce(nullif(split_part(category_code,'.',1),''),'(none)') AS category_l1,
+           coalesce(nullif(split_part(category_code,'.',2),''),'(none)') AS category_l2, count(*) FILTER (event_type='view') AS views,
+           coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY ALL`,
+        'event_date, category_l1, category_l2, views, revenue',
+      ],
+      [
+        'brand_daily',
+        `SELECT CAST(t AS DATE) AS event_date, coalesce(brand, '(none)') AS brand, count(*) FILTER (event_type='purchase') AS purchases,
+           coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY ALL`,
+        'event_date, brand, purchases, revenue',
+      ],
+      [
+        'product_performance',
+        `SELECT product_id, count(*) FILTER (event_type='view') AS views, count(*) FILTER (event_type='purchase') AS purchases,
+           coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY 1`,
+        'product_id, views, purchases, revenue',
+      ],
+      [
+        'session_stats',
+        `SELECT user_session AS session_id, min(t) AS session_start, max(t) AS session_end, count(*) AS events,
+           coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY 1`,
+        'session_id, session_start, session_end, events, revenue',
+      ],
+      [
+        'session_daily',
+        `SELECT CAST(min(start) AS DATE) AS event_date, count(*) AS sessions, count(*) FILTER (n = 1) / count(*) AS bounce_rate
+           FROM (SELECT user_session, min(t) AS start, count(*) AS n FROM ${csv} GROUP BY 1) GROUP BY CAST(start AS DATE)`,
+        'event_date, sessions, bounce_rate',
+      ],
+      [
+        'user_activity',
+        `SELECT user_id, min(t) AS first_seen, max(t) AS last_seen, count(DISTINCT user_session) AS sessions, count(*) AS events,
+           coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY 1`,
+        'user_id, first_seen, last_seen, sessions, events, revenue',
+      ],
+      [
+        'hourly_heatmap',
+        `SELECT CAST(isodow(t) AS INTEGER) AS day_of_week, CAST(hour(t) AS INTEGER) AS hour, count(*) AS events,
+           coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY ALL`,
+        'day_of_week, hour, events, revenue',
+      ],
+    ];
+    for (const [table, expected, columns] of checks) {
+      expect({ table, diff: await difference(lake, table, expected, columns) }).toEqual({ table, diff: [] });
+    }
+  });
+
+  it('deduplicates a file replayed twice: Bronze 2000, Silver still 1000, Gold unchanged', async () => {
+    expect(await writeSampleBronze(lake, { copies: 2 })).toBe(2000);
+    expect(await buildSilver(lake)).toEqual({ bronzeRows: 2000, events: 1000, quarantined: 0 });
+    await buildGold(lake);
+    const [funnel] = await rows(
+      `SELECT views, purchases, revenue FROM read_parquet('${join(lake, 'gold/funnel_daily/*.parquet')}')`,
+    );
+    expect(funnel).toEqual({ views: 987n, purchases: 10n, revenue: 2387.84 });
+  });
+
+  it('quarantines each bad record with its reason and keeps the good ones', async () => {
+    const good = (over: object) =>
+      JSON.stringify({
+        event_time: '2019-10-02T10:00:00Z',
+        event_type: 'view',
+        product_id: '1',
+        category_id: '2',
+        category_code: null,
+        brand: null,
+        price: 5,
+        user_id: '9',
+        user_session: 's',
+        order_id: null,
+        ...over,
+      });
+    await writeSampleBronze(lake, {
+      badValues: [
+        'not json at all',
+        '[1, 2]',
+        good({ event_time: 'yesterday' }),
+        good({ event_time: '1970-01-01T00:00:00Z' }),
+        good({ user_id: null }),
+        good({ event_type: '' }),
+        good({ price: 'cheap' }),
+        good({ price: -3 }),
+        good({ event_type: 'Add_To_Cart', user_session: 'fresh' }),
+      ],
+    });
+    expect(await buildSilver(lake)).toEqual({ bronzeRows: 1009, events: 1001, quarantined: 8 });
+    const reasons = (
+      await rows(
+        `SELECT reason FROM read_parquet('${join(lake, 'silver/quarantine/*.parquet')}') ORDER BY source_row`,
+      )
+    ).map((r) => r.reason);
+    expect(reasons).toEqual([
+      'value is not JSON',
+      'value is not a JSON object',
+      'event_time is not a timestamp: yesterday',
+      'event_time is implausibly early: 1970-01-01T00:00:00Z',
+      'user_id is missing',
+      'event_type is missing',
+      'price is not a number: cheap',
+      'price is negative: -3',
+    ]);
+    const [late] = await rows(
+      `SELECT event_type, event_date FROM read_parquet('${join(lake, 'silver/events/**/*.parquet')}', hive_partitioning = true) WHERE user_session = 'fresh'`,
+    );
+    expect(late).toMatchObject({ event_type: 'cart' });
+    expect((late?.event_date as Date).toISOString().slice(0, 10)).toBe('2019-10-02');
+  });
+
+  it('says what to do when a layer below is empty', async () => {
+    await expect(buildSilver(lake)).rejects.toThrow(/No Bronze data for topic "clickpulse_events"/);
+    await expect(buildGold(lake)).rejects.toThrow(/Silver is empty/);
+  });
+});
+
+describe('clickpulse build', () => {
+  it('rebuilds silver and gold and reports each layer; explains failures', async () => {
+    const { main } = await import('../../../pipeline/cli/main');
+    const dir = await tempDir();
+    const lake = join(dir.path, 'lake');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+      stopSignal: new Promise<void>(() => undefined),
+    };
+    try {
+      expect(await main(['build', 'gold', '--lake', lake], io)).toBe(1);
+      expect(err.join('\n')).toContain('Silver is empty');
+      expect(await main(['build', 'bronze', '--lake', lake], io)).toBe(2);
+      await writeSampleBronze(lake);
+      expect(await main(['build', 'all', '--lake', lake], io)).toBe(0);
+      expect(out).toContain('silver: 1000 events from 1000 Bronze messages; 0 quarantined');
+      expect(out).toContain('gold.funnel_daily: 1 rows');
+    } finally {
+      await dir.remove();
+    }
+  });
+});
