@@ -50,6 +50,8 @@ function arrowTypeFor(type: string): [DataType, Convert] {
   if (t.startsWith('TIMESTAMP')) return [new TimestampMillisecond(), nullable((v) => (v as Date).getTime())];
   if (t === 'BLOB') return [new Binary(), same];
   if (t === 'VARCHAR' || t === 'UUID') return [new Utf8(), same];
+  // 128-bit and unsigned 64-bit integers (sum() of BIGINT is HUGEINT) travel as exact decimal text.
+  if (/^(HUGEINT|UHUGEINT|UBIGINT)$/.test(t)) return [new Utf8(), nullable((v) => String(v))];
   return [new Utf8(), nullable((v) => (typeof v === 'string' ? v : JSON.stringify(v, jsonSafe)))];
 }
 

@@ -46,6 +46,8 @@ export class QueryService {
   private readonly sessions = new Map<string, Session>();
   private nextId = 1;
   private tables: TableLocation[] = [];
+  private viewsKey = '';
+  private refreshing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly lakeDir: () => Promise<string>) {}
 
@@ -216,8 +218,18 @@ export class QueryService {
     this.sandbox = undefined;
   }
 
-  /** Makes sure the sandbox allows the current lake and opened folders, and the views match the disk. */
-  private async refresh(): Promise<{ connection: DuckDBConnection; lake: string }> {
+  /**
+   * Makes sure the sandbox allows the current lake and opened folders and that a view exists for every
+   * table on disk. One refresh at a time: concurrent view definitions conflict in DuckDB's catalog, and
+   * views read globs, so they only change when the set of tables does.
+   */
+  private refresh(): Promise<{ connection: DuckDBConnection; lake: string }> {
+    const run = this.refreshing.then(() => this.refreshNow());
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(): Promise<{ connection: DuckDBConnection; lake: string }> {
     const lake = resolve(await this.lakeDir());
     const dirs = [lake, ...this.opened.values()];
     const key = JSON.stringify(dirs);
@@ -226,10 +238,15 @@ export class QueryService {
       await this.dispose();
       await mkdir(lake, { recursive: true });
       this.sandbox = { instance: await createSandbox(dirs), key, lake };
+      this.viewsKey = '';
     }
     const connection = await this.sandbox.instance.connect();
     this.tables = await discoverTables(lake, this.opened);
-    await defineViews(connection, this.tables);
+    const viewsKey = JSON.stringify(this.tables);
+    if (viewsKey !== this.viewsKey) {
+      await defineViews(connection, this.tables);
+      this.viewsKey = viewsKey;
+    }
     return { connection, lake };
   }
 

@@ -1,4 +1,5 @@
 import { useCall, useConnection } from './api/hooks';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { useSettings } from './lib/useSettings';
 import { screenById, screens } from './screens/registry';
 import { useHashRoute } from './useHashRoute';
@@ -41,7 +42,9 @@ export function App() {
             Lost the connection to the workbench. Retrying…
           </div>
         )}
-        <Screen screen={screen} />
+        <ErrorBoundary resetKey={screen.id}>
+          <Screen screen={screen} />
+        </ErrorBoundary>
       </main>
       <footer className="statusbar" aria-label="Status">
         {info.state === 'ready' && (

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { DashboardsScreen } from './dashboards/DashboardsScreen';
 import { LakeScreen } from './lake/LakeScreen';
 import { PlannedScreen } from './PlannedScreen';
 import { SqlScreen } from './sql/SqlScreen';
@@ -51,7 +52,7 @@ export const screens: ScreenDef[] = [
     label: 'Dashboards',
     description:
       'Live charts over Gold: KPIs, traffic, the conversion funnel, revenue by category, heatmaps.',
-    component: PlannedScreen,
+    component: DashboardsScreen,
   },
   {
     id: 'export',

@@ -74,6 +74,10 @@ describe('lake catalog and read-only query service', () => {
     });
     const row = tableFromIPC(page.page).get(0)?.toJSON();
     expect(row).toMatchObject({ revenue: 2387.84, n: 10n });
+    const sums = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT sum(source_row) AS total FROM silver.events' });
+    expect(sums.columns).toEqual([{ name: 'total', type: 'HUGEINT' }]);
+    const sumPage = await ok<Page>(ctx.workbench, 'query.page', { queryId: sums.queryId, offset: 0, limit: 1 });
+    expect(tableFromIPC(sumPage.page).get(0)?.toJSON()).toEqual({ total: '500500' });
   });
 
   it('pages a table sorted and filtered on the server, as Arrow with exact ids', async () => {
@@ -262,5 +266,22 @@ describe('lake catalog and read-only query service', () => {
       ok: false,
       error: { message: expect.stringContaining('holds no .parquet files') },
     });
+  });
+});
+
+describe('query service under concurrent use', () => {
+  it('answers many queries started at once (as a dashboard does)', async () => {
+    const ctx = await testWorkbench();
+    try {
+      await buildQueryLake(join(ctx.dir, 'lake'));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          dispatch(ctx.workbench, 'query.run', { sql: `SELECT ${i} AS i, count(*) AS n FROM silver.events` }),
+        ),
+      );
+      expect(answers.map((a) => a.ok)).toEqual(Array(8).fill(true));
+    } finally {
+      await ctx.dispose();
+    }
   });
 });
