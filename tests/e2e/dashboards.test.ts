@@ -31,7 +31,8 @@ describe('Dashboards over Gold in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
     const errors = watchErrors(page);
     await page.goto(`${web.url}#/dashboards`);
-    const kpi = (label: string) => page.getByRole('group', { name: label, exact: true }).locator('.kpi-value');
+    const kpi = (label: string) =>
+      page.getByRole('group', { name: label, exact: true }).locator('.kpi-value');
     await expect.poll(() => kpi('Revenue').textContent()).toBe('2,387.84');
     expect(await kpi('Views').textContent()).toBe('987');
     expect(await kpi('Purchases').textContent()).toBe('10');
@@ -42,7 +43,11 @@ describe('Dashboards over Gold in Chromium', () => {
     await expect
       .poll(() => funnel.getAttribute('aria-label'))
       .toMatch(/Views.*987.*Carts.*3.*Purchases.*10/s);
-    await page.getByRole('region', { name: 'Events by day and hour (UTC)' }).locator('canvas').first().waitFor();
+    await page
+      .getByRole('region', { name: 'Events by day and hour (UTC)' })
+      .locator('canvas')
+      .first()
+      .waitFor();
     await page.waitForTimeout(500);
     await screenshot(page, 'dashboards');
     expect(await page.getByRole('textbox', { name: 'From date' }).inputValue()).toBe('2019-10-01');

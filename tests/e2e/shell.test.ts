@@ -43,7 +43,7 @@ describe('app shell in Chromium through "clickpulse web"', () => {
 
     for (const label of SCREENS) {
       await nav.getByRole('link', { name: label }).click();
-      await page.getByRole('heading', { name: label, level: 2 }).waitFor();
+      await page.getByRole('main', { name: label }).waitFor();
       expect(page.url()).toContain(`#/${label.toLowerCase()}`);
       const path = await screenshot(page, `shell-${label.toLowerCase()}`);
       expect(existsSync(path)).toBe(true);

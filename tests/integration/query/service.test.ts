@@ -74,9 +74,15 @@ describe('lake catalog and read-only query service', () => {
     });
     const row = tableFromIPC(page.page).get(0)?.toJSON();
     expect(row).toMatchObject({ revenue: 2387.84, n: 10n });
-    const sums = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT sum(source_row) AS total FROM silver.events' });
+    const sums = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: 'SELECT sum(source_row) AS total FROM silver.events',
+    });
     expect(sums.columns).toEqual([{ name: 'total', type: 'HUGEINT' }]);
-    const sumPage = await ok<Page>(ctx.workbench, 'query.page', { queryId: sums.queryId, offset: 0, limit: 1 });
+    const sumPage = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: sums.queryId,
+      offset: 0,
+      limit: 1,
+    });
     expect(tableFromIPC(sumPage.page).get(0)?.toJSON()).toEqual({ total: '500500' });
   });
 
