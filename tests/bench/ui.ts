@@ -1,0 +1,100 @@
+/**
+ * bench:ui — the Lake grid over a 5M-row Silver table in Chromium: time to the first page of rows, time of a
+ * server-side sort, and time to scroll to the last row. Prints figures; asserts nothing about speed.
+ * ROWS=… overrides the size.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchChromium } from '../e2e/browser';
+import { startWebCli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
+
+const rows = Number(process.env.ROWS ?? 5_000_000);
+const dir = await tempDir('clickpulse-bench-ui-');
+const lake = join(dir.path, 'lake');
+
+try {
+  let t = performance.now();
+  await mkdir(join(lake, 'silver', 'events', 'event_date=2019-10-01'), { recursive: true });
+  const duck = await DuckDBInstance.create(':memory:');
+  const db = await duck.connect();
+  await db.run(`COPY (
+      SELECT md5(range::VARCHAR) AS event_id,
+             TIMESTAMPTZ '2019-10-01 00:00:00+00' + to_milliseconds(range * 17) AS event_time,
+             (['view','view','view','view','view','view','view','view','cart','purchase'])[1 + range % 10] AS event_type,
+             CAST(1000000 + hash(range) % 150000 AS VARCHAR) AS product_id,
+             CAST(2053013555631882655 + hash(range) % 1000 AS VARCHAR) AS category_id,
+             CAST(round(1 + (hash(range * 7) % 200000) / 100.0, 2) AS DECIMAL(18,2)) AS price,
+             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) AS user_id
+      FROM range(${rows})
+    ) TO '${join(lake, 'silver', 'events', 'event_date=2019-10-01', 'part-0.parquet')}' (FORMAT parquet)`);
+  const top = await db.runAndReadAll(
+    `SELECT CAST(max(price) AS VARCHAR) FROM '${join(lake, 'silver', 'events', 'event_date=2019-10-01', 'part-0.parquet')}'`,
+  );
+  const maxPrice = String(top.getRowsJS()[0]?.[0]);
+  db.closeSync();
+  duck.closeSync();
+  console.log(
+    `generated ${rows.toLocaleString('en-US')} Silver rows in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+
+  const web = await startWebCli(['--lake', lake, '--config', join(dir.path, 'config')]);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const grid = page.getByRole('grid', { name: 'silver.events' });
+    const firstRowPrice = () =>
+      grid.locator('[role="row"][aria-rowindex="2"] [role="gridcell"]').nth(5).textContent();
+    await page.goto(`${web.url}#/lake`);
+    await page
+      .getByRole('navigation', { name: 'Layers' })
+      .getByRole('button', { name: /^events/ })
+      .waitFor();
+
+    t = performance.now();
+    await page
+      .getByRole('navigation', { name: 'Layers' })
+      .getByRole('button', { name: /^events/ })
+      .click();
+    await grid
+      .locator('[role="row"][aria-rowindex="2"] [role="gridcell"]')
+      .first()
+      .filter({ hasNotText: '…' })
+      .waitFor();
+    const firstPage = performance.now() - t;
+
+    t = performance.now();
+    await page.getByRole('button', { name: /^Sort by price/ }).click();
+    await page.getByRole('button', { name: 'Sort by price (now ascending)' }).click();
+    await page.waitForFunction(
+      async () =>
+        document.querySelector('[role="grid"] [aria-rowindex="2"] [aria-colindex="6"]')?.textContent ===
+        '2000.99',
+      undefined,
+      { timeout: 120_000, polling: 50 },
+    );
+    const sort = performance.now() - t;
+
+    t = performance.now();
+    await grid.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    const lastIndex = String(rows + 1);
+    await grid
+      .locator(`[role="row"][aria-rowindex="${lastIndex}"] [role="gridcell"]`)
+      .first()
+      .filter({ hasNotText: '…' })
+      .waitFor({ timeout: 120_000 });
+    const scroll = performance.now() - t;
+
+    console.log(`time to first grid page: ${firstPage.toFixed(0)} ms`);
+    console.log(
+      `sort by price descending (server-side, ${rows.toLocaleString('en-US')} rows): ${sort.toFixed(0)} ms`,
+    );
+    console.log(`scroll to the last row: ${scroll.toFixed(0)} ms`);
+  } finally {
+    await browser.close();
+    await web.stop();
+  }
+} finally {
+  await dir.remove();
+}
