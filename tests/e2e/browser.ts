@@ -43,3 +43,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** How long expect.poll waits for the UI in e2e tests (a cold DuckDB and Chromium on a loaded CI machine). */
+export const POLL = { timeout: 30_000, interval: 100 };

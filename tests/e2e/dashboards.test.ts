@@ -5,7 +5,7 @@ import { buildGold, buildSilver } from '../../pipeline/lake/build';
 import { writeSampleBronze } from '../helpers/bronze-fixture';
 import { startWebCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
-import { launchChromium, screenshot, watchErrors } from './browser';
+import { POLL, launchChromium, screenshot, watchErrors } from './browser';
 
 describe('Dashboards over Gold in Chromium', () => {
   let web: Awaited<ReturnType<typeof startWebCli>>;
@@ -33,7 +33,7 @@ describe('Dashboards over Gold in Chromium', () => {
     await page.goto(`${web.url}#/dashboards`);
     const kpi = (label: string) =>
       page.getByRole('group', { name: label, exact: true }).locator('.kpi-value');
-    await expect.poll(() => kpi('Revenue').textContent()).toBe('2,387.84');
+    await expect.poll(() => kpi('Revenue').textContent(), POLL).toBe('2,387.84');
     expect(await kpi('Views').textContent()).toBe('987');
     expect(await kpi('Purchases').textContent()).toBe('10');
     expect(await kpi('Users').textContent()).toBe('330');
@@ -41,7 +41,7 @@ describe('Dashboards over Gold in Chromium', () => {
     // ECharts' aria module describes the data in the chart's label.
     const funnel = page.getByRole('region', { name: 'Conversion funnel' }).locator('.chart');
     await expect
-      .poll(() => funnel.getAttribute('aria-label'))
+      .poll(() => funnel.getAttribute('aria-label'), POLL)
       .toMatch(/Views.*987.*Carts.*3.*Purchases.*10/s);
     await page
       .getByRole('region', { name: 'Events by day and hour (UTC)' })

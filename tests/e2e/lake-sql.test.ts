@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebCli } from '../helpers/cli';
 import { buildQueryLake } from '../helpers/query-lake';
 import { tempDir } from '../helpers/temp';
-import { launchChromium, screenshot, watchErrors } from './browser';
+import { POLL, launchChromium, screenshot, watchErrors } from './browser';
 
 /** Text of the cell in the first data row under the named column. */
 async function firstCell(page: Page, grid: string, column: string): Promise<string> {
@@ -49,12 +49,12 @@ describe('Lake browser and SQL console in Chromium', () => {
     await page.getByRole('button', { name: /^Sort by price/ }).click();
     await page.getByRole('button', { name: 'Sort by price (now ascending)' }).click();
     await page.getByRole('button', { name: 'Sort by price (now descending)' }).waitFor();
-    await expect.poll(() => firstCell(page, 'silver.events', 'price')).toBe('1763.21');
+    await expect.poll(() => firstCell(page, 'silver.events', 'price'), POLL).toBe('1763.21');
     await screenshot(page, 'lake-silver-sorted');
 
     await page.getByRole('textbox', { name: 'Filter event_type' }).fill('=purchase');
     await page.getByText('10 rows (of 1,000)').waitFor();
-    await expect.poll(() => firstCell(page, 'silver.events', 'event_type')).toBe('purchase');
+    await expect.poll(() => firstCell(page, 'silver.events', 'event_type'), POLL).toBe('purchase');
 
     await page.getByRole('button', { name: 'Statistics of brand' }).click();
     const panel = page.getByRole('complementary', { name: 'Column brand' });
@@ -71,27 +71,22 @@ describe('Lake browser and SQL console in Chromium', () => {
     const editor = page.getByRole('textbox', { name: 'SQL' });
     await editor.fill("SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
     await editor.press('Control+Enter');
-    await expect.poll(() => firstCell(page, 'Query result', 'revenue')).toBe('2387.84');
+    await expect.poll(() => firstCell(page, 'Query result', 'revenue'), POLL).toBe('2387.84');
     await screenshot(page, 'sql-revenue');
 
+    const alertText = () =>
+      page
+        .locator('pre[role="alert"]')
+        .textContent({ timeout: 1000 })
+        .catch(() => '');
     await editor.fill('SELECT prize FROM silver.events');
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect
-      .poll(() =>
-        page
-          .locator('pre[role="alert"]')
-          .textContent({ timeout: 1000 })
-          .catch(() => ''),
-      )
-      .toMatch(/prize/);
+    await expect.poll(alertText, POLL).toMatch(/prize/);
     await screenshot(page, 'sql-error');
 
     await editor.fill("COPY (SELECT 1) TO 'x.csv'");
     await page.getByRole('button', { name: 'Run' }).click();
-    await page
-      .getByRole('alert')
-      .getByText(/Read-only|Permission/)
-      .waitFor();
+    await expect.poll(alertText, POLL).toMatch(/Read-only|Permission/);
     // Network errors of refused calls are answers, not page errors.
     expect(errors).toEqual([]);
   });
