@@ -1,20 +1,9 @@
+import { runCli } from '../helpers/run-cli';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli/main';
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    stopSignal: new Promise(() => undefined),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('clickpulse CLI', () => {
   it('lists every subcommand in --help', async () => {
-    const { code, out } = await run(['--help']);
+    const { code, out } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const name of [
       'broker',
@@ -32,21 +21,21 @@ describe('clickpulse CLI', () => {
   });
 
   it('prints usage and exits 2 on an unknown command', async () => {
-    const { code, err } = await run(['nonsense']);
+    const { code, err } = await runCli(['nonsense']);
     expect(code).toBe(2);
     expect(err).toContain('unknown command "nonsense"');
     expect(err).toContain('Usage: clickpulse <command>');
   });
 
   it('prints usage and exits 2 on a bad flag', async () => {
-    const { code, err } = await run(['web', '--prot', '1']);
+    const { code, err } = await runCli(['web', '--prot', '1']);
     expect(code).toBe(2);
     expect(err).toContain("Unknown option '--prot'");
     expect(err).toContain('Usage: clickpulse web');
   });
 
   it('explains a bad port', async () => {
-    const { code, err } = await run(['web', '--port', '99999']);
+    const { code, err } = await runCli(['web', '--port', '99999']);
     expect(code).toBe(2);
     expect(err).toContain('--port must be a whole number from 0 to 65535');
   });

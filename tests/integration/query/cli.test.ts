@@ -1,19 +1,8 @@
+import { runCli } from '../../helpers/run-cli';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../pipeline/cli/main';
 import { buildQueryLake } from '../../helpers/query-lake';
 import { tempDir } from '../../helpers/temp';
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    stopSignal: new Promise(() => undefined),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('clickpulse query', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -29,7 +18,7 @@ describe('clickpulse query', () => {
     'SELECT event_type, count(*) AS n, sum(price) AS total FROM silver.events GROUP BY 1 ORDER BY n DESC';
 
   it('prints an aligned table with the row count on stderr', async () => {
-    const { code, out, err } = await run(['query', '--lake', lake, sql]);
+    const { code, out, err } = await runCli(['query', '--lake', lake, sql]);
     expect(code).toBe(0);
     expect(out.split('\n')).toEqual([
       'event_type  n    total',
@@ -42,7 +31,7 @@ describe('clickpulse query', () => {
   });
 
   it('prints CSV and JSON lines, with ids beyond 2^53 exact', async () => {
-    const csv = await run([
+    const csv = await runCli([
       'query',
       '--lake',
       lake,
@@ -51,12 +40,12 @@ describe('clickpulse query', () => {
       "SELECT category_id FROM silver.events WHERE category_id = '2053013555631882655' LIMIT 1",
     ]);
     expect(csv.out).toBe('category_id\n2053013555631882655');
-    const json = await run(['query', '--lake', lake, '--format', 'json', sql]);
+    const json = await runCli(['query', '--lake', lake, '--format', 'json', sql]);
     expect(json.out.split('\n')[1]).toBe('{"event_type":"purchase","n":10,"total":2387.84}');
   });
 
   it('prints dates and timestamps as ISO-8601', async () => {
-    const { out } = await run([
+    const { out } = await runCli([
       'query',
       '--lake',
       lake,
@@ -68,13 +57,13 @@ describe('clickpulse query', () => {
   });
 
   it('exits 1 with DuckDB’s message on bad SQL and on writes, 2 on usage errors', async () => {
-    const bad = await run(['query', '--lake', lake, 'SELECT nope FROM silver.events']);
+    const bad = await runCli(['query', '--lake', lake, 'SELECT nope FROM silver.events']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('nope');
-    const write = await run(['query', '--lake', lake, "COPY (SELECT 1) TO 'x.csv'"]);
+    const write = await runCli(['query', '--lake', lake, "COPY (SELECT 1) TO 'x.csv'"]);
     expect(write.code).toBe(1);
     expect(write.err).toMatch(/Read-only|Permission/);
-    expect((await run(['query', sql])).code).toBe(2);
-    expect((await run(['query', '--lake', lake, '--format', 'xml', sql])).code).toBe(2);
+    expect((await runCli(['query', sql])).code).toBe(2);
+    expect((await runCli(['query', '--lake', lake, '--format', 'xml', sql])).code).toBe(2);
   });
 });

@@ -4,7 +4,8 @@ import { api } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { useQueryGrid } from '../../api/useQueryGrid';
 import { EmptyState } from '../../components/EmptyState';
-import { DataGrid, type GridColumn } from '../../components/grid/DataGrid';
+import type { GridColumn } from '../../components/grid/DataGrid';
+import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
 import { ColumnPanel } from './ColumnPanel';
@@ -110,15 +111,10 @@ export function LakeScreen() {
             </header>
             <div className="lake-grid-row">
               {opened && (
-                <DataGrid
+                <QueryGrid
                   label={table.name}
-                  columns={opened.columns}
-                  totalRows={grid.totalRows}
-                  fetchRows={grid.fetchRows}
-                  sort={grid.sort}
-                  onSortChange={grid.setSort}
-                  filters={grid.filters}
-                  onFiltersChange={grid.setFilters}
+                  opened={opened}
+                  grid={grid}
                   onColumnInfo={(c) => void showColumn(c)}
                 />
               )}

@@ -2,7 +2,7 @@ import { useState, type KeyboardEvent } from 'react';
 import type { QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useQueryGrid } from '../../api/useQueryGrid';
-import { DataGrid } from '../../components/grid/DataGrid';
+import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatInteger } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
 import { loadHistory, remember } from './history';
@@ -128,18 +128,7 @@ export function SqlScreen() {
           {error}
         </pre>
       )}
-      {opened && (
-        <DataGrid
-          label="Query result"
-          columns={opened.columns}
-          totalRows={grid.totalRows}
-          fetchRows={grid.fetchRows}
-          sort={grid.sort}
-          onSortChange={grid.setSort}
-          filters={grid.filters}
-          onFiltersChange={grid.setFilters}
-        />
-      )}
+      {opened && <QueryGrid label="Query result" opened={opened} grid={grid} />}
       {picker.element}
     </div>
   );

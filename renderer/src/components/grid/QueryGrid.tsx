@@ -1,0 +1,26 @@
+import type { QueryOpened } from '../../../../pipeline/contract';
+import type { useQueryGrid } from '../../api/useQueryGrid';
+import { DataGrid, type GridColumn } from './DataGrid';
+
+/** A DataGrid over an open query, with the query's server-side sort and filters wired in. */
+export function QueryGrid(props: {
+  label: string;
+  opened: QueryOpened;
+  grid: ReturnType<typeof useQueryGrid>;
+  onColumnInfo?: (column: GridColumn) => void;
+}) {
+  const { grid } = props;
+  return (
+    <DataGrid
+      label={props.label}
+      columns={props.opened.columns}
+      totalRows={grid.totalRows}
+      fetchRows={grid.fetchRows}
+      sort={grid.sort}
+      onSortChange={grid.setSort}
+      filters={grid.filters}
+      onFiltersChange={grid.setFilters}
+      {...(props.onColumnInfo ? { onColumnInfo: props.onColumnInfo } : {})}
+    />
+  );
+}
