@@ -1,5 +1,6 @@
 import { notImplemented, type Command } from '../command';
 import { buildCommand } from './build';
+import { generateCommand } from './generate';
 import { queryCommand } from './query';
 import { webCommand } from './web';
 
@@ -10,11 +11,7 @@ export const commands: Command[] = [
     'Replay a clickstream file onto a Kafka topic (and into a lake with --lake).',
     'FILE [--speed max|FACTOR] [--rate N] [--topic T] [--brokers HOST:PORT] [--lake DIR] ...',
   ),
-  notImplemented(
-    'generate',
-    'Write a synthetic REES46-style clickstream file.',
-    '--rows N [--seed S] --out FILE.csv[.gz]',
-  ),
+  generateCommand,
   notImplemented('download', 'Download a month of the REES46 dataset.', 'YYYY-Mon [--out DIR]'),
   notImplemented(
     'stream',
