@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { DashboardsScreen } from './dashboards/DashboardsScreen';
 import { LakeScreen } from './lake/LakeScreen';
 import { PlannedScreen } from './PlannedScreen';
+import { ReplayScreen } from './replay/ReplayScreen';
 import { SqlScreen } from './sql/SqlScreen';
 
 export interface ScreenDef {
@@ -18,7 +19,7 @@ export const screens: ScreenDef[] = [
     label: 'Replay',
     description:
       'Pick a clickstream file (or the bundled REES46 sample), map its columns and replay it onto a Kafka topic.',
-    component: PlannedScreen,
+    component: ReplayScreen,
   },
   {
     id: 'monitor',

@@ -1,0 +1,149 @@
+import { useMemo, useState, type DragEvent } from 'react';
+import type { SourceInspection } from '../../../../pipeline/contract';
+import { api } from '../../api/client';
+import { useCall } from '../../api/hooks';
+import { desktop } from '../../api/transport';
+import { DataGrid } from '../../components/grid/DataGrid';
+import { formatBytes } from '../../lib/format';
+import { usePathPicker } from '../../lib/usePathPicker';
+import { MappingEditor } from './MappingEditor';
+
+const KIND_LABELS: Record<SourceInspection['kind'], string> = {
+  'rees46-behavior': 'REES46 multi-category behaviour data',
+  'rees46-purchases': 'REES46 electronics purchase history (every row a purchase)',
+  'click-log': 'Click log (user, session, event, timestamp)',
+  custom: 'Unrecognized layout: check the mapping',
+};
+
+/** Choose a dataset, see what DuckDB detects in it, and confirm how its columns map to the canonical event. */
+export function ReplayScreen() {
+  const info = useCall('app.info', {});
+  const picker = usePathPicker();
+  const [inspection, setInspection] = useState<SourceInspection>();
+  const [mapping, setMapping] = useState<SourceInspection['mapping']>({});
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const load = async (path: string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api().call('replay.inspect', { path });
+      setInspection(result);
+      setMapping(result.mapping);
+    } catch (e) {
+      setInspection(undefined);
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const choose = async () => {
+    const path = await picker.pick({
+      mode: 'file',
+      title: 'Choose a clickstream file',
+      filters: [
+        { name: 'Clickstream', extensions: ['csv', 'gz', 'tsv', 'parquet', 'json', 'jsonl', 'ndjson'] },
+      ],
+    });
+    if (path) await load(path);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    const native = desktop();
+    if (native) void load(native.pathForFile(file));
+    else setError('Dropping files works in the desktop app; in the browser, use “Choose file…”.');
+  };
+
+  const previewRows = useMemo(() => inspection?.preview ?? [], [inspection]);
+  const fetchPreview = useMemo(
+    () => async (offset: number, limit: number) => previewRows.slice(offset, offset + limit),
+    [previewRows],
+  );
+  const missing = inspection
+    ? (['event_time', 'event_type', 'user_id'] as const).filter(
+        (f) => !mapping[f] && !(f === 'event_type' && inspection.constantEventType),
+      )
+    : [];
+
+  return (
+    <div className="replay-screen" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <section className="replay-source" aria-label="Dataset">
+        <h2>Dataset</h2>
+        <div className="row">
+          <button type="button" onClick={() => void choose()} disabled={busy}>
+            Choose file…
+          </button>
+          <button
+            type="button"
+            disabled={busy || info.state !== 'ready' || !info.value.sampleDataset}
+            onClick={() =>
+              info.state === 'ready' && info.value.sampleDataset && void load(info.value.sampleDataset)
+            }
+          >
+            Use sample
+          </button>
+          <span className="muted">or drop a CSV, CSV.gz, Parquet or JSON-lines file on the window</span>
+        </div>
+        {busy && <p className="muted">Reading…</p>}
+        {error && (
+          <p role="alert" className="banner error">
+            {error}
+          </p>
+        )}
+        {inspection && (
+          <dl className="facts">
+            <dt>File</dt>
+            <dd>{inspection.path}</dd>
+            <dt>Format</dt>
+            <dd>
+              {inspection.format.toUpperCase()}, {formatBytes(inspection.sizeBytes)}
+            </dd>
+            <dt>Detected</dt>
+            <dd>{KIND_LABELS[inspection.kind]}</dd>
+          </dl>
+        )}
+      </section>
+      {inspection && (
+        <>
+          <section className="replay-mapping" aria-label="Mapping">
+            <h2>Mapping to the canonical event</h2>
+            <MappingEditor
+              columns={inspection.columns}
+              mapping={mapping}
+              constantEventType={inspection.constantEventType}
+              onChange={setMapping}
+            />
+            {missing.length > 0 && (
+              <p role="alert" className="error-text">
+                Map a column to {missing.join(', ')} before replaying.
+              </p>
+            )}
+            <p className="muted">
+              Replaying onto Kafka needs the embedded broker and the replay producer, which arrive in the next
+              release.
+            </p>
+          </section>
+          <section className="replay-preview" aria-label="Preview">
+            <h2>First {inspection.preview.length} rows</h2>
+            <DataGrid
+              label="Preview"
+              columns={inspection.columns}
+              totalRows={previewRows.length}
+              fetchRows={fetchPreview}
+            />
+          </section>
+        </>
+      )}
+      <p className="attribution muted">
+        Sample: the first 1,000 events of REES46 “eCommerce behavior data from multi category store” (Open
+        CDP).
+      </p>
+      {picker.element}
+    </div>
+  );
+}
