@@ -15,6 +15,17 @@ export const CanonicalField = z.enum([
   'order_id',
 ]);
 
+export type CanonicalField = z.infer<typeof CanonicalField>;
+export type Mapping = Partial<Record<CanonicalField, string>>;
+
+/** A replay cannot start without these (event_type may instead be constant, as in a purchase history). */
+export const REQUIRED_FIELDS: CanonicalField[] = ['event_time', 'event_type', 'user_id'];
+
+/** Required fields that neither the mapping nor a constant event type supplies. */
+export function missingRequired(mapping: Mapping, constantEventType?: string | null): CanonicalField[] {
+  return REQUIRED_FIELDS.filter((f) => !mapping[f] && !(f === 'event_type' && constantEventType));
+}
+
 export const SourceInspection = z.object({
   path: z.string(),
   format: z.enum(['csv', 'parquet', 'json']),

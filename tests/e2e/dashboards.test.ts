@@ -1,36 +1,20 @@
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGold, buildSilver } from '../../pipeline/lake/build';
 import { writeSampleBronze } from '../helpers/bronze-fixture';
-import { startWebCli } from '../helpers/cli';
-import { tempDir } from '../helpers/temp';
-import { POLL, launchChromium, screenshot, watchErrors } from './browser';
+import { POLL, screenshot, watchErrors } from './browser';
+import { useWebApp } from './web-app';
 
 describe('Dashboards over Gold in Chromium', () => {
-  let web: Awaited<ReturnType<typeof startWebCli>>;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    dir = await tempDir();
-    const lake = join(dir.path, 'lake');
+  const app = useWebApp(async (lake) => {
     await writeSampleBronze(lake);
     await buildSilver(lake);
     await buildGold(lake);
-    web = await startWebCli(['--lake', lake, '--config', join(dir.path, 'config')]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await dir?.remove();
   });
 
   it('shows KPIs and charts of the sample, with the funnel 987 → 3 → 10', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1400 } });
     const errors = watchErrors(page);
-    await page.goto(`${web.url}#/dashboards`);
+    await page.goto(`${app.url}#/dashboards`);
     const kpi = (label: string) =>
       page.getByRole('group', { name: label, exact: true }).locator('.kpi-value');
     await expect.poll(() => kpi('Revenue').textContent(), POLL).toBe('2,387.84');

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebCli } from '../helpers/cli';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildQueryLake } from '../helpers/query-lake';
-import { tempDir } from '../helpers/temp';
-import { POLL, launchChromium, screenshot, watchErrors } from './browser';
+import { POLL, screenshot, watchErrors } from './browser';
+import { useWebApp } from './web-app';
 
 /** Text of the cell in the first data row under the named column. */
 async function firstCell(page: Page, grid: string, column: string): Promise<string> {
@@ -20,28 +18,17 @@ async function firstCell(page: Page, grid: string, column: string): Promise<stri
 }
 
 describe('Lake browser and SQL console in Chromium', () => {
-  let web: Awaited<ReturnType<typeof startWebCli>>;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let browser: Browser;
+  const app = useWebApp(buildQueryLake);
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    dir = await tempDir();
-    await buildQueryLake(join(dir.path, 'lake'));
-    web = await startWebCli(['--lake', join(dir.path, 'lake'), '--config', join(dir.path, 'config')]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
     errors = watchErrors(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await dir?.remove();
   });
 
   it('browses silver.events: sort, filter and column statistics on the server', async () => {
-    await page.goto(`${web.url}#/lake`);
+    await page.goto(`${app.url}#/lake`);
     const tree = page.getByRole('navigation', { name: 'Layers' });
     await tree.getByRole('button', { name: /^events/ }).click();
     await page.getByRole('heading', { name: 'silver.events' }).waitFor();
@@ -67,7 +54,7 @@ describe('Lake browser and SQL console in Chromium', () => {
   });
 
   it('runs SQL, shows the result, and shows DuckDB’s message for bad SQL', async () => {
-    await page.goto(`${web.url}#/sql`);
+    await page.goto(`${app.url}#/sql`);
     const editor = page.getByRole('textbox', { name: 'SQL' });
     await editor.fill("SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
     await editor.press('Control+Enter');

@@ -1,31 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebCli } from '../helpers/cli';
-import { tempDir } from '../helpers/temp';
-import { POLL, launchChromium, screenshot, watchErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import { POLL, screenshot, watchErrors } from './browser';
+import { useWebApp } from './web-app';
 
 describe('Replay setup in Chromium', () => {
-  let web: Awaited<ReturnType<typeof startWebCli>>;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    dir = await tempDir();
-    web = await startWebCli(['--lake', join(dir.path, 'lake'), '--config', join(dir.path, 'config')]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await dir?.remove();
-  });
+  const app = useWebApp();
 
   it('uses the sample: detected layout, exact ids in the preview, an editable mapping', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const errors = watchErrors(page);
-    await page.goto(`${web.url}#/replay`);
+    await page.goto(`${app.url}#/replay`);
     await page.getByRole('button', { name: 'Use sample' }).click();
     await page.getByText('REES46 multi-category behaviour data').waitFor();
     const preview = page.getByRole('grid', { name: 'Preview' });
@@ -52,12 +37,12 @@ describe('Replay setup in Chromium', () => {
   });
 
   it('shows the file-level error of a malformed dataset chosen in the in-app picker', async () => {
-    await writeFile(join(dir.path, 'broken.parquet'), 'this is not parquet');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(`${web.url}#/replay`);
+    await writeFile(join(app.dir, 'broken.parquet'), 'this is not parquet');
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}#/replay`);
     await page.getByRole('button', { name: 'Choose file…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose a clickstream file' });
-    await picker.getByRole('textbox', { name: 'Folder' }).fill(dir.path);
+    await picker.getByRole('textbox', { name: 'Folder' }).fill(app.dir);
     await picker.getByRole('button', { name: 'Go' }).click();
     await picker.getByRole('button', { name: /broken\.parquet/ }).click();
     await page

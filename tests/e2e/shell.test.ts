@@ -1,44 +1,28 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebCli } from '../helpers/cli';
-import { tempDir } from '../helpers/temp';
-import { launchChromium, screenshot, watchErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot, watchErrors } from './browser';
+import { useWebApp } from './web-app';
 
 const SCREENS = ['Replay', 'Monitor', 'Topics', 'Lake', 'SQL', 'Dashboards', 'Export'];
 
 describe('app shell in Chromium through "clickpulse web"', () => {
-  let web: Awaited<ReturnType<typeof startWebCli>>;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    dir = await tempDir();
-    web = await startWebCli(['--lake', join(dir.path, 'lake'), '--config', join(dir.path, 'config')]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await dir?.remove();
-  });
+  const app = useWebApp();
 
   it('prints a loopback URL with a token', () => {
-    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
   });
 
   it('renders the navigation and every screen, with no console or CSP errors', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(web.url);
+    await page.goto(app.url);
     const nav = page.getByRole('navigation', { name: 'Screens' });
     for (const label of SCREENS) await expect(nav.getByRole('link', { name: label })).toBeTruthy();
     await expect(page.getByRole('link', { name: 'Replay' }).getAttribute('aria-current')).resolves.toBe(
       'page',
     );
     // The status bar shows what the Workbench answered over the WebSocket.
-    await page.getByText(`Lake: ${join(dir.path, 'lake')}`).waitFor();
+    await page.getByText(`Lake: ${app.lake}`).waitFor();
     await page.getByText('Browser bridge').waitFor();
 
     for (const label of SCREENS) {
@@ -52,8 +36,8 @@ describe('app shell in Chromium through "clickpulse web"', () => {
   });
 
   it('persists the theme choice across reloads', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(web.url);
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(app.url);
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await page.reload();
@@ -66,8 +50,8 @@ describe('app shell in Chromium through "clickpulse web"', () => {
   });
 
   it('refuses the same URL without the token', async () => {
-    const page = await browser.newPage();
-    const response = await page.goto(web.url.replace(/\?token=.*$/, ''));
+    const page = await app.browser.newPage();
+    const response = await page.goto(app.url.replace(/\?token=.*$/, ''));
     expect(response?.status()).toBe(403);
     await expect(page.textContent('body')).resolves.toContain('needs the token');
   });

@@ -1,6 +1,6 @@
-import { ApiError, type SourceInspection } from '../../contract';
+import { ApiError, missingRequired, type SourceInspection } from '../../contract';
 import { withLakeDb } from '../../lake/duckdb';
-import { missingRequired, proposeMapping } from './mapping';
+import { proposeMapping } from './mapping';
 import { checkFile, sourceExpression } from './read-source';
 
 const PREVIEW_ROWS = 100;

@@ -1,27 +1,13 @@
-/**
- * The canonical event every source is mapped to, and how source columns are recognized. Pure: no I/O.
- */
-export const CANONICAL_FIELDS = [
-  'event_time',
-  'event_type',
-  'product_id',
-  'category_id',
-  'category_code',
-  'brand',
-  'price',
-  'user_id',
-  'user_session',
-  'order_id',
-] as const;
-export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
-export type Mapping = Partial<Record<CanonicalField, string>>;
+import { CanonicalField, type Mapping, type SourceInspection } from '../../contract';
 
-export const REQUIRED_FIELDS: CanonicalField[] = ['event_time', 'event_type', 'user_id'];
+// How source columns are recognized as fields of the canonical event. Pure: no I/O.
 
-export type SchemaKind = 'rees46-behavior' | 'rees46-purchases' | 'click-log' | 'custom';
+export const CANONICAL_FIELDS = CanonicalField.options;
+
+export type SchemaKind = SourceInspection['kind'];
 
 /** Column names each field is known by (lower case), in order of preference. */
-const SYNONYMS: Record<CanonicalField, string[]> = {
+const SYNONYMS: Record<(typeof CANONICAL_FIELDS)[number], string[]> = {
   event_time: ['event_time', 'timestamp', 'ts', 'time', 'event_timestamp', 'datetime', 'date'],
   event_type: ['event_type', 'event', 'action', 'type', 'event_name'],
   product_id: ['product_id', 'item_id', 'sku', 'product'],
@@ -84,9 +70,4 @@ export function proposeMapping(columns: string[]): {
     return { kind: 'click-log', mapping };
   }
   return { kind: 'custom', mapping };
-}
-
-/** Required fields that neither the mapping nor a constant event type supplies. */
-export function missingRequired(mapping: Mapping, constantEventType?: string): CanonicalField[] {
-  return REQUIRED_FIELDS.filter((f) => !mapping[f] && !(f === 'event_type' && constantEventType));
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState, type DragEvent } from 'react';
-import type { SourceInspection } from '../../../../pipeline/contract';
+import { missingRequired, type SourceInspection } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { desktop } from '../../api/transport';
@@ -64,11 +64,7 @@ export function ReplayScreen() {
     () => async (offset: number, limit: number) => previewRows.slice(offset, offset + limit),
     [previewRows],
   );
-  const missing = inspection
-    ? (['event_time', 'event_type', 'user_id'] as const).filter(
-        (f) => !mapping[f] && !(f === 'event_type' && inspection.constantEventType),
-      )
-    : [];
+  const missing = inspection ? missingRequired(mapping, inspection.constantEventType) : [];
 
   return (
     <div className="replay-screen" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
