@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('main/index.ts') } },
+      // The broker runs in a worker thread: its entry is emitted next to main as broker-worker.js.
+      rollupOptions: {
+        input: {
+          index: resolve('main/index.ts'),
+          'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -1,7 +1,15 @@
 import type { brokerCalls } from '../contract/broker';
 import type { HandlerMap, WorkbenchContext } from '../workbench-context';
+import { BrokerService } from './service';
 
 /** The broker domain's implementation of its calls in the contract. */
-export function brokerHandlers(_ctx: WorkbenchContext): HandlerMap<keyof typeof brokerCalls> {
-  return {};
+export function brokerHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof brokerCalls> {
+  const service = new BrokerService(ctx);
+  return {
+    'broker.status': () => service.current(),
+    'broker.start': ({ port }) => service.start(port),
+    'broker.stop': () => service.stop(),
+    'broker.overview': () => service.overview(),
+    'broker.messages': (range) => service.messages(range),
+  };
 }

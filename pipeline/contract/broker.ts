@@ -1,6 +1,132 @@
-import type { CallSpec, EventSpec } from './define';
+import { z } from 'zod';
+import { call, event, type CallSpec, type EventSpec } from './define';
 
 // Calls and events of the broker domain: every schema of this domain lives in this file.
-export const brokerCalls = {} satisfies Record<string, CallSpec>;
 
-export const brokerEvents = {} satisfies Record<string, EventSpec>;
+export const BrokerStatus = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'stopping', 'failed']),
+  host: z.string(),
+  port: z.number().int(),
+  /** host:port, what Kafka clients take as bootstrap servers. */
+  bootstrap: z.string(),
+  dataDir: z.string(),
+  startedAt: z.string().nullable(),
+  /** Why the last start failed, in words (e.g. the port is taken). */
+  error: z.string().nullable(),
+  /** When the port was taken: a port that is free now, for the UI to offer. */
+  freePort: z.number().int().nullable(),
+});
+export type BrokerStatus = z.infer<typeof BrokerStatus>;
+
+export const PartitionInfo = z.object({
+  partition: z.number().int(),
+  logStartOffset: z.number(),
+  logEndOffset: z.number(),
+  sizeBytes: z.number(),
+  segments: z.number().int(),
+});
+
+export const TopicInfo = z.object({
+  name: z.string(),
+  partitions: z.array(PartitionInfo),
+  /** Messages retained: the sum over partitions of end − start. */
+  messages: z.number(),
+  sizeBytes: z.number(),
+  settings: z.record(z.string(), z.string()),
+});
+export type TopicInfo = z.infer<typeof TopicInfo>;
+
+export const GroupInfo = z.object({
+  groupId: z.string(),
+  state: z.string(),
+  protocolType: z.string(),
+  protocol: z.string(),
+  generationId: z.number().int(),
+  leader: z.string(),
+  members: z.array(
+    z.object({
+      memberId: z.string(),
+      clientId: z.string(),
+      clientHost: z.string(),
+      assignments: z.array(z.object({ topic: z.string(), partitions: z.array(z.number().int()) })).nullable(),
+    }),
+  ),
+  offsets: z.array(
+    z.object({
+      topic: z.string(),
+      partition: z.number().int(),
+      committedOffset: z.number(),
+      logEndOffset: z.number().nullable(),
+      lag: z.number().nullable(),
+    }),
+  ),
+  totalLag: z.number(),
+});
+export type GroupInfo = z.infer<typeof GroupInfo>;
+
+export const BrokerOverview = z.object({
+  status: BrokerStatus,
+  topics: z.array(TopicInfo),
+  groups: z.array(GroupInfo),
+  connections: z.number().int(),
+  requests: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+});
+export type BrokerOverview = z.infer<typeof BrokerOverview>;
+
+export const BrokerMessage = z.object({
+  offset: z.number(),
+  timestamp: z.string(),
+  /** Text when the bytes are UTF-8, else base64 (see encoding). Null = no key/value. */
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+  encoding: z.enum(['utf8', 'base64']),
+  headers: z.array(z.object({ key: z.string(), value: z.string().nullable() })),
+  sizeBytes: z.number().int(),
+});
+export type BrokerMessage = z.infer<typeof BrokerMessage>;
+
+export const MessageRange = z.object({
+  topic: z.string().min(1),
+  partition: z.number().int().min(0),
+  /** First offset to read; omitted = the last `limit` messages. */
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export type MessageRange = z.infer<typeof MessageRange>;
+
+export const MessagePage = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  logStartOffset: z.number(),
+  logEndOffset: z.number(),
+  messages: z.array(BrokerMessage),
+  /** Batches compressed with a codec we cannot read here are listed, not decoded. */
+  note: z.string().nullable(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
+
+export const brokerCalls = {
+  'broker.status': call('Whether the embedded broker runs, and where.', z.object({}).strict(), BrokerStatus),
+  'broker.start': call(
+    'Start the embedded broker (port from the request, else settings, else 9092; data in the app folder).',
+    z.object({ port: z.number().int().min(1).max(65535).optional() }).strict(),
+    BrokerStatus,
+  ),
+  'broker.stop': call(
+    'Stop the embedded broker; its data stays on disk.',
+    z.object({}).strict(),
+    BrokerStatus,
+  ),
+  'broker.overview': call(
+    'Topics with partitions, offsets and sizes; groups with members, assignments, committed offsets and lag.',
+    z.object({}).strict(),
+    BrokerOverview,
+  ),
+  'broker.messages': call('Read a range of messages from one partition.', MessageRange.strict(), MessagePage),
+} satisfies Record<string, CallSpec>;
+
+export const brokerEvents = {
+  'broker.status': event('The embedded broker started, stopped or failed.', BrokerStatus),
+} satisfies Record<string, EventSpec>;

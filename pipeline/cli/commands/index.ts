@@ -1,11 +1,12 @@
 import { notImplemented, type Command } from '../command';
+import { brokerCommand } from './broker';
 import { buildCommand } from './build';
 import { generateCommand } from './generate';
 import { queryCommand } from './query';
 import { webCommand } from './web';
 
 export const commands: Command[] = [
-  notImplemented('broker', 'Run the embedded Kafka broker in the foreground.', '[--port P] [--data DIR]'),
+  brokerCommand,
   notImplemented(
     'replay',
     'Replay a clickstream file onto a Kafka topic (and into a lake with --lake).',

@@ -1,0 +1,276 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { BrokerMessage, GroupInfo, MessagePage, MessageRange, TopicInfo } from '../contract/broker';
+import type { BrokerConfig } from './config';
+import { Connection, type BrokerLog } from './connection';
+import { clusterIdOf } from './core/cluster-id';
+import { lockDataDir } from './core/data-dir-lock';
+import { ProducerIds } from './core/producer-ids';
+import { FIXED_TOPIC_SETTINGS } from './core/topic-config';
+import { TopicStore } from './core/topic-store';
+import { GroupCoordinator } from './groups/coordinator';
+import { findFreePort, PortInUseError } from './port-in-use';
+import { decodeRecords } from './records/decode-records';
+import type { BrokerCore } from './requests/context';
+import { FetchWaiters } from './requests/fetch-waiters';
+
+export interface BrokerStats {
+  connections: number;
+  requests: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/**
+ * The embedded single-node Kafka broker: storage (TopicStore), consumer groups (GroupCoordinator)
+ * and the protocol (Connection) meet only here. Runs in whatever thread starts it; the app starts
+ * it in a worker thread (see host/).
+ */
+export class Broker {
+  private readonly connections = new Set<Connection>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closedStats = { requests: 0, bytesIn: 0, bytesOut: 0 };
+  private stopped = false;
+
+  private constructor(
+    readonly config: BrokerConfig,
+    private readonly core: BrokerCore,
+    private readonly server: Server,
+    private readonly unlock: () => void,
+    private readonly log: BrokerLog,
+  ) {}
+
+  static async start(config: BrokerConfig, log: BrokerLog = () => {}): Promise<Broker> {
+    const unlock = lockDataDir(config.dataDir);
+    let topics: TopicStore | undefined;
+    let groups: GroupCoordinator | undefined;
+    try {
+      topics = TopicStore.open(config);
+      groups = GroupCoordinator.open(join(config.dataDir, 'groups'), {
+        initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+        maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      });
+      const server = createServer();
+      const address = { host: config.host, port: config.port };
+      const core: BrokerCore = {
+        config,
+        topics,
+        groups,
+        producerIds: new ProducerIds(config.dataDir),
+        fetchWaiters: new FetchWaiters(topics),
+        clusterId: clusterIdOf(config.dataDir),
+        advertised: () => address,
+      };
+      const broker = new Broker(config, core, server, unlock, log);
+      await listen(server, config.host, config.port);
+      const bound = server.address();
+      if (bound && typeof bound === 'object') address.port = bound.port;
+      server.on('connection', (socket: Socket) => broker.accept(socket));
+      broker.schedule();
+      topics.forEachLog((l, topic, partition) => {
+        if (l.recovery.truncatedBytes > 0) {
+          log(
+            'warn',
+            `recovered ${topic}-${partition}: dropped a torn or corrupt tail of ${l.recovery.truncatedBytes} bytes`,
+          );
+        }
+      });
+      return broker;
+    } catch (err) {
+      groups?.close();
+      topics?.close();
+      unlock();
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new PortInUseError(config.host, config.port, await findFreePort(config.host, config.port));
+      }
+      throw err;
+    }
+  }
+
+  get address(): { host: string; port: number } {
+    return this.core.advertised();
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopped) return void socket.destroy();
+    const connection = new Connection(socket, this.core, this.log);
+    this.connections.add(connection);
+    socket.once('close', () => {
+      this.connections.delete(connection);
+      this.closedStats.requests += connection.requests;
+      this.closedStats.bytesIn += connection.bytesIn;
+      this.closedStats.bytesOut += connection.bytesOut;
+    });
+  }
+
+  private schedule(): void {
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    // Each partition log fsyncs itself within flushIntervalMs of an append (see log/partition-log.ts).
+    every(this.config.retentionCheckMs, () => this.applyRetention());
+  }
+
+  /** Deletes whole segments past each topic's retention; returns how many. */
+  applyRetention(): number {
+    let deleted = 0;
+    this.core.topics.forEachLog((l) => {
+      deleted += l.applyRetention(Date.now()).deletedSegments;
+    });
+    return deleted;
+  }
+
+  stats(): BrokerStats {
+    let requests = this.closedStats.requests;
+    let bytesIn = this.closedStats.bytesIn;
+    let bytesOut = this.closedStats.bytesOut;
+    for (const c of this.connections) {
+      requests += c.requests;
+      bytesIn += c.bytesIn;
+      bytesOut += c.bytesOut;
+    }
+    return { connections: this.connections.size, requests, bytesIn, bytesOut };
+  }
+
+  topics(): TopicInfo[] {
+    return this.core.topics.names().map((name) => {
+      const topic = this.core.topics.topic(name);
+      const logs = topic?.partitions ?? [];
+      const partitions = logs.map((l, partition) => ({
+        partition,
+        logStartOffset: l.logStartOffset,
+        logEndOffset: l.logEndOffset,
+        sizeBytes: l.sizeBytes,
+        segments: l.segmentCount,
+      }));
+      const settings = this.core.topics.settings(topic?.overrides ?? {});
+      return {
+        name,
+        partitions,
+        messages: partitions.reduce((n, p) => n + p.logEndOffset - p.logStartOffset, 0),
+        sizeBytes: partitions.reduce((n, p) => n + p.sizeBytes, 0),
+        settings: {
+          ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+          ...FIXED_TOPIC_SETTINGS,
+          partitions: String(partitions.length),
+        },
+      };
+    });
+  }
+
+  groups(): GroupInfo[] {
+    return this.core.groups.snapshot().map((g) => {
+      const offsets = g.offsets.map((o) => {
+        const end = this.core.topics.log(o.topic, o.partition)?.logEndOffset ?? null;
+        return {
+          topic: o.topic,
+          partition: o.partition,
+          committedOffset: o.offset,
+          logEndOffset: end,
+          lag: end === null ? null : Math.max(0, end - o.offset),
+        };
+      });
+      return {
+        groupId: g.groupId,
+        state: g.state,
+        protocolType: g.protocolType,
+        protocol: g.protocol,
+        generationId: g.generationId,
+        leader: g.leader,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          assignments: m.assignedPartitions,
+        })),
+        offsets,
+        totalLag: offsets.reduce((n, o) => n + (o.lag ?? 0), 0),
+      };
+    });
+  }
+
+  /** Messages of one partition, from `offset` (default: the last `limit`), decoded for display. */
+  messages(range: MessageRange): MessagePage {
+    const log = this.core.topics.log(range.topic, range.partition);
+    if (!log) throw new Error(`Topic ${range.topic} has no partition ${range.partition}.`);
+    const start = Math.max(log.logStartOffset, range.offset ?? log.logEndOffset - range.limit);
+    const messages: BrokerMessage[] = [];
+    const skipped = new Set<string>();
+    let next = start;
+    while (messages.length < range.limit && next < log.logEndOffset) {
+      const { records, skippedCodecs } = decodeRecords(log.read(next, 1024 * 1024));
+      skippedCodecs.forEach((c) => skipped.add(c));
+      if (records.length === 0 && skippedCodecs.length === 0) break;
+      let advanced = false;
+      for (const r of records) {
+        if (r.offset < next || messages.length >= range.limit) continue;
+        messages.push(toMessage(r));
+        next = r.offset + 1;
+        advanced = true;
+      }
+      if (!advanced) break;
+    }
+    return {
+      topic: range.topic,
+      partition: range.partition,
+      logStartOffset: log.logStartOffset,
+      logEndOffset: log.logEndOffset,
+      messages,
+      note:
+        skipped.size > 0
+          ? `Some batches are compressed with ${[...skipped].join(', ')} and are not shown.`
+          : null,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const c of this.connections) c.close();
+    await closing;
+    this.core.fetchWaiters.close();
+    this.core.groups.close();
+    this.core.topics.close();
+    this.unlock();
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function text(b: Buffer | null): { text: string | null; utf8: boolean } {
+  if (b === null) return { text: null, utf8: true };
+  const s = b.toString('utf8');
+  return Buffer.byteLength(s) === b.length && !s.includes('\uFFFD')
+    ? { text: s, utf8: true }
+    : { text: b.toString('base64'), utf8: false };
+}
+
+function toMessage(r: ReturnType<typeof decodeRecords>['records'][number]): BrokerMessage {
+  const key = text(r.key);
+  const value = text(r.value);
+  return {
+    offset: r.offset,
+    timestamp: new Date(r.timestamp).toISOString(),
+    key: key.text,
+    value: value.text,
+    encoding: key.utf8 && value.utf8 ? 'utf8' : 'base64',
+    headers: r.headers.map((h) => ({
+      key: h.key,
+      value: h.value === null ? null : h.value.toString('utf8'),
+    })),
+    sizeBytes: r.sizeBytes,
+  };
+}

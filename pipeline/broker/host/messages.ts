@@ -1,0 +1,28 @@
+import type { MessagePage, MessageRange, TopicInfo, GroupInfo } from '../../contract/broker';
+import type { BrokerConfig } from '../config';
+import type { BrokerStats } from '../broker';
+
+/** What the app thread asks the broker's worker thread, and what it answers. */
+export type HostRequest =
+  | { id: number; op: 'start'; config: BrokerConfig }
+  | { id: number; op: 'overview' }
+  | { id: number; op: 'messages'; range: MessageRange }
+  | { id: number; op: 'stop' };
+
+export interface Overview {
+  topics: TopicInfo[];
+  groups: GroupInfo[];
+  stats: BrokerStats;
+}
+
+export type HostValue = { host: string; port: number } | Overview | MessagePage | null;
+
+export type WorkerMessage =
+  | { type: 'reply'; id: number; ok: true; value: HostValue }
+  | {
+      type: 'reply';
+      id: number;
+      ok: false;
+      error: { name: string; message: string; freePort?: number | null };
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

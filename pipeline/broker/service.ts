@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import type { BrokerOverview, BrokerStatus, MessagePage, MessageRange } from '../contract/broker';
+import { ApiError } from '../contract/envelope';
+import type { WorkbenchContext } from '../workbench-context';
+import { brokerConfig, DEFAULT_BROKER_PORT } from './config';
+import { BrokerHost } from './host/broker-host';
+import { PortInUseError } from './port-in-use';
+
+export function defaultBrokerDataDir(configDir: string): string {
+  return join(configDir, 'broker');
+}
+
+/** The Workbench's embedded broker: started and stopped on request, in its own thread. */
+export class BrokerService {
+  private host: BrokerHost | null = null;
+  private status: BrokerStatus;
+  private transition: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly ctx: WorkbenchContext) {
+    const dataDir = defaultBrokerDataDir(ctx.options.configDir);
+    this.status = {
+      state: 'stopped',
+      host: '127.0.0.1',
+      port: DEFAULT_BROKER_PORT,
+      bootstrap: `127.0.0.1:${DEFAULT_BROKER_PORT}`,
+      dataDir,
+      startedAt: null,
+      error: null,
+      freePort: null,
+    };
+    ctx.onClose(async () => {
+      await this.stop();
+    });
+  }
+
+  current(): BrokerStatus {
+    return this.status;
+  }
+
+  private set(patch: Partial<BrokerStatus>): BrokerStatus {
+    this.status = { ...this.status, ...patch };
+    this.status.bootstrap = `${this.status.host}:${this.status.port}`;
+    this.ctx.emit('broker.status', this.status);
+    return this.status;
+  }
+
+  /** Start and stop run one at a time, in the order asked. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.transition.then(fn, fn);
+    this.transition = next.catch(() => undefined);
+    return next;
+  }
+
+  start(port?: number): Promise<BrokerStatus> {
+    return this.serial(async () => {
+      if (this.host?.running) return this.status;
+      const chosen = port ?? (await this.ctx.settings.get()).brokerPort ?? DEFAULT_BROKER_PORT;
+      this.set({ state: 'starting', port: chosen, error: null, freePort: null });
+      try {
+        this.host = await BrokerHost.start(brokerConfig({ dataDir: this.status.dataDir, port: chosen }));
+        return this.set({
+          state: 'running',
+          port: this.host.address.port,
+          startedAt: new Date().toISOString(),
+        });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.set({
+          state: 'failed',
+          error: message,
+          freePort: err instanceof PortInUseError ? err.freePort : null,
+          startedAt: null,
+        });
+        throw new ApiError({ code: err instanceof PortInUseError ? 'CONFLICT' : 'FAILED', message });
+      }
+    });
+  }
+
+  stop(): Promise<BrokerStatus> {
+    return this.serial(async () => {
+      const host = this.host;
+      if (!host) return this.status;
+      this.set({ state: 'stopping' });
+      this.host = null;
+      await host.stop();
+      return this.set({ state: 'stopped', startedAt: null });
+    });
+  }
+
+  private running(): BrokerHost {
+    if (!this.host?.running) {
+      throw new ApiError({
+        code: 'CONFLICT',
+        message: 'The embedded broker is not running: start it first.',
+      });
+    }
+    return this.host;
+  }
+
+  async overview(): Promise<BrokerOverview> {
+    if (!this.host?.running) {
+      return {
+        status: this.status,
+        topics: [],
+        groups: [],
+        connections: 0,
+        requests: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+      };
+    }
+    const { topics, groups, stats } = await this.host.overview();
+    return { status: this.status, topics, groups, ...stats };
+  }
+
+  async messages(range: MessageRange): Promise<MessagePage> {
+    try {
+      return await this.running().messages(range);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError({ code: 'NOT_FOUND', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
