@@ -1,4 +1,5 @@
 import type { SettingsStore } from './app/settings-store';
+import type { BrokerService } from './broker/service';
 import type { CallName, CallResponse, EventName, EventPayload, ParsedRequest, Transport } from './contract';
 import type { z } from 'zod';
 
@@ -17,6 +18,8 @@ export interface WorkbenchOptions {
 export interface WorkbenchContext {
   readonly options: WorkbenchOptions;
   readonly settings: SettingsStore;
+  /** The embedded broker (in its worker thread); replay and stream call ensureRunning(). */
+  readonly broker: BrokerService;
   lakeDir(): Promise<string>;
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
   /** Registers clean-up (stop a broker, close DuckDB) that Workbench.close() runs. */

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { appHandlers } from './app/handlers';
 import { SettingsStore } from './app/settings-store';
 import { brokerHandlers } from './broker/handlers';
+import { BrokerService } from './broker/service';
+import { datasetHandlers } from './dataset/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
@@ -32,6 +34,7 @@ export type EventListener = (name: EventName, payload: unknown) => void;
  */
 export class Workbench implements WorkbenchContext {
   readonly settings: SettingsStore;
+  readonly broker: BrokerService;
   private readonly emitter = new EventEmitter();
   private readonly handlers: HandlerMap<CallName>;
   private readonly disposers: (() => Promise<void> | void)[] = [];
@@ -39,10 +42,12 @@ export class Workbench implements WorkbenchContext {
   constructor(readonly options: WorkbenchOptions) {
     this.settings = new SettingsStore(options.configDir);
     this.emitter.setMaxListeners(0);
+    this.broker = new BrokerService(this);
     this.handlers = {
       ...appHandlers(this),
       ...brokerHandlers(this),
       ...replayHandlers(this),
+      ...datasetHandlers(this),
       ...lakeHandlers(this),
       ...queryHandlers(this),
       ...exportHandlers(this),

@@ -1,10 +1,9 @@
 import type { brokerCalls } from '../contract/broker';
 import type { HandlerMap, WorkbenchContext } from '../workbench-context';
-import { BrokerService } from './service';
 
 /** The broker domain's implementation of its calls in the contract. */
 export function brokerHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof brokerCalls> {
-  const service = new BrokerService(ctx);
+  const service = ctx.broker;
   return {
     'broker.status': () => service.current(),
     'broker.start': ({ port }) => service.start(port),

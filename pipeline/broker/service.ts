@@ -76,6 +76,12 @@ export class BrokerService {
     });
   }
 
+  /** The bootstrap address of the running broker, starting it first if needed (replay and stream use it). */
+  async ensureRunning(): Promise<string> {
+    if (!this.host?.running) await this.start();
+    return this.status.bootstrap;
+  }
+
   stop(): Promise<BrokerStatus> {
     return this.serial(async () => {
       const host = this.host;

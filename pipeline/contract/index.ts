@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { brokerCalls, brokerEvents } from './broker';
+import { datasetCalls, datasetEvents } from './dataset';
 import { exportCalls, exportEvents } from './export';
 import { lakeCalls, lakeEvents } from './lake';
 import { queryCalls, queryEvents } from './query';
@@ -9,6 +10,7 @@ import type { CallSpec, EventSpec } from './define';
 
 export * from './app';
 export * from './broker';
+export * from './dataset';
 export * from './export';
 export * from './lake';
 export * from './query';
@@ -22,6 +24,7 @@ export const calls = {
   ...appCalls,
   ...brokerCalls,
   ...replayCalls,
+  ...datasetCalls,
   ...lakeCalls,
   ...queryCalls,
   ...exportCalls,
@@ -32,6 +35,7 @@ export const events = {
   ...appEvents,
   ...brokerEvents,
   ...replayEvents,
+  ...datasetEvents,
   ...lakeEvents,
   ...queryEvents,
   ...exportEvents,
