@@ -9,6 +9,8 @@ export interface WorkbenchOptions {
   configDir: string;
   /** A lake folder chosen on the command line; wins over the persisted setting. */
   lakeDir?: string;
+  /** Where the embedded broker keeps its logs (default: <configDir>/broker). */
+  brokerDataDir?: string;
   /** Folder holding the bundled sample dataset and icons. */
   resourcesDir: string;
   version: string;

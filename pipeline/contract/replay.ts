@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { call } from './define';
+import { call, event } from './define';
 import type { CallSpec, EventSpec } from './define';
 
 export const CanonicalField = z.enum([
@@ -44,12 +44,101 @@ export const SourceInspection = z.object({
 });
 export type SourceInspection = z.infer<typeof SourceInspection>;
 
+export const DEFAULT_TOPIC = 'clickpulse_events';
+export const DLQ_TOPIC = 'clickpulse_events_dlq';
+
+/** External Kafka or Redpanda instead of the embedded broker: the same producer code. */
+export const ExternalBrokers = z.object({
+  bootstrap: z.string().min(1).describe('host:port[,host:port…]'),
+  ssl: z.boolean().default(false),
+  sasl: z
+    .object({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string(),
+    })
+    .optional(),
+});
+export type ExternalBrokers = z.infer<typeof ExternalBrokers>;
+
+export const ReplayOptions = z.object({
+  path: z.string().min(1),
+  /** Canonical field → source column; omitted = the mapping replay.inspect proposes. */
+  mapping: z.partialRecord(CanonicalField, z.string()).optional(),
+  constantEventType: z.string().min(1).nullable().optional(),
+  /** "max", or a speed-up of event time (1 = real time, 60 = a minute per second). */
+  speed: z.union([z.literal('max'), z.number().positive().max(1e9)]).default('max'),
+  /** A fixed rate in events per second instead of event-time pacing. */
+  rate: z.number().positive().max(1e9).optional(),
+  /** Event-time window (ISO-8601); rows outside are skipped. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.number().int().positive().optional(),
+  topic: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'letters, digits, ".", "_" and "-" only')
+    .default(DEFAULT_TOPIC),
+  partitions: z.number().int().min(1).max(1000).default(3),
+  key: z.enum(['user_id', 'user_session', 'none']).default('user_id'),
+  /** "file": as written (REES46 is in event-time order); "event_time": DuckDB sorts first. */
+  order: z.enum(['file', 'event_time']).default('file'),
+  /** Continue after the checkpointed position of an earlier run of the same file and topic. */
+  resume: z.boolean().default(true),
+  brokers: ExternalBrokers.optional(),
+});
+export type ReplayOptions = z.infer<typeof ReplayOptions>;
+
+export const ReplayProgress = z.object({
+  runId: z.string(),
+  state: z.enum(['starting', 'running', 'paused', 'stopping', 'stopped', 'completed', 'failed']),
+  path: z.string(),
+  topic: z.string(),
+  bootstrap: z.string(),
+  /** Rows taken from the file (sent + rejected), counting resumed ones. */
+  rowsRead: z.number(),
+  rowsSent: z.number(),
+  rowsRejected: z.number(),
+  /** Rows skipped because an earlier run had sent them. */
+  resumedFrom: z.number(),
+  bytesRead: z.number(),
+  totalBytes: z.number(),
+  eventsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  currentEventTime: z.string().nullable(),
+  startedAt: z.string(),
+  elapsedSeconds: z.number(),
+  rejectReasons: z.array(z.object({ reason: z.string(), count: z.number() })),
+  warnings: z.array(z.string()),
+  error: z.string().nullable(),
+});
+export type ReplayProgress = z.infer<typeof ReplayProgress>;
+
+const NoArgs = z.object({}).strict();
+
 export const replayCalls = {
   'replay.inspect': call(
     'Read the start of a dataset file: format, detected types, first 100 rows, recognized layout, proposed mapping.',
     z.object({ path: z.string().min(1) }).strict(),
     SourceInspection,
   ),
+  'replay.start': call(
+    'Replay a dataset onto a Kafka topic (the embedded broker unless brokers is given); rows that do not parse go to clickpulse_events_dlq.',
+    ReplayOptions.strict(),
+    ReplayProgress,
+  ),
+  'replay.pause': call('Pause the running replay (its position is kept).', NoArgs, ReplayProgress),
+  'replay.resume': call('Resume a paused replay.', NoArgs, ReplayProgress),
+  'replay.stop': call(
+    'Stop the replay; its position is checkpointed for a later resume.',
+    NoArgs,
+    ReplayProgress,
+  ),
+  'replay.status': call('The current or last replay, or null.', NoArgs, ReplayProgress.nullable()),
 } satisfies Record<string, CallSpec>;
 
-export const replayEvents = {} satisfies Record<string, EventSpec>;
+export const replayEvents = {
+  'replay.progress': event(
+    'Progress of the replay, a few times a second and on every state change.',
+    ReplayProgress,
+  ),
+} satisfies Record<string, EventSpec>;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from './workbench';
+import { repoRoot } from './repo-root';
 
 export const builtCli = join(repoRoot, 'out', 'cli', 'clickpulse.js');
 

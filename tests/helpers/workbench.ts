@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Workbench } from '../../pipeline/workbench';
 import { tempDir } from './temp';
 
-export const repoRoot = join(import.meta.dirname, '..', '..');
+export { repoRoot } from './repo-root';
+import { repoRoot } from './repo-root';
 
 /** A Workbench on throw-away config and lake folders, as the web transport would create it. */
 export async function testWorkbench(): Promise<{

@@ -16,15 +16,16 @@ export function formatOf(path: string): SourceFormat | undefined {
 }
 
 /**
- * DuckDB table expression that reads the file. CSV keeps every column as text so IDs stay exact; the
- * delimiter, quoting and header are what DuckDB sniffs.
+ * DuckDB table expression that reads the start of the file for inspection. CSV keeps every column as text
+ * so IDs stay exact; the delimiter, quoting and header are what DuckDB sniffs; malformed lines are skipped
+ * here (the replay sends them to the DLQ).
  */
 export function sourceExpression(path: string, format: SourceFormat, allText = true): string {
   const file = quoteLiteral(path);
   if (format === 'parquet') return `read_parquet(${file})`;
   // JSON numbers up to 2^63 are read as BIGINT, so IDs stay exact there too.
   if (format === 'json') return `read_json(${file}, format = 'newline_delimited')`;
-  return `read_csv(${file}${allText ? ', all_varchar = true' : ''})`;
+  return `read_csv(${file}, ignore_errors = true${allText ? ', all_varchar = true' : ''})`;
 }
 
 /** File-level checks with a specific message each: missing, a folder, empty, unknown type, binary text. */

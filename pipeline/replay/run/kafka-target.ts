@@ -1,0 +1,89 @@
+import { Kafka, logLevel, Partitioners, type Message, type Producer, type SASLOptions } from 'kafkajs';
+import { DLQ_TOPIC, type ExternalBrokers } from '../../contract';
+
+export interface KafkaTarget {
+  bootstrap: string;
+  ssl?: boolean;
+  sasl?: ExternalBrokers['sasl'];
+}
+
+/** The kafkajs client for a target: the embedded broker, or external servers with optional TLS and SASL. */
+export function kafkaClient(target: KafkaTarget, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: target.bootstrap
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    ssl: target.ssl ?? false,
+    // Our schema allows exactly kafkajs' three username/password mechanisms.
+    ...(target.sasl ? { sasl: target.sasl as SASLOptions } : {}),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 5000,
+    retry: { retries: 5, initialRetryTime: 200 },
+  });
+}
+
+/**
+ * The replay's producer: idempotent (a retried batch never lands twice), acks=all, Kafka's default
+ * (murmur2) partitioner so one key always maps to one partition. It creates the topic and the DLQ if
+ * missing, and says so when an existing topic has another partition count.
+ */
+export class ReplayProducer {
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    readonly topic: string,
+    readonly warnings: string[],
+  ) {}
+
+  static async open(target: KafkaTarget, topic: string, partitions: number): Promise<ReplayProducer> {
+    const kafka = kafkaClient(target, 'clickpulse-replay');
+    const admin = kafka.admin();
+    const warnings: string[] = [];
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const wanted = [
+        { topic, numPartitions: partitions },
+        { topic: DLQ_TOPIC, numPartitions: 1 },
+      ].filter((t) => !existing.has(t.topic));
+      if (wanted.length) await admin.createTopics({ topics: wanted, waitForLeaders: true });
+      if (existing.has(topic)) {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        const count = meta.topics[0]?.partitions.length ?? partitions;
+        if (count !== partitions) {
+          warnings.push(
+            `Topic ${topic} already exists with ${count} partitions; replaying into those ${count}.`,
+          );
+        }
+      }
+    } catch (error) {
+      throw new Error(
+        `Cannot reach Kafka at ${target.bootstrap}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    const producer = kafka.producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    return new ReplayProducer(kafka, producer, topic, warnings);
+  }
+
+  async send(messages: Message[]): Promise<void> {
+    if (messages.length) await this.producer.send({ topic: this.topic, acks: -1, messages });
+  }
+
+  async sendDlq(messages: Message[]): Promise<void> {
+    if (messages.length) await this.producer.send({ topic: DLQ_TOPIC, acks: -1, messages });
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    void this.kafka;
+  }
+}

@@ -1,0 +1,124 @@
+import type { Mapping, ReplayOptions } from '../../contract';
+import { quoteLiteral } from '../../query/sql-builder';
+
+/** How to read one source: its rows, a text expression per column, and the raw row for the DLQ. */
+export interface SourceSpec {
+  /** CTE body producing __cp_raw plus whatever column() refers to. */
+  select: string;
+  column(name: string): string;
+  /** Text of the raw row (JSON for CSV/Parquet rows, the line itself for JSON lines). */
+  rawText: string;
+  /** A reason for rows that are not records at all (e.g. a JSON line that does not parse), or null. */
+  invalid: string | null;
+}
+
+export interface NormalizeInput {
+  source: SourceSpec;
+  mapping: Mapping;
+  constantEventType: string | null;
+  key: ReplayOptions['key'];
+  order: ReplayOptions['order'];
+  from?: string;
+  to?: string;
+  /** Rows an earlier run already sent (in the same order). */
+  skip: number;
+  limit?: number;
+}
+
+/** Columns of the query below, in order. */
+export const ROW_COLUMNS = ['event_ms', 'event_time', 'msg_key', 'msg_value', 'reason', 'raw'] as const;
+
+/**
+ * One DuckDB query that turns the source into ready-to-send Kafka messages: the canonical event as JSON
+ * (IDs as exact strings, event_time as UTC ISO-8601, price as an exact decimal), the key, the event time in
+ * ms for pacing, and for a row that cannot be an event, the reason and the raw row for the dead-letter topic.
+ * Every mapped column is read as text first, so nothing passes through a JavaScript number.
+ */
+export function normalizeSql(input: NormalizeInput): string {
+  const col = (field: keyof Mapping) => {
+    const name = input.mapping[field];
+    return name ? `nullif(trim(${input.source.column(name)}), '')` : 'CAST(NULL AS VARCHAR)';
+  };
+  const eventType = input.constantEventType
+    ? quoteLiteral(input.constantEventType)
+    : `lower(${col('event_type')})`;
+  const time = col('event_time');
+  const keyExpr = input.key === 'none' ? 'CAST(NULL AS VARCHAR)' : input.key;
+  const window = [
+    input.from ? `ts >= ${quoteLiteral(input.from)}::TIMESTAMPTZ` : null,
+    input.to ? `ts < ${quoteLiteral(input.to)}::TIMESTAMPTZ` : null,
+  ].filter(Boolean);
+  // Rows outside the window are skipped; rows without a usable time still reach the DLQ.
+  const where = window.length ? `WHERE ts IS NULL OR (${window.join(' AND ')})` : '';
+  // Numbering rows is a window over the whole file: only paid for when sorting (to keep ties in file order).
+  const sorted = input.order === 'event_time';
+  const tail = [
+    sorted ? 'ORDER BY ts NULLS FIRST, src_row' : '',
+    input.limit !== undefined ? `LIMIT ${input.limit}` : '',
+    input.skip > 0 ? `OFFSET ${input.skip}` : '',
+  ].join('\n');
+  return `
+WITH src AS (
+  ${input.source.select}
+), mapped AS (
+  SELECT
+    ${time} AS time_text,
+    ${eventType} AS event_type,
+    ${col('product_id')} AS product_id,
+    ${col('category_id')} AS category_id,
+    ${col('category_code')} AS category_code,
+    ${col('brand')} AS brand,
+    ${col('price')} AS price_text,
+    ${col('user_id')} AS user_id,
+    ${col('user_session')} AS user_session,
+    ${col('order_id')} AS order_id,
+    ${input.source.invalid ?? 'CAST(NULL AS VARCHAR)'} AS invalid,
+    __cp_raw
+  FROM src
+), typed AS (
+  SELECT *,
+    ${sorted ? 'row_number() OVER () AS src_row,' : ''}
+    CASE
+      WHEN regexp_full_match(time_text, '[0-9]{9,10}([.][0-9]+)?') THEN to_timestamp(CAST(time_text AS DOUBLE))
+      WHEN regexp_full_match(time_text, '[0-9]{12,13}') THEN to_timestamp(CAST(time_text AS DOUBLE) / 1000)
+      ELSE TRY_CAST(time_text AS TIMESTAMPTZ)
+    END AS ts,
+    TRY_CAST(price_text AS DECIMAL(18, 2)) AS price
+  FROM mapped
+), checked AS (
+  SELECT *,
+    CASE
+      WHEN invalid IS NOT NULL THEN invalid
+      WHEN time_text IS NULL THEN 'event_time is missing'
+      WHEN ts IS NULL THEN 'event_time is not a timestamp: ' || time_text
+      WHEN ts < TIMESTAMPTZ '1995-01-01 00:00:00+00' THEN 'event_time is implausibly early: ' || time_text
+      WHEN event_type IS NULL THEN 'event_type is missing'
+      WHEN user_id IS NULL THEN 'user_id is missing'
+      WHEN price_text IS NOT NULL AND price IS NULL THEN 'price is not a number: ' || price_text
+      WHEN price < 0 THEN 'price is negative: ' || price_text
+    END AS reason
+  FROM typed
+  ${where}
+)
+SELECT
+  epoch_ms(ts) AS event_ms,
+  strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS event_time,
+  ${keyExpr} AS msg_key,
+  CASE WHEN reason IS NULL THEN json_object(
+    'event_time', strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ'),
+    'event_type', event_type,
+    'product_id', product_id,
+    'category_id', category_id,
+    'category_code', category_code,
+    'brand', brand,
+    'price', price,
+    'user_id', user_id,
+    'user_session', user_session,
+    'order_id', order_id
+  )::VARCHAR END AS msg_value,
+  reason,
+  CASE WHEN reason IS NOT NULL THEN ${input.source.rawText} END AS raw
+FROM checked
+${tail}
+`;
+}

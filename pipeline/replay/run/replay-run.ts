@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Message } from 'kafkajs';
+import { ApiError, missingRequired, type ReplayOptions, type ReplayProgress } from '../../contract';
+import { withLakeDb } from '../../lake/duckdb';
+import { inspectSource } from '../sources/inspect';
+import { checkFile } from '../sources/read-source';
+import { AckTracker } from './ack-tracker';
+import { CheckpointStore, type Checkpoint } from './checkpoint';
+import type { KafkaTarget } from './kafka-target';
+import { normalizeSql } from './normalize-sql';
+import { Pacer, type Clock, type Pace } from './pacer';
+import { streamRows, type SourceRow } from './row-stream';
+import { rejectsSql, sourceSpec } from './source-spec';
+
+/** What the run needs from the outside; tests give a controllable clock. */
+export interface RunDeps {
+  clock: Clock;
+  checkpoints: CheckpointStore;
+  openProducer(target: KafkaTarget, topic: string, partitions: number): Promise<ProducerLike>;
+  onProgress(progress: ReplayProgress): void;
+}
+
+export interface ProducerLike {
+  warnings: string[];
+  send(messages: Message[]): Promise<void>;
+  sendDlq(messages: Message[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const BATCH_ROWS = 5000;
+const BATCH_BYTES = 1024 * 1024;
+const IN_FLIGHT = 3;
+const CHECKPOINT_EVERY_MS = 1000;
+const PROGRESS_EVERY_MS = 250;
+/** A paced run never sleeps longer than this at once, so pause and stop are prompt. */
+const MAX_SLEEP_MS = 100;
+
+type Batch = { messages: Message[]; dlq: Message[]; bytes: number; rows: number };
+
+/**
+ * One replay of one file onto one topic: reads it with DuckDB (streamed, normalized to the canonical event),
+ * paces it, sends it with an idempotent producer, routes rows that are not events to the DLQ with their
+ * reason, checkpoints the acknowledged position, and reports progress.
+ */
+export class ReplayRun {
+  readonly id = randomUUID();
+  private state: ReplayProgress['state'] = 'starting';
+  private readonly startedAt = new Date();
+  private readonly started: number;
+  private resumedFrom = 0;
+  private rowsRead = 0;
+  private rowsSent = 0;
+  private rowsRejected = 0;
+  private totalBytes = 0;
+  private bytesRead = 0;
+  private currentEventTime: string | null = null;
+  private eventsPerSecond = 0;
+  private readonly reasons = new Map<string, number>();
+  private readonly warnings: string[] = [];
+  private error: string | null = null;
+  private outOfOrder = 0;
+  private lastEventMs: number | null = null;
+  private resumeWaiters: (() => void)[] = [];
+  private stopRequested = false;
+  private pacer: Pacer | null = null;
+  readonly finished: Promise<ReplayProgress>;
+
+  constructor(
+    readonly options: ReplayOptions,
+    readonly target: KafkaTarget,
+    private readonly deps: RunDeps,
+  ) {
+    this.started = deps.clock.now();
+    this.finished = this.run().then(
+      () => this.finish(this.stopRequested ? 'stopped' : 'completed'),
+      (error: unknown) => {
+        this.error = error instanceof Error ? error.message : String(error);
+        return this.finish('failed');
+      },
+    );
+  }
+
+  progress(): ReplayProgress {
+    const elapsed = (this.deps.clock.now() - this.started) / 1000;
+    const rate = this.bytesRead / Math.max(elapsed, 0.001);
+    const eta =
+      this.state === 'running' && this.bytesRead > 0 && this.totalBytes > 0
+        ? Math.max(0, (this.totalBytes - this.bytesRead) / rate)
+        : null;
+    return {
+      runId: this.id,
+      state: this.state,
+      path: this.options.path,
+      topic: this.options.topic,
+      bootstrap: this.target.bootstrap,
+      rowsRead: this.rowsRead,
+      rowsSent: this.rowsSent,
+      rowsRejected: this.rowsRejected,
+      resumedFrom: this.resumedFrom,
+      bytesRead: this.bytesRead,
+      totalBytes: this.totalBytes,
+      eventsPerSecond: this.eventsPerSecond,
+      etaSeconds: eta,
+      currentEventTime: this.currentEventTime,
+      startedAt: this.startedAt.toISOString(),
+      elapsedSeconds: elapsed,
+      rejectReasons: [...this.reasons]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 20)
+        .map(([reason, count]) => ({ reason, count })),
+      warnings: [...this.warnings, ...this.orderWarning()],
+      error: this.error,
+    };
+  }
+
+  private orderWarning(): string[] {
+    if (this.options.order !== 'file' || this.outOfOrder === 0) return [];
+    return [
+      `${this.outOfOrder.toLocaleString('en-US')} rows are earlier than the row before them: replaying in file order (choose event-time order to sort first).`,
+    ];
+  }
+
+  pause(): void {
+    if (this.state !== 'running') return;
+    this.state = 'paused';
+    this.pacer?.pause();
+    this.deps.onProgress(this.progress());
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.state = 'running';
+    this.pacer?.resume();
+    for (const wake of this.resumeWaiters.splice(0)) wake();
+    this.deps.onProgress(this.progress());
+  }
+
+  stop(): Promise<ReplayProgress> {
+    if (this.state === 'running' || this.state === 'paused' || this.state === 'starting') {
+      this.stopRequested = true;
+      this.state = 'stopping';
+      for (const wake of this.resumeWaiters.splice(0)) wake();
+      this.deps.onProgress(this.progress());
+    }
+    return this.finished;
+  }
+
+  private finish(state: ReplayProgress['state']): ReplayProgress {
+    this.state = state;
+    const p = this.progress();
+    this.deps.onProgress(p);
+    return p;
+  }
+
+  private async run(): Promise<void> {
+    const o = this.options;
+    const { size, format } = await checkFile(o.path);
+    this.totalBytes = size;
+    const mapping = o.mapping ?? (await inspectSource(o.path)).mapping;
+    const constantEventType =
+      o.constantEventType !== undefined
+        ? o.constantEventType
+        : o.mapping
+          ? null
+          : (await inspectSource(o.path)).constantEventType;
+    const missing = missingRequired(mapping, constantEventType);
+    if (missing.length) {
+      throw new ApiError({
+        code: 'VALIDATION',
+        message: `Map a column to ${missing.join(', ')} before replaying: required.`,
+      });
+    }
+    const stat = statSync(o.path);
+    const sourceId = `${basename(o.path)}@${CheckpointStore.keyOf([realpathSync(o.path), stat.size, stat.mtimeMs]).slice(0, 12)}`;
+    const key = CheckpointStore.keyOf({
+      path: realpathSync(o.path),
+      size: stat.size,
+      mtime: stat.mtimeMs,
+      topic: o.topic,
+      mapping,
+      constantEventType,
+      from: o.from,
+      to: o.to,
+      order: o.order,
+      key: o.key,
+    });
+    const saved = o.resume ? this.deps.checkpoints.load(key) : null;
+    if (saved?.completed)
+      this.warnings.push(
+        'The last replay of this file onto this topic completed: replaying it again from the start.',
+      );
+    const resumeFrom = saved && !saved.completed ? saved : null;
+    this.resumedFrom = resumeFrom?.rowsDone ?? 0;
+    const checkpoint: Checkpoint = {
+      key,
+      path: o.path,
+      topic: o.topic,
+      rowsDone: this.resumedFrom,
+      rejectedLinesDone: resumeFrom?.rejectedLinesDone ?? 0,
+      completed: false,
+      updatedAt: new Date().toISOString(),
+    };
+    const limit = o.limit !== undefined ? Math.max(0, o.limit - this.resumedFrom) : undefined;
+
+    const producer = await this.deps.openProducer(this.target, o.topic, o.partitions);
+    this.warnings.push(...producer.warnings);
+    const pace: Pace =
+      o.rate !== undefined
+        ? { kind: 'rate', perSecond: o.rate }
+        : o.speed === 'max'
+          ? { kind: 'max' }
+          : { kind: 'speed', factor: o.speed };
+    const pacer = new Pacer(pace, this.deps.clock);
+    this.pacer = pacer;
+    this.state = 'running';
+    this.deps.onProgress(this.progress());
+
+    const acks = new AckTracker(this.resumedFrom);
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    let lastCheckpoint = this.deps.clock.now();
+    let lastProgress = lastCheckpoint;
+    let sentAtLastTick = 0;
+    let rowNumber = this.resumedFrom;
+    let sentThisRun = 0;
+    let batch: Batch = { messages: [], dlq: [], bytes: 0, rows: 0 };
+
+    const saveCheckpoint = () => {
+      checkpoint.rowsDone = acks.done;
+      checkpoint.updatedAt = new Date().toISOString();
+      this.deps.checkpoints.save(checkpoint);
+    };
+    const tick = (db: { progress: { percentage: number } } | null, force = false) => {
+      const now = this.deps.clock.now();
+      if (!force && now - lastProgress < PROGRESS_EVERY_MS) return;
+      const pct = db ? db.progress.percentage : -1;
+      if (pct >= 0) this.bytesRead = Math.max(this.bytesRead, Math.round((pct / 100) * this.totalBytes));
+      const seconds = (now - lastProgress) / 1000;
+      if (seconds > 0) {
+        const instant = (this.rowsSent - sentAtLastTick) / seconds;
+        this.eventsPerSecond =
+          this.eventsPerSecond === 0 ? instant : 0.7 * this.eventsPerSecond + 0.3 * instant;
+      }
+      sentAtLastTick = this.rowsSent;
+      lastProgress = now;
+      if (now - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+        saveCheckpoint();
+        lastCheckpoint = now;
+      }
+      this.deps.onProgress(this.progress());
+    };
+    const flush = async () => {
+      if (batch.rows === 0) return;
+      const sending = batch;
+      batch = { messages: [], dlq: [], bytes: 0, rows: 0 };
+      const ack = acks.track(rowNumber);
+      const promise = Promise.all([producer.send(sending.messages), producer.sendDlq(sending.dlq)]).then(
+        () => {
+          this.rowsSent += sending.messages.length;
+          ack();
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      const tracked = promise.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    };
+    const add = (row: SourceRow) => {
+      rowNumber++;
+      const headers = { 'clickpulse.source': sourceId, 'clickpulse.row': String(rowNumber) };
+      if (row.reason !== null) {
+        this.rowsRejected++;
+        this.reasons.set(reasonKind(row.reason), (this.reasons.get(reasonKind(row.reason)) ?? 0) + 1);
+        const value = JSON.stringify({ reason: row.reason, source: sourceId, row: rowNumber, raw: row.raw });
+        batch.dlq.push({ key: null, value, headers: { ...headers, 'clickpulse.reason': row.reason } });
+        batch.bytes += value.length;
+      } else {
+        if (row.eventMs !== null && this.lastEventMs !== null && row.eventMs < this.lastEventMs)
+          this.outOfOrder++;
+        if (row.eventMs !== null) this.lastEventMs = row.eventMs;
+        this.currentEventTime = row.eventTime;
+        batch.messages.push({ key: row.key, value: row.value, headers });
+        batch.bytes += (row.value?.length ?? 0) + 120;
+      }
+      batch.rows++;
+    };
+
+    try {
+      await withLakeDb(async (db) => {
+        const sql = normalizeSql({
+          source: sourceSpec(o.path, format),
+          mapping,
+          constantEventType,
+          key: o.key,
+          order: o.order,
+          ...(o.from ? { from: o.from } : {}),
+          ...(o.to ? { to: o.to } : {}),
+          skip: this.resumedFrom,
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        outer: for await (const rows of streamRows(db, sql)) {
+          for (const row of rows) {
+            if (this.stopRequested || failure) break outer;
+            if (this.state === 'paused') {
+              await flush();
+              await new Promise<void>((wake) => this.resumeWaiters.push(wake));
+              if (this.stopRequested) break outer;
+            }
+            if (pace.kind !== 'max') {
+              const due = pacer.dueAt(row.eventMs, sentThisRun);
+              for (
+                let wait = pacer.waitFor(due);
+                wait > 0 && !this.stopRequested;
+                wait = pacer.waitFor(due)
+              ) {
+                await flush();
+                tick(db);
+                await this.deps.clock.sleep(Math.min(wait, MAX_SLEEP_MS));
+                if (this.state === 'paused') break;
+              }
+              if (this.state === 'paused' || this.stopRequested) continue;
+            }
+            add(row);
+            this.rowsRead++;
+            sentThisRun++;
+            if (batch.rows >= BATCH_ROWS || batch.bytes >= BATCH_BYTES) await flush();
+          }
+          tick(db);
+        }
+        await flush();
+        await Promise.all(inFlight);
+        if (failure) throw failure;
+        if (format !== 'parquet' && !this.stopRequested)
+          await this.sendRejectedLines(db, producer, sourceId, checkpoint);
+        if (!this.stopRequested) this.bytesRead = this.totalBytes;
+      });
+      checkpoint.completed = !this.stopRequested;
+    } finally {
+      await Promise.all(inFlight);
+      saveCheckpoint();
+      await producer.close();
+    }
+  }
+
+  /** Lines the CSV reader could not parse (wrong column count, invalid UTF-8): to the DLQ with their reason. */
+  private async sendRejectedLines(
+    db: Parameters<Parameters<typeof withLakeDb>[0]>[0],
+    producer: ProducerLike,
+    sourceId: string,
+    checkpoint: Checkpoint,
+  ): Promise<void> {
+    const rejected = (await db.runAndReadAll(rejectsSql(checkpoint.rejectedLinesDone))).getRowsJS();
+    const messages: Message[] = [];
+    for (const [line, raw, reason] of rejected) {
+      const why = String(reason);
+      this.rowsRejected++;
+      this.reasons.set(reasonKind(why), (this.reasons.get(reasonKind(why)) ?? 0) + 1);
+      messages.push({
+        key: null,
+        value: JSON.stringify({
+          reason: why,
+          source: sourceId,
+          line: Number(line),
+          raw: raw === null ? null : String(raw),
+        }),
+        headers: { 'clickpulse.source': sourceId, 'clickpulse.line': String(line), 'clickpulse.reason': why },
+      });
+      checkpoint.rejectedLinesDone = Math.max(checkpoint.rejectedLinesDone, Number(line));
+    }
+    for (let i = 0; i < messages.length; i += BATCH_ROWS)
+      await producer.sendDlq(messages.slice(i, i + BATCH_ROWS));
+  }
+}
+
+/** "price is not a number: abc" → "price is not a number": counts group by kind, not by value. */
+function reasonKind(reason: string): string {
+  return reason.split(':')[0] ?? reason;
+}

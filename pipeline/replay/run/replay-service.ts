@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import type { ReplayOptions, ReplayProgress } from '../../contract';
+import { ApiError } from '../../contract';
+import type { WorkbenchContext } from '../../workbench-context';
+import { CheckpointStore } from './checkpoint';
+import { ReplayProducer, type KafkaTarget } from './kafka-target';
+import { systemClock } from './pacer';
+import { ReplayRun } from './replay-run';
+
+/** The Workbench's replay: one run at a time, onto the embedded broker unless external brokers are given. */
+export class ReplayService {
+  private run: ReplayRun | null = null;
+  private readonly checkpoints: CheckpointStore;
+
+  constructor(private readonly ctx: WorkbenchContext) {
+    this.checkpoints = new CheckpointStore(join(ctx.options.configDir, 'replay-checkpoints'));
+    ctx.onClose(async () => {
+      await this.run?.stop();
+    });
+  }
+
+  async start(options: ReplayOptions): Promise<ReplayProgress> {
+    const current = this.run?.progress();
+    if (current && ['starting', 'running', 'paused', 'stopping'].includes(current.state)) {
+      throw new ApiError({
+        code: 'CONFLICT',
+        message: `A replay of ${current.path} is already ${current.state}: stop it first.`,
+      });
+    }
+    const target: KafkaTarget = options.brokers
+      ? {
+          bootstrap: options.brokers.bootstrap,
+          ssl: options.brokers.ssl,
+          ...(options.brokers.sasl ? { sasl: options.brokers.sasl } : {}),
+        }
+      : { bootstrap: await this.ctx.broker.ensureRunning() };
+    const run = new ReplayRun(options, target, {
+      clock: systemClock,
+      checkpoints: this.checkpoints,
+      openProducer: (t, topic, partitions) => ReplayProducer.open(t, topic, partitions),
+      onProgress: (p) => this.ctx.emit('replay.progress', p),
+    });
+    this.run = run;
+    // File-level problems (missing file, unmapped required fields, unreachable broker) fail the call itself.
+    const first = await Promise.race([run.finished, waitUntilRunning(run)]);
+    if (first.state === 'failed')
+      throw new ApiError({ code: 'VALIDATION', message: first.error ?? 'The replay failed.' });
+    return first;
+  }
+
+  pause(): ReplayProgress {
+    return this.current((run) => run.pause());
+  }
+
+  resume(): ReplayProgress {
+    return this.current((run) => run.resume());
+  }
+
+  async stop(): Promise<ReplayProgress> {
+    if (!this.run) throw new ApiError({ code: 'CONFLICT', message: 'No replay is running.' });
+    return this.run.stop();
+  }
+
+  status(): ReplayProgress | null {
+    return this.run?.progress() ?? null;
+  }
+
+  /** Resolves when the current run ends (CLI and tests). */
+  finished(): Promise<ReplayProgress> | null {
+    return this.run?.finished ?? null;
+  }
+
+  private current(act: (run: ReplayRun) => void): ReplayProgress {
+    if (!this.run) throw new ApiError({ code: 'CONFLICT', message: 'No replay is running.' });
+    act(this.run);
+    return this.run.progress();
+  }
+}
+
+function waitUntilRunning(run: ReplayRun): Promise<ReplayProgress> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const p = run.progress();
+      if (p.state !== 'starting') resolve(p);
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}

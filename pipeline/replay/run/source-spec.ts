@@ -1,0 +1,39 @@
+import { quoteIdent, quoteLiteral } from '../../query/sql-builder';
+import type { SourceFormat } from '../sources/read-source';
+import type { SourceSpec } from './normalize-sql';
+
+/**
+ * How the replay reads each format with DuckDB, streaming (never the whole file in memory):
+ * - CSV: every column as text (IDs exact), DuckDB's sniffed dialect; lines the reader cannot parse (wrong
+ *   column count, invalid UTF-8) land in DuckDB's reject_errors table and go to the DLQ.
+ * - JSON lines: read as lines, each parsed with json(): a line that is not JSON is a DLQ record, not an
+ *   error for the whole file; fields are read as text from the JSON (exact for big integers).
+ * - Parquet: typed columns cast to text.
+ */
+export function sourceSpec(path: string, format: SourceFormat): SourceSpec {
+  const file = quoteLiteral(path);
+  if (format === 'json') {
+    return {
+      select: `SELECT line AS __cp_raw, TRY(json(line)) AS __cp_json FROM read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false, delim = '\\x01', quote = '', escape = '', store_rejects = true) WHERE trim(line) <> ''`,
+      column: (name) => `(__cp_json ->> ${quoteLiteral(name)})`,
+      rawText: '__cp_raw',
+      invalid: `CASE WHEN __cp_json IS NULL THEN 'line is not valid JSON' WHEN json_type(__cp_json) <> 'OBJECT' THEN 'line is not a JSON object' END`,
+    };
+  }
+  const reader =
+    format === 'parquet'
+      ? `read_parquet(${file})`
+      : `read_csv(${file}, all_varchar = true, store_rejects = true)`;
+  return {
+    select: `SELECT s AS __cp_raw, s.* FROM ${reader} AS s`,
+    column: (name) => `CAST(${quoteIdent(name)} AS VARCHAR)`,
+    rawText: 'to_json(__cp_raw)::VARCHAR',
+    invalid: null,
+  };
+}
+
+/** Lines the CSV reader rejected after `afterLine`, one per line with its first problem (by column). */
+export function rejectsSql(afterLine: number): string {
+  return `SELECT line, first(csv_line) AS raw, arg_min(error_type || ': ' || error_message, column_idx) AS reason
+FROM reject_errors WHERE line > ${afterLine} GROUP BY line ORDER BY line`;
+}
