@@ -1,6 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { BrokerMessage, GroupInfo, MessagePage, MessageRange, TopicInfo } from '../contract/broker';
+import type {
+  BrokerMessage,
+  GroupInfo,
+  MessagePage,
+  MessageRange,
+  ResetOffsetsRequest,
+  ResetOffsetsResult,
+  TopicInfo,
+} from '../contract/broker';
 import type { BrokerConfig } from './config';
 import { Connection, type BrokerLog } from './connection';
 import { clusterIdOf } from './core/cluster-id';
@@ -9,6 +17,7 @@ import { ProducerIds } from './core/producer-ids';
 import { FIXED_TOPIC_SETTINGS } from './core/topic-config';
 import { TopicStore } from './core/topic-store';
 import { GroupCoordinator } from './groups/coordinator';
+import { ErrorCode } from './error-codes';
 import { findFreePort, PortInUseError } from './port-in-use';
 import { decodeRecords } from './records/decode-records';
 import type { BrokerCore } from './requests/context';
@@ -192,11 +201,21 @@ export class Broker {
     });
   }
 
-  /** Messages of one partition, from `offset` (default: the last `limit`), decoded for display. */
+  /** Where a page starts: the offset asked, else the first message at or after the time, else the last `limit`. */
+  private pageStart(range: MessageRange, log: { logStartOffset: number; logEndOffset: number }): number {
+    if (range.offset !== undefined) return range.offset;
+    if (range.timestamp !== undefined) {
+      const found = this.core.topics.log(range.topic, range.partition)?.offsetForTimestamp(range.timestamp);
+      return found?.offset ?? log.logEndOffset;
+    }
+    return log.logEndOffset - range.limit;
+  }
+
+  /** Messages of one partition, from `offset` or `timestamp` (default: the last `limit`), decoded for display. */
   messages(range: MessageRange): MessagePage {
     const log = this.core.topics.log(range.topic, range.partition);
     if (!log) throw new Error(`Topic ${range.topic} has no partition ${range.partition}.`);
-    const start = Math.max(log.logStartOffset, range.offset ?? log.logEndOffset - range.limit);
+    const start = Math.max(log.logStartOffset, this.pageStart(range, log));
     const messages: BrokerMessage[] = [];
     const skipped = new Set<string>();
     let next = start;
@@ -226,6 +245,57 @@ export class Broker {
     };
   }
 
+  /**
+   * Moves a group's committed offsets of every partition of a topic, as kafka-consumer-groups
+   * --reset-offsets does: a simple commit (generation -1, no member), which Kafka allows only while the
+   * group has no members, so running consumers never have their position changed under them.
+   */
+  resetOffsets(r: ResetOffsetsRequest): ResetOffsetsResult {
+    const topic = this.core.topics.topic(r.topic);
+    if (!topic) throw namedError('NotFound', `There is no topic ${r.topic}.`);
+    const group = this.core.groups.snapshot().find((g) => g.groupId === r.groupId);
+    if (group && group.members.length > 0) {
+      throw namedError(
+        'GroupNotEmpty',
+        `Group ${r.groupId} has ${group.members.length} active member(s) (state ${group.state}): stop its consumers before resetting offsets.`,
+      );
+    }
+    const offsets = topic.partitions.map((l, partition) => {
+      let offset: number;
+      if (r.to === 'earliest') offset = l.logStartOffset;
+      else if (r.to === 'latest') offset = l.logEndOffset;
+      // No message at or after the time: the end, as Kafka's ListOffsets answers.
+      else offset = l.offsetForTimestamp(r.to.timestamp)?.offset ?? l.logEndOffset;
+      return { partition, offset };
+    });
+    const response = this.core.groups.commitOffsets({
+      groupId: r.groupId,
+      generationId: -1,
+      memberId: '',
+      topics: [
+        {
+          name: r.topic,
+          partitions: offsets.map((o) => ({
+            partitionIndex: o.partition,
+            committedOffset: o.offset,
+            metadata: null,
+          })),
+        },
+      ],
+    });
+    const failed = response.flatMap((t) => t.partitions).find((p) => p.errorCode !== ErrorCode.NONE);
+    if (failed) {
+      // A member joined between the check above and the commit.
+      if (
+        failed.errorCode === ErrorCode.UNKNOWN_MEMBER_ID ||
+        failed.errorCode === ErrorCode.REBALANCE_IN_PROGRESS
+      )
+        throw namedError('GroupNotEmpty', `Group ${r.groupId} has active members: stop its consumers first.`);
+      throw new Error(`The group coordinator refused the reset (Kafka error ${failed.errorCode}).`);
+    }
+    return { groupId: r.groupId, topic: r.topic, offsets };
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -238,6 +308,11 @@ export class Broker {
     this.core.topics.close();
     this.unlock();
   }
+}
+
+/** The name survives the trip from the worker thread, so the app can tell the kinds of failure apart. */
+function namedError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -10,5 +10,6 @@ export function brokerHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof b
     'broker.stop': () => service.stop(),
     'broker.overview': () => service.overview(),
     'broker.messages': (range) => service.messages(range),
+    'broker.resetOffsets': (reset) => service.resetOffsets(reset),
   };
 }

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { BrokerOverview, BrokerStatus, MessagePage, MessageRange } from '../contract/broker';
+import type {
+  BrokerOverview,
+  BrokerStatus,
+  MessagePage,
+  MessageRange,
+  ResetOffsetsRequest,
+  ResetOffsetsResult,
+} from '../contract/broker';
 import { ApiError } from '../contract/envelope';
 import type { WorkbenchContext } from '../workbench-context';
 import { brokerConfig, DEFAULT_BROKER_PORT } from './config';
@@ -17,7 +24,7 @@ export class BrokerService {
   private transition: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: WorkbenchContext) {
-    const dataDir = defaultBrokerDataDir(ctx.options.configDir);
+    const dataDir = ctx.options.brokerDataDir ?? defaultBrokerDataDir(ctx.options.configDir);
     this.status = {
       state: 'stopped',
       host: '127.0.0.1',
@@ -125,6 +132,17 @@ export class BrokerService {
     } catch (err) {
       if (err instanceof ApiError) throw err;
       throw new ApiError({ code: 'NOT_FOUND', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  async resetOffsets(reset: ResetOffsetsRequest): Promise<ResetOffsetsResult> {
+    try {
+      return await this.running().resetOffsets(reset);
+    } catch (err) {
+      if (err instanceof ApiError || !(err instanceof Error)) throw err;
+      const code =
+        err.name === 'GroupNotEmpty' ? 'CONFLICT' : err.name === 'NotFound' ? 'NOT_FOUND' : 'FAILED';
+      throw new ApiError({ code, message: err.message });
     }
   }
 }

@@ -90,8 +90,10 @@ export type BrokerMessage = z.infer<typeof BrokerMessage>;
 export const MessageRange = z.object({
   topic: z.string().min(1),
   partition: z.number().int().min(0),
-  /** First offset to read; omitted = the last `limit` messages. */
+  /** First offset to read; omitted (and no timestamp) = the last `limit` messages. */
   offset: z.number().int().min(0).optional(),
+  /** Start at the first message at or after this time (ms since the epoch); ignored when offset is given. */
+  timestamp: z.number().int().min(0).optional(),
   limit: z.number().int().min(1).max(1000).default(100),
 });
 export type MessageRange = z.infer<typeof MessageRange>;
@@ -107,11 +109,30 @@ export const MessagePage = z.object({
 });
 export type MessagePage = z.infer<typeof MessagePage>;
 
+export const ResetTarget = z.union([
+  z.literal('earliest'),
+  z.literal('latest'),
+  z.object({ timestamp: z.number().int().min(0) }).strict(),
+]);
+export type ResetTarget = z.infer<typeof ResetTarget>;
+
+export const ResetOffsetsRequest = z
+  .object({ groupId: z.string().min(1), topic: z.string().min(1), to: ResetTarget })
+  .strict();
+export type ResetOffsetsRequest = z.infer<typeof ResetOffsetsRequest>;
+
+export const ResetOffsetsResult = z.object({
+  groupId: z.string(),
+  topic: z.string(),
+  offsets: z.array(z.object({ partition: z.number().int(), offset: z.number() })),
+});
+export type ResetOffsetsResult = z.infer<typeof ResetOffsetsResult>;
+
 export const brokerCalls = {
   'broker.status': call('Whether the embedded broker runs, and where.', z.object({}).strict(), BrokerStatus),
   'broker.start': call(
     'Start the embedded broker (port from the request, else settings, else 9092; data in the app folder).',
-    z.object({ port: z.number().int().min(1).max(65535).optional() }).strict(),
+    z.object({ port: z.number().int().min(0).max(65535).optional().describe('0 = any free port') }).strict(),
     BrokerStatus,
   ),
   'broker.stop': call(
@@ -124,7 +145,16 @@ export const brokerCalls = {
     z.object({}).strict(),
     BrokerOverview,
   ),
-  'broker.messages': call('Read a range of messages from one partition.', MessageRange.strict(), MessagePage),
+  'broker.messages': call(
+    'Read a range of messages from one partition, from an offset, a time, or the newest.',
+    MessageRange.strict(),
+    MessagePage,
+  ),
+  'broker.resetOffsets': call(
+    "Move a consumer group's committed offsets of a topic to earliest, latest or a time (the group must have no members).",
+    ResetOffsetsRequest,
+    ResetOffsetsResult,
+  ),
 } satisfies Record<string, CallSpec>;
 
 export const brokerEvents = {

@@ -3,7 +3,12 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MessagePage, MessageRange } from '../../contract/broker';
+import type {
+  MessagePage,
+  MessageRange,
+  ResetOffsetsRequest,
+  ResetOffsetsResult,
+} from '../../contract/broker';
 import type { BrokerConfig } from '../config';
 import type { BrokerLog } from '../connection';
 import { PortInUseError } from '../port-in-use';
@@ -78,6 +83,10 @@ export class BrokerHost {
 
   async messages(range: MessageRange): Promise<MessagePage> {
     return (await this.request({ op: 'messages', range })) as MessagePage;
+  }
+
+  async resetOffsets(reset: ResetOffsetsRequest): Promise<ResetOffsetsResult> {
+    return (await this.request({ op: 'resetOffsets', reset })) as ResetOffsetsResult;
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,11 @@
-import type { MessagePage, MessageRange, TopicInfo, GroupInfo } from '../../contract/broker';
+import type {
+  GroupInfo,
+  MessagePage,
+  MessageRange,
+  ResetOffsetsRequest,
+  ResetOffsetsResult,
+  TopicInfo,
+} from '../../contract/broker';
 import type { BrokerConfig } from '../config';
 import type { BrokerStats } from '../broker';
 
@@ -7,6 +14,7 @@ export type HostRequest =
   | { id: number; op: 'start'; config: BrokerConfig }
   | { id: number; op: 'overview' }
   | { id: number; op: 'messages'; range: MessageRange }
+  | { id: number; op: 'resetOffsets'; reset: ResetOffsetsRequest }
   | { id: number; op: 'stop' };
 
 export interface Overview {
@@ -15,7 +23,7 @@ export interface Overview {
   stats: BrokerStats;
 }
 
-export type HostValue = { host: string; port: number } | Overview | MessagePage | null;
+export type HostValue = { host: string; port: number } | Overview | MessagePage | ResetOffsetsResult | null;
 
 export type WorkerMessage =
   | { type: 'reply'; id: number; ok: true; value: HostValue }

@@ -37,6 +37,9 @@ async function answer(req: HostRequest): Promise<HostValue> {
     case 'messages':
       if (!broker) throw new Error('The broker is not running.');
       return broker.messages(req.range);
+    case 'resetOffsets':
+      if (!broker) throw new Error('The broker is not running.');
+      return broker.resetOffsets(req.reset);
     case 'stop':
       await broker?.stop();
       broker = null;
