@@ -1,5 +1,6 @@
 import type { SettingsStore } from './app/settings-store';
 import type { BrokerService } from './broker/service';
+import type { StreamService } from './stream/stream-service';
 import type { CallName, CallResponse, EventName, EventPayload, ParsedRequest, Transport } from './contract';
 import type { z } from 'zod';
 
@@ -22,6 +23,8 @@ export interface WorkbenchContext {
   readonly settings: SettingsStore;
   /** The embedded broker (in its worker thread); replay and stream call ensureRunning(). */
   readonly broker: BrokerService;
+  /** The lake consumer (topic → Bronze → Silver → Gold); replay --lake waits on it. */
+  readonly stream: StreamService;
   lakeDir(): Promise<string>;
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
   /** Registers clean-up (stop a broker, close DuckDB) that Workbench.close() runs. */

@@ -5,6 +5,7 @@ import { appHandlers } from './app/handlers';
 import { SettingsStore } from './app/settings-store';
 import { brokerHandlers } from './broker/handlers';
 import { BrokerService } from './broker/service';
+import { StreamService } from './stream/stream-service';
 import { datasetHandlers } from './dataset/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
@@ -35,6 +36,7 @@ export type EventListener = (name: EventName, payload: unknown) => void;
 export class Workbench implements WorkbenchContext {
   readonly settings: SettingsStore;
   readonly broker: BrokerService;
+  readonly stream: StreamService;
   private readonly emitter = new EventEmitter();
   private readonly handlers: HandlerMap<CallName>;
   private readonly disposers: (() => Promise<void> | void)[] = [];
@@ -43,6 +45,7 @@ export class Workbench implements WorkbenchContext {
     this.settings = new SettingsStore(options.configDir);
     this.emitter.setMaxListeners(0);
     this.broker = new BrokerService(this);
+    this.stream = new StreamService(this);
     this.handlers = {
       ...appHandlers(this),
       ...brokerHandlers(this),

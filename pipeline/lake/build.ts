@@ -4,7 +4,7 @@ import { ApiError } from '../contract';
 import { parquetFiles } from '../query/catalog';
 import { quoteLiteral } from '../query/sql-builder';
 import { scalar, withLakeDb } from './duckdb';
-import { goldTables } from './gold/tables';
+import { refreshGold } from './gold/refresh';
 import { lakePaths } from './layout';
 import parseSql from './silver/parse.sql?raw';
 import eventsSql from './silver/events.sql?raw';
@@ -74,23 +74,7 @@ export async function buildGold(lake: string): Promise<Record<string, number>> {
       message: `Silver is empty in ${lake}: build Silver first (clickpulse build silver).`,
     });
   }
-  const rows: Record<string, number> = {};
-  await withLakeDb(async (db) => {
-    await db.run(
-      `CREATE TEMP TABLE silver_events AS SELECT * FROM read_parquet(${quoteLiteral(join(paths.silverEvents, '**', '*.parquet'))}, hive_partitioning = true)`,
-    );
-    for (const [table, sql] of Object.entries(goldTables)) {
-      const dir = paths.goldTable(table);
-      await mkdir(dir, { recursive: true });
-      const temp = join(dir, `.data-${process.pid}.parquet.tmp`);
-      await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
-      await rename(temp, join(dir, 'data.parquet'));
-      rows[table] = await scalar(
-        db,
-        `SELECT count(*) FROM read_parquet(${quoteLiteral(join(dir, 'data.parquet'))})`,
-      );
-    }
-  });
+  const rows = await withLakeDb((db) => refreshGold(db, lake));
   await writeState(lake, 'gold', { tables: rows });
   return rows;
 }

@@ -1,30 +1,22 @@
-import { notImplemented, type Command } from '../command';
+import type { Command } from '../command';
 import { brokerCommand } from './broker';
 import { buildCommand } from './build';
+import { downloadCommand } from './download';
+import { exportCommand } from './export';
 import { generateCommand } from './generate';
 import { queryCommand } from './query';
+import { replayCommand } from './replay';
+import { streamCommand } from './stream';
 import { webCommand } from './web';
 
 export const commands: Command[] = [
   brokerCommand,
-  notImplemented(
-    'replay',
-    'Replay a clickstream file onto a Kafka topic (and into a lake with --lake).',
-    'FILE [--speed max|FACTOR] [--rate N] [--topic T] [--brokers HOST:PORT] [--lake DIR] ...',
-  ),
+  replayCommand,
   generateCommand,
-  notImplemented('download', 'Download a month of the REES46 dataset.', 'YYYY-Mon [--out DIR]'),
-  notImplemented(
-    'stream',
-    'Run the lake consumer (topic → Bronze → Silver → Gold) until stopped.',
-    '--lake DIR [--brokers HOST:PORT]',
-  ),
+  downloadCommand,
+  streamCommand,
   buildCommand,
-  notImplemented(
-    'export',
-    'Export Gold tables as CSV, Parquet, Excel or Tableau data sources.',
-    '--lake DIR --out DIR [--tables T,...] [--format F,...]',
-  ),
+  exportCommand,
   queryCommand,
   webCommand,
 ];

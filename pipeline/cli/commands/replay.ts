@@ -5,6 +5,8 @@ import { APP_VERSION } from '../../version';
 import { resourcesDir } from '../app-root';
 import { EXIT_USAGE, type Command } from '../command';
 import { parsePort } from '../flags';
+import { goldRowCounts as goldRows } from '../../lake/gold/row-counts';
+import { statusLine } from './stream';
 
 const PROGRESS_EVERY_MS = 2000;
 
@@ -12,7 +14,7 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'Replay a clickstream file onto a Kafka topic (the embedded broker unless --brokers).',
   synopsis:
-    'FILE [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] [--brokers HOST:PORT] [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--broker-data DIR] [--broker-port P]',
+    'FILE [--lake DIR] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] [--brokers HOST:PORT] [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--broker-data DIR] [--broker-port P]',
   options: {
     speed: { type: 'string' },
     rate: { type: 'string' },
@@ -28,6 +30,7 @@ export const replayCommand: Command = {
     'broker-data': { type: 'string' },
     'broker-port': { type: 'string' },
     config: { type: 'string' },
+    lake: { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -66,9 +69,11 @@ export const replayCommand: Command = {
       return EXIT_USAGE;
     }
     const configDir = text('config') ?? defaultConfigDir();
+    const lake = text('lake');
     const workbench = new Workbench({
       transport: 'cli',
       configDir,
+      ...(lake ? { lakeDir: resolve(lake) } : {}),
       ...(text('broker-data') ? { brokerDataDir: resolve(text('broker-data') as string) } : {}),
       resourcesDir: resourcesDir(),
       version: APP_VERSION,
@@ -82,6 +87,17 @@ export const replayCommand: Command = {
         }
         const { dataDir } = await workbench.call('broker.status', {});
         io.err(`Embedded Kafka broker on ${embedded.bootstrap} (data in ${dataDir}).`);
+      }
+      if (lake) {
+        const streaming = await dispatch(workbench, 'stream.start', {
+          topic: parsed.data.topic,
+          ...(parsed.data.brokers ? { brokers: parsed.data.brokers } : {}),
+        });
+        if (!streaming.ok) {
+          io.err(`clickpulse replay: ${streaming.error.message}`);
+          return 1;
+        }
+        io.err(`Streaming ${parsed.data.topic} into the lake ${resolve(lake)}.`);
       }
       let last = 0;
       const ended = new Promise<ReplayProgress>((done) => {
@@ -109,7 +125,16 @@ export const replayCommand: Command = {
       io.out(summary(result));
       for (const r of result.rejectReasons) io.err(`  rejected ${r.count}: ${r.reason}`);
       if (result.error) io.err(`clickpulse replay: ${result.error}`);
-      return result.state === 'failed' ? 1 : 0;
+      if (result.state === 'failed') return 1;
+      if (lake) {
+        io.err('Waiting for the lake to catch up…');
+        const lakeStatus = await workbench.stream.caughtUp();
+        io.out(statusLine(lakeStatus));
+        for (const [table, rows] of Object.entries(await goldRows(resolve(lake))))
+          io.out(`  gold.${table}: ${rows} rows`);
+        if (lakeStatus.lastError) return 1;
+      }
+      return 0;
     } finally {
       await workbench.close();
     }

@@ -44,7 +44,9 @@ SELECT
   price,
   user_id,
   user_session,
-  coalesce(user_session, user_id || '-s' || CAST(session_number AS VARCHAR)) AS session_id,
+  -- Named by user and start time (not a running number), so ids stay unique when Silver grows batch by batch.
+  coalesce(user_session, user_id || '-' || strftime(
+    min(event_time) OVER (PARTITION BY user_id, user_session IS NULL, session_number), '%Y%m%dT%H%M%S')) AS session_id,
   order_id,
   source_id,
   source_row,

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { StreamOptions, type StreamStatus } from '../../contract';
+import { defaultConfigDir, dispatch, Workbench } from '../../workbench';
+import { APP_VERSION } from '../../version';
+import { resourcesDir } from '../app-root';
+import { EXIT_USAGE, type Command } from '../command';
+
+const STATUS_EVERY_MS = 5000;
+
+export const streamCommand: Command = {
+  name: 'stream',
+  summary: 'Run the lake consumer (topic → Bronze → Silver → Gold) until stopped.',
+  synopsis: '--lake DIR [--brokers HOST:PORT] [--topic T] [--group G] [--config DIR]',
+  options: {
+    lake: { type: 'string' },
+    brokers: { type: 'string' },
+    topic: { type: 'string' },
+    group: { type: 'string' },
+    config: { type: 'string' },
+  },
+  async run({ values }, io) {
+    if (typeof values.lake !== 'string') {
+      io.err(`Usage: clickpulse stream ${streamCommand.synopsis}`);
+      return EXIT_USAGE;
+    }
+    const parsed = StreamOptions.safeParse({
+      ...(typeof values.topic === 'string' ? { topic: values.topic } : {}),
+      ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
+      ...(typeof values.brokers === 'string' ? { brokers: { bootstrap: values.brokers } } : {}),
+    });
+    if (!parsed.success) {
+      io.err(
+        `clickpulse stream: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`,
+      );
+      return EXIT_USAGE;
+    }
+    const workbench = new Workbench({
+      transport: 'cli',
+      configDir: typeof values.config === 'string' ? values.config : defaultConfigDir(),
+      lakeDir: resolve(values.lake),
+      resourcesDir: resourcesDir(),
+      version: APP_VERSION,
+    });
+    try {
+      let last = 0;
+      workbench.subscribe((name, payload) => {
+        if (name !== 'stream.status' || Date.now() - last < STATUS_EVERY_MS) return;
+        last = Date.now();
+        io.err(statusLine(payload as StreamStatus));
+      });
+      const started = await dispatch(workbench, 'stream.start', parsed.data);
+      if (!started.ok) {
+        io.err(`clickpulse stream: ${started.error.message}`);
+        return 1;
+      }
+      const s = started.value as StreamStatus;
+      io.out(
+        `Streaming ${s.topic} from ${s.bootstrap} into ${s.lake} (group ${s.groupId}). Ctrl-C stops it.`,
+      );
+      await io.stopSignal;
+      const stopped = await workbench.call('stream.stop', {});
+      io.out(statusLine(stopped));
+      return stopped.lastError ? 1 : 0;
+    } finally {
+      await workbench.close();
+    }
+  },
+};
+
+export function statusLine(s: StreamStatus): string {
+  const lag = s.partitions.reduce((n, p) => n + (p.lag ?? 0), 0);
+  const fresh =
+    s.freshness.goldSeconds === null ? '' : `, Gold ${s.freshness.goldSeconds.toFixed(1)} s behind Kafka`;
+  return `${s.state}: Bronze ${s.bronze.rows} rows (${s.bronze.files} files), Silver ${s.silver.rows} events, ${s.silver.quarantined} quarantined, lag ${lag}${fresh}${s.lastError ? `; error: ${s.lastError}` : ''}`;
+}

@@ -1,0 +1,322 @@
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { StreamOptions, StreamStatus } from '../contract';
+import { withLakeDb } from '../lake/duckdb';
+import { refreshGold } from '../lake/gold/refresh';
+import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
+import type { BronzeRange } from './bronze-manifest';
+import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
+import { lockLake } from './lake-lock';
+import { addToSilver, processedBronze } from './silver-incremental';
+
+const STATUS_EVERY_MS = 1000;
+
+/**
+ * The lake pipeline: a kafkajs consumer in group `clickpulse-lake` feeds the Bronze writer (exactly once into
+ * offset-named files); each Bronze commit wakes Silver (incremental, the shared SQL), whose changed dates
+ * refresh Gold. One writer per lake folder (a lock file). Status about once a second.
+ */
+export class LakeStream {
+  private consumer: Consumer | null = null;
+  private writer: BronzeWriter | null = null;
+  private unlock: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private refining: Promise<void> | null = null;
+  private refineAgain = false;
+  private readonly endOffsets = new Map<number, number>();
+  private status: StreamStatus;
+  private silverRows = 0;
+  private quarantined = 0;
+  private readonly rates = { bronze: new RateMeter(), silver: new RateMeter() };
+  /** Kafka time of the newest message per Bronze commit not yet in Gold. */
+  private pendingGold: number[] = [];
+
+  constructor(
+    readonly lake: string,
+    readonly options: StreamOptions,
+    readonly target: KafkaTarget,
+    private readonly onStatus: (status: StreamStatus) => void,
+    private readonly bronzeOptions: Partial<BronzeWriterOptions> = {},
+  ) {
+    this.status = {
+      state: 'stopped',
+      lake,
+      topic: options.topic,
+      groupId: options.groupId,
+      bootstrap: target.bootstrap,
+      startedAt: null,
+      partitions: [],
+      bronze: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0 },
+      silver: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0, quarantined: 0 },
+      gold: { lastFlushAt: null, tables: 0 },
+      freshness: { bronzeSeconds: null, goldSeconds: null },
+      lastError: null,
+    };
+  }
+
+  current(): StreamStatus {
+    return this.status;
+  }
+
+  async start(): Promise<StreamStatus> {
+    this.set({ state: 'starting', startedAt: new Date().toISOString(), lastError: null });
+    try {
+      this.unlock = lockLake(this.lake);
+      const writer = await BronzeWriter.open(
+        this.lake,
+        this.options.topic,
+        this.bronzeOptions,
+        (range, newest) => this.onBronzeCommit(range, newest),
+      );
+      this.writer = writer;
+      const kafka = kafkaClient(this.target, 'clickpulse-lake');
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const topics = await admin.listTopics();
+        if (!topics.includes(this.options.topic)) {
+          await admin.createTopics({
+            topics: [{ topic: this.options.topic, numPartitions: 3 }],
+            waitForLeaders: true,
+          });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+      const consumer = kafka.consumer({
+        groupId: this.options.groupId,
+        maxWaitTimeInMs: 250,
+        heartbeatInterval: 1000,
+      });
+      this.consumer = consumer;
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assigned = payload.memberAssignment[this.options.topic] ?? [];
+        // Bronze's manifest, not the group's committed offsets, says where each partition resumes.
+        for (const partition of assigned) {
+          consumer.seek({
+            topic: this.options.topic,
+            partition,
+            offset: String(writer.next(partition) ?? 0),
+          });
+        }
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => this.fail(payload.error));
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+      this.catchUpSilver();
+      this.timer = setInterval(() => void this.tick(), STATUS_EVERY_MS);
+      this.timer.unref();
+      this.set({ state: 'running' });
+      return this.status;
+    } catch (error) {
+      await this.shutdown();
+      this.fail(error);
+      throw error;
+    }
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    const messages: RawMessage[] = batch.messages.map((m) => ({
+      offset: Number(m.offset),
+      key: m.key ?? null,
+      value: m.value ?? null,
+      headers: Object.fromEntries(
+        Object.entries(m.headers ?? {}).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.map(String).join(',') : String(v ?? ''),
+        ]),
+      ),
+      timestampMs: Number(m.timestamp),
+    }));
+    writer.add(batch.partition, messages);
+    this.endOffsets.set(batch.partition, Number(batch.highWatermark));
+    const last = batch.messages.at(-1);
+    if (last) resolveOffset(last.offset);
+    await writer.flush();
+    await heartbeat();
+  }
+
+  private onBronzeCommit(range: BronzeRange, newestKafkaMs: number): void {
+    this.rates.bronze.add(range.rows);
+    this.pendingGold.push(newestKafkaMs);
+    this.set({
+      bronze: { ...this.status.bronze, lastFlushAt: range.committedAt },
+      freshness: {
+        ...this.status.freshness,
+        bronzeSeconds: Math.max(0, (Date.now() - newestKafkaMs) / 1000),
+      },
+    });
+    // Kafka's committed offsets follow Bronze, for lag displays; Bronze itself resumes from its manifest.
+    void this.consumer
+      ?.commitOffsets([
+        { topic: this.options.topic, partition: range.partition, offset: String(range.last + 1) },
+      ])
+      .catch(() => undefined);
+    this.catchUpSilver();
+  }
+
+  /** Runs Silver (then Gold) over Bronze files it has not seen; one run at a time, rerun if more arrived. */
+  private catchUpSilver(): void {
+    if (this.refining) {
+      this.refineAgain = true;
+      return;
+    }
+    this.refining = this.refine()
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.refining = null;
+        if (this.refineAgain) {
+          this.refineAgain = false;
+          this.catchUpSilver();
+        }
+      });
+  }
+
+  private async refine(): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    const done = processedBronze(this.lake, this.options.topic);
+    const fresh = writer.manifest.ranges().filter((r) => !done.has(r.file));
+    if (fresh.length === 0) return;
+    const covered = this.pendingGold.splice(0);
+    await withLakeDb(async (db) => {
+      const step = await addToSilver(
+        db,
+        this.lake,
+        this.options.topic,
+        fresh.map((r) => r.file),
+      );
+      this.rates.silver.add(step.events);
+      this.silverRows += step.events;
+      this.quarantined += step.quarantined;
+      const now = new Date().toISOString();
+      this.set({ silver: { ...this.status.silver, lastFlushAt: now } });
+      if (step.dates.length || step.quarantined) {
+        const tables = await refreshGold(db, this.lake, step.dates);
+        const oldest = covered.length ? Math.min(...covered) : null;
+        this.set({
+          gold: { lastFlushAt: new Date().toISOString(), tables: Object.keys(tables).length },
+          freshness: {
+            ...this.status.freshness,
+            goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (Date.now() - oldest) / 1000,
+          },
+        });
+      }
+    });
+  }
+
+  /** Resolves once Bronze holds everything up to `ends` (partition → end offset) and Silver and Gold took it in. */
+  async caughtUp(ends: Map<number, number>, timeoutMs = 600_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const writer = this.writer;
+      if (this.status.state === 'failed')
+        throw new Error(this.status.lastError ?? 'The lake consumer failed.');
+      if (writer) {
+        const bronzeDone = [...ends].every(([p, end]) => end === 0 || (writer.next(p) ?? 0) >= end);
+        if (bronzeDone) await writer.flush(true);
+        const silverDone =
+          bronzeDone &&
+          writer.buffered === 0 &&
+          writer.manifest.ranges().every((r) => processedBronze(this.lake, this.options.topic).has(r.file));
+        if (silverDone && !this.refining) {
+          await this.tick();
+          return;
+        }
+        if (bronzeDone && !this.refining) this.catchUpSilver();
+      }
+      if (Date.now() > deadline) throw new Error('Timed out waiting for the lake to catch up.');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    await writer.flush().catch((error: unknown) => this.fail(error));
+    const partitions = [...this.endOffsets.keys()]
+      .sort((a, b) => a - b)
+      .map((partition) => {
+        const bronzeOffset = writer.manifest.next(partition) ?? 0;
+        const endOffset = this.endOffsets.get(partition) ?? null;
+        return {
+          partition,
+          bronzeOffset,
+          endOffset,
+          lag: endOffset === null ? null : Math.max(0, endOffset - bronzeOffset),
+        };
+      });
+    const ranges = writer.manifest.ranges();
+    this.set({
+      partitions,
+      bronze: {
+        ...this.status.bronze,
+        rows: writer.manifest.rows(),
+        files: ranges.length,
+        rowsPerSecond: this.rates.bronze.rate(),
+      },
+      silver: {
+        ...this.status.silver,
+        rows: this.silverRows,
+        quarantined: this.quarantined,
+        rowsPerSecond: this.rates.silver.rate(),
+      },
+    });
+  }
+
+  private set(patch: Partial<StreamStatus>): void {
+    this.status = { ...this.status, ...patch };
+    this.onStatus(this.status);
+  }
+
+  private fail(error: unknown): void {
+    this.set({ state: 'failed', lastError: error instanceof Error ? error.message : String(error) });
+  }
+
+  async stop(): Promise<StreamStatus> {
+    if (this.status.state === 'stopped') return this.status;
+    this.set({ state: 'stopping' });
+    await this.shutdown();
+    this.set({ state: 'stopped' });
+    return this.status;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = null;
+    await this.writer?.flush(true).catch((error: unknown) => this.fail(error));
+    await this.refining;
+    if (this.writer && this.status.state !== 'failed') {
+      this.refineAgain = false;
+      this.catchUpSilver();
+      await this.refining;
+    }
+    await this.writer?.close();
+    this.writer = null;
+    this.unlock?.();
+    this.unlock = null;
+  }
+}
+
+/** Rows per second over the last few seconds. */
+class RateMeter {
+  private readonly samples: { at: number; rows: number }[] = [];
+
+  add(rows: number): void {
+    this.samples.push({ at: Date.now(), rows });
+  }
+
+  rate(windowMs = 5000): number {
+    const since = Date.now() - windowMs;
+    while (this.samples.length && (this.samples[0]?.at ?? 0) < since) this.samples.shift();
+    return this.samples.reduce((n, s) => n + s.rows, 0) / (windowMs / 1000);
+  }
+}
