@@ -19,7 +19,14 @@ export function createMainWindow(where: RendererLocation): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'ClickPulse Workbench',
-    webPreferences: { ...webPreferences, preload: join(__dirname, '../preload/index.cjs') },
+    webPreferences: {
+      ...webPreferences,
+      // Restated literally (same values as security.ts) so electronegativity's static checks, which cannot
+      // follow a spread, see isolation and the sandbox at the call site; `npm run security` fails without them.
+      contextIsolation: true,
+      sandbox: true,
+      preload: join(__dirname, '../preload/index.cjs'),
+    },
   });
   window.once('ready-to-show', () => window.show());
 

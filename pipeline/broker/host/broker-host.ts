@@ -101,10 +101,13 @@ export class BrokerHost {
 
 function spawnWorker(): Worker {
   const here = dirname(fileURLToPath(import.meta.url));
-  // Bundlers may put this code in a chunk one folder below the entries.
-  const built = [join(here, 'broker-worker.js'), join(here, '..', 'broker-worker.js')].find((p) =>
-    existsSync(p),
-  );
+  // Bundlers may put this code in a chunk one folder below the entries. In the installed app the worker and
+  // what it loads are unpacked beside app.asar (electron-builder.yml asarUnpack): start it from there, since
+  // a worker thread's ES module loader reads real files, not the archive.
+  const unpacked = here.replace(/\.asar(?=[\\/]|$)/, '.asar.unpacked');
+  const built = [unpacked, join(unpacked, '..'), here, join(here, '..')]
+    .map((dir) => join(dir, 'broker-worker.js'))
+    .find((p) => existsSync(p));
   if (built) return new Worker(built);
   const source = join(here, 'worker-entry.ts');
   if (existsSync(source)) {
