@@ -35,8 +35,18 @@ export const StreamStatus = z.object({
   bronze: LayerStatus,
   silver: LayerStatus.extend({ quarantined: z.number() }),
   gold: z.object({ lastFlushAt: z.string().nullable(), tables: z.number() }),
-  /** Seconds between an event reaching Kafka and reaching the layer, for the latest flush. */
-  freshness: z.object({ bronzeSeconds: z.number().nullable(), goldSeconds: z.number().nullable() }),
+  /**
+   * Seconds from an event reaching Kafka to the layer holding it: for the latest flush, and p50/p95 over this
+   * run, each flush counted by its oldest event (the worst case in it).
+   */
+  freshness: z.object({
+    bronzeSeconds: z.number().nullable(),
+    goldSeconds: z.number().nullable(),
+    bronzeP50: z.number().nullable(),
+    bronzeP95: z.number().nullable(),
+    goldP50: z.number().nullable(),
+    goldP95: z.number().nullable(),
+  }),
   lastError: z.string().nullable(),
 });
 export type StreamStatus = z.infer<typeof StreamStatus>;

@@ -43,14 +43,14 @@ export class BronzeWriter {
     private readonly db: DuckDBConnection,
     private readonly instance: DuckDBInstance,
     private readonly options: BronzeWriterOptions,
-    private readonly onCommit: (range: BronzeRange, newestKafkaMs: number) => void,
+    private readonly onCommit: (range: BronzeRange, oldestKafkaMs: number) => void,
   ) {}
 
   static async open(
     lake: string,
     topic: string,
     options: Partial<BronzeWriterOptions> = {},
-    onCommit: (range: BronzeRange, newestKafkaMs: number) => void = () => undefined,
+    onCommit: (range: BronzeRange, oldestKafkaMs: number) => void = () => undefined,
   ): Promise<BronzeWriter> {
     const manifest = BronzeManifest.open(lake, topic);
     const instance = await DuckDBInstance.create(':memory:');
@@ -131,7 +131,7 @@ export class BronzeWriter {
     mkdirSync(dirname(target), { recursive: true });
     const ingest = new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n);
     const appender = await this.db.createAppender('staging');
-    let newest = 0;
+    let oldest = Number.POSITIVE_INFINITY;
     for (const m of messages) {
       appender.appendVarchar(this.topic);
       appender.appendInteger(partition);
@@ -144,7 +144,7 @@ export class BronzeWriter {
       appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(m.timestampMs) * 1000n));
       appender.appendTimestampTZ(ingest);
       appender.endRow();
-      if (m.timestampMs > newest) newest = m.timestampMs;
+      if (m.timestampMs < oldest) oldest = m.timestampMs;
     }
     appender.closeSync();
     await this.db.run(`COPY (
@@ -168,7 +168,7 @@ export class BronzeWriter {
       committedAt: new Date().toISOString(),
     };
     this.manifest.record(range);
-    this.onCommit(range, newest);
+    this.onCommit(range, oldest);
   }
 
   async close(): Promise<void> {

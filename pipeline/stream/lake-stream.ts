@@ -27,8 +27,9 @@ export class LakeStream {
   private silverRows = 0;
   private quarantined = 0;
   private readonly rates = { bronze: new RateMeter(), silver: new RateMeter() };
-  /** Kafka time of the newest message per Bronze commit not yet in Gold. */
+  /** Kafka time of the oldest message of each Bronze commit not yet in Gold. */
   private pendingGold: number[] = [];
+  private readonly delays = { bronze: new Percentiles(), gold: new Percentiles() };
 
   constructor(
     readonly lake: string,
@@ -48,7 +49,14 @@ export class LakeStream {
       bronze: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0 },
       silver: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0, quarantined: 0 },
       gold: { lastFlushAt: null, tables: 0 },
-      freshness: { bronzeSeconds: null, goldSeconds: null },
+      freshness: {
+        bronzeSeconds: null,
+        goldSeconds: null,
+        bronzeP50: null,
+        bronzeP95: null,
+        goldP50: null,
+        goldP95: null,
+      },
       lastError: null,
     };
   }
@@ -65,7 +73,7 @@ export class LakeStream {
         this.lake,
         this.options.topic,
         this.bronzeOptions,
-        (range, newest) => this.onBronzeCommit(range, newest),
+        (range, oldest) => this.onBronzeCommit(range, oldest),
       );
       this.writer = writer;
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
@@ -142,14 +150,18 @@ export class LakeStream {
     await heartbeat();
   }
 
-  private onBronzeCommit(range: BronzeRange, newestKafkaMs: number): void {
+  private onBronzeCommit(range: BronzeRange, oldestKafkaMs: number): void {
     this.rates.bronze.add(range.rows);
-    this.pendingGold.push(newestKafkaMs);
+    this.pendingGold.push(oldestKafkaMs);
+    const delay = Math.max(0, (Date.now() - oldestKafkaMs) / 1000);
+    this.delays.bronze.add(delay);
     this.set({
       bronze: { ...this.status.bronze, lastFlushAt: range.committedAt },
       freshness: {
         ...this.status.freshness,
-        bronzeSeconds: Math.max(0, (Date.now() - newestKafkaMs) / 1000),
+        bronzeSeconds: delay,
+        bronzeP50: this.delays.bronze.at(0.5),
+        bronzeP95: this.delays.bronze.at(0.95),
       },
     });
     // Kafka's committed offsets follow Bronze, for lag displays; Bronze itself resumes from its manifest.
@@ -199,12 +211,16 @@ export class LakeStream {
       this.set({ silver: { ...this.status.silver, lastFlushAt: now } });
       if (step.dates.length || step.quarantined) {
         const tables = await refreshGold(db, this.lake, step.dates);
+        const now = Date.now();
+        for (const t of covered) this.delays.gold.add((now - t) / 1000);
         const oldest = covered.length ? Math.min(...covered) : null;
         this.set({
-          gold: { lastFlushAt: new Date().toISOString(), tables: Object.keys(tables).length },
+          gold: { lastFlushAt: new Date(now).toISOString(), tables: Object.keys(tables).length },
           freshness: {
             ...this.status.freshness,
-            goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (Date.now() - oldest) / 1000,
+            goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (now - oldest) / 1000,
+            goldP50: this.delays.gold.at(0.5),
+            goldP95: this.delays.gold.at(0.95),
           },
         });
       }
@@ -318,5 +334,20 @@ class RateMeter {
     const since = Date.now() - windowMs;
     while (this.samples.length && (this.samples[0]?.at ?? 0) < since) this.samples.shift();
     return this.samples.reduce((n, s) => n + s.rows, 0) / (windowMs / 1000);
+  }
+}
+
+/** Percentiles of the delays seen in this run. */
+class Percentiles {
+  private readonly values: number[] = [];
+
+  add(value: number): void {
+    this.values.push(value);
+  }
+
+  at(q: number): number | null {
+    if (this.values.length === 0) return null;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
   }
 }

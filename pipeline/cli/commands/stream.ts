@@ -69,7 +69,11 @@ export const streamCommand: Command = {
 
 export function statusLine(s: StreamStatus): string {
   const lag = s.partitions.reduce((n, p) => n + (p.lag ?? 0), 0);
+  const f = s.freshness;
+  const secs = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} s`);
   const fresh =
-    s.freshness.goldSeconds === null ? '' : `, Gold ${s.freshness.goldSeconds.toFixed(1)} s behind Kafka`;
+    f.goldP95 === null
+      ? ''
+      : `; freshness p50/p95: Bronze ${secs(f.bronzeP50)}/${secs(f.bronzeP95)}, Gold ${secs(f.goldP50)}/${secs(f.goldP95)}`;
   return `${s.state}: Bronze ${s.bronze.rows} rows (${s.bronze.files} files), Silver ${s.silver.rows} events, ${s.silver.quarantined} quarantined, lag ${lag}${fresh}${s.lastError ? `; error: ${s.lastError}` : ''}`;
 }

@@ -1,0 +1,100 @@
+/**
+ * bench:lake — 1M generated rows replayed at max speed through the whole pipeline with the built CLI
+ * (`clickpulse replay --lake`: embedded broker, replay, Bronze, Silver, Gold; it exits once Gold caught up),
+ * then freshness during a 1,000 events/s replay, then DuckDB converting the same CSV straight to Parquet
+ * (the ceiling for a lake writer). ROWS=… and PACED_ROWS=… override.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { builtCli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
+
+const rows = Number(process.env.ROWS ?? 1_000_000);
+const pacedRows = Number(process.env.PACED_ROWS ?? 30_000);
+const dir = await tempDir('clickpulse-bench-lake-');
+
+/** Runs the CLI, sampling its resident memory; resolves with stdout, seconds and peak RSS in MB. */
+function timed(args: string[]): Promise<{ out: string; seconds: number; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [builtCli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let peak = 0;
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const sampler = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+      } catch {
+        // the process just ended
+      }
+    }, 200);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      if (code !== 0) return reject(new Error(`clickpulse ${args[0]} exited ${code}: ${err}`));
+      resolve({ out, seconds: (performance.now() - started) / 1000, peakMb: peak });
+    });
+  });
+}
+
+try {
+  const csv = join(dir.path, 'events.csv');
+  execFileSync(process.execPath, [
+    builtCli,
+    'generate',
+    '--rows',
+    String(rows),
+    '--seed',
+    '11',
+    '--out',
+    csv,
+  ]);
+  const common = (name: string) => [
+    '--broker-port',
+    '0',
+    '--broker-data',
+    join(dir.path, `${name}-broker`),
+    '--config',
+    join(dir.path, `${name}-config`),
+  ];
+
+  const full = await timed(['replay', csv, '--lake', join(dir.path, 'lake'), ...common('max')]);
+  console.log(
+    `end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${rows.toLocaleString('en-US')} rows in ${full.seconds.toFixed(1)} s = ${Math.round(rows / full.seconds).toLocaleString('en-US')} events/s; peak RSS ${full.peakMb.toFixed(0)} MB`,
+  );
+  console.log(full.out.trim().split('\n').slice(0, 2).join('\n'));
+
+  const paced = await timed([
+    'replay',
+    csv,
+    '--lake',
+    join(dir.path, 'paced-lake'),
+    '--rate',
+    '1000',
+    '--limit',
+    String(pacedRows),
+    ...common('paced'),
+  ]);
+  const freshness = /freshness p50\/p95: .*/.exec(paced.out)?.[0] ?? '(no freshness reported)';
+  console.log(`at 1,000 events/s for ${pacedRows.toLocaleString('en-US')} events: ${freshness}`);
+
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  const started = performance.now();
+  await db.run(
+    `COPY (SELECT * FROM read_csv('${csv}')) TO '${join(dir.path, 'ceiling.parquet')}' (FORMAT parquet, COMPRESSION zstd)`,
+  );
+  const ceiling = (performance.now() - started) / 1000;
+  db.closeSync();
+  instance.closeSync();
+  console.log(
+    `DuckDB CSV → Parquet (the ceiling): ${rows.toLocaleString('en-US')} rows in ${ceiling.toFixed(1)} s = ${Math.round(rows / ceiling).toLocaleString('en-US')} rows/s`,
+  );
+  console.log(`pipeline / ceiling: ${(rows / full.seconds / (rows / ceiling)).toFixed(3)}`);
+} finally {
+  await dir.remove();
+}
