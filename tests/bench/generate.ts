@@ -1,9 +1,11 @@
 /**
  * bench:generate — the synthetic generator at 10M rows (target: under a minute on a 2-core machine), run
- * through the built CLI as a user would. ROWS=… overrides.
+ * through the built CLI as a user would. ROWS=… overrides. The machine's load average is printed with each
+ * figure: on a shared 2-core machine a busy neighbour can double the wall time.
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { builtCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
@@ -22,7 +24,8 @@ try {
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `${name}: ${rows.toLocaleString('en-US')} rows, ${(statSync(out).size / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s ` +
-        `(${Math.round(rows / seconds).toLocaleString('en-US')} rows/s)`,
+        `(${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; load average ${loadavg()[0]?.toFixed(1)}, ` +
+        'so other work on the machine shows)',
     );
   }
 } finally {

@@ -1,121 +1,87 @@
--- Synthetic clickstream in the REES46 multi-category format. Deterministic: every "random" draw is
--- hash(seed, entity, purpose) mapped to [0, 1), so the same arguments give byte-identical output.
--- Parameters (SET VARIABLE): rows, seed, start (TIMESTAMPTZ). Shape, from the published 2019-Oct figures:
--- ~14 events per user, ~3.5 events per session, view 96 % / cart 2.2 % / purchase 1.75 % (with a few
--- remove_from_cart), power-law popularity of products, a stable price and category per product, brand
--- empty for ~14 % and category_code for ~30 % of products, a daily traffic curve, bursts of exact duplicates.
+-- Synthetic clickstream in the REES46 multi-category format, one finished CSV line per row (see generate.ts
+-- for why). Deterministic: every "random" draw is hash(seed, entity, purpose), so the same arguments give
+-- byte-identical output. Parameters (SET VARIABLE): rows, seed, start (TIMESTAMPTZ).
+-- Shape, from the published 2019-Oct figures: ~14 events per user, ~3.5 events per session, view 96 % /
+-- cart 2.2 % / purchase 1.75 % (a few remove_from_cart, sometimes several purchases in a session),
+-- power-law popularity of products, categories and brands, a stable price, category and brand per product,
+-- brand empty for ~15 % and category_code for ~30 % of products, a daily traffic curve, bursts of exact
+-- duplicate cart rows.
+-- Speed: every column is a pure function of the row number i, so there are no joins, no window functions
+-- and only one narrow sort (event second, i); the text is built after the sort. Run lookups.sql first.
 WITH params AS (
-  SELECT getvariable('rows')::BIGINT AS n, getvariable('seed')::BIGINT AS seed, getvariable('start')::TIMESTAMPTZ AS t0
-),
-sizes AS (
-  SELECT n, seed, t0,
-         greatest(1, n // 14) AS users,
-         greatest(1, n // 300) AS products,
-         -- sessions average ~3.7 events; n / 3.4 leaves a surplus that `picked` drops
-         greatest(1, ceil(n / 3.4))::BIGINT AS sessions,
+  SELECT getvariable('rows')::BIGINT AS n, getvariable('seed')::BIGINT AS seed,
+         epoch(getvariable('start')::TIMESTAMPTZ)::BIGINT AS t0,
          -- about 1.37M events a day, as in the real month
-         greatest(1, ceil(n / 1370000.0))::BIGINT AS days
-  FROM params
+         greatest(1, ceil(getvariable('rows')::BIGINT / 1370000.0))::BIGINT AS days,
+         greatest(1, getvariable('rows')::BIGINT // 14) AS users,
+         greatest(1, getvariable('rows')::BIGINT // 300) AS products
 ),
--- uniform draw in [0, 1) for (entity, purpose)
-sessions AS (
-  SELECT s AS session_no,
-         -- power law over users: a few users have many sessions
-         floor(users * pow((hash(seed, s, 'user') % 1000003) / 1000003.0, 1.6))::BIGINT AS user_no,
-         -- day, then an hour drawn from a daily curve (quiet at night, busy in the afternoon and evening)
-         floor(days * ((hash(seed, s, 'day') % 1000003) / 1000003.0))::BIGINT AS day_no,
-         (hash(seed, s, 'hour') % 1000003) / 1000003.0 AS u_hour,
-         (hash(seed, s, 'second') % 3600) AS second_in_hour,
-         -- events per session: 1 to 12, mostly short
-         1 + floor(11 * pow((hash(seed, s, 'length') % 1000003) / 1000003.0, 2.4))::INTEGER AS length,
-                  seed, t0, products
-  FROM sizes, range(sessions) AS r(s)
+slots AS (
+  SELECT i, seed, t0, days, users, products, i // 12 * 12 + sstart AS session_no, i % 12 - sstart AS seq
+  FROM (
+    SELECT i, p.*,
+           -- the highest session start at or before this row's place in its block
+           floor(log2(getvariable('masks')[(1 + hash(p.seed, i // 12, 'block') % 4096)::BIGINT]
+                      & ((2 << (i % 12)) - 1)))::BIGINT AS sstart
+    FROM params p, range(p.n) AS r(i)
+  )
 ),
-timed AS (
-  -- the hour comes from a daily curve (UTC): quiet at night, busiest from late morning to afternoon
-  SELECT *, t0 + to_days(day_no)
-            + to_hours(len(list_filter([0.020, 0.035, 0.050, 0.070, 0.100, 0.140, 0.190, 0.245, 0.300, 0.355,
-                                        0.410, 0.465, 0.520, 0.575, 0.630, 0.685, 0.735, 0.785, 0.830, 0.870,
-                                        0.905, 0.935, 0.965, 1.000], lambda c: c <= u_hour)))
-            + to_seconds(second_in_hour) AS session_start
-  FROM sessions
+sources AS (
+  -- bursts of exact duplicates: a cart row logged again (2 or 3 times in all, ~0.3 % of rows); a copy takes
+  -- every attribute, its time included, from the event it copies (src), so the rows are identical
+  SELECT *, CASE
+      WHEN seq >= 2 AND hash(seed, session_no, seq - 2, 'type') % 10000 < 195
+           AND hash(seed, session_no, seq - 2, 'dup') % 100 < 5 THEN seq - 2
+      WHEN seq >= 1 AND hash(seed, session_no, seq - 1, 'type') % 10000 < 195
+           AND hash(seed, session_no, seq - 1, 'dup') % 100 < 15 THEN seq - 1
+      ELSE seq END AS src,
+    hash(seed, session_no, 'session') AS h
+  FROM slots
+),
+keyed AS (
+  -- a session starts on a day, at an hour of the daily curve and a second; its events follow at a pace of
+  -- its own (pace p: event k at k·p + a draw below p seconds, so times rise within the session).
+  -- The only sort, over two numbers. COPY keeps the order it ends with because only projections follow it:
+  -- a join after it (even a cross join with a one-row table) would give the order up, hence lookups.sql.
+  SELECT i, seed, users, products, session_no, src,
+         (t0 + 86400 * floor(days * ((h & 1048575) / 1048576.0))::BIGINT
+          + 3600 * getvariable('hours')[(1 + ((h >> 20) & 1023))::BIGINT] + ((h >> 30) % 3600)::BIGINT
+          + src * (10 + (h >> 42) % 110)::BIGINT
+          + (hash(seed, session_no, src, 'gap') % (10 + (h >> 42) % 110))::BIGINT)::BIGINT AS t
+  FROM sources
+  ORDER BY t, i
 ),
 events AS (
-  SELECT t.*, e AS seq,
+  SELECT t, session_no, seed, users, src,
+         hash(seed, session_no, src, 'type') % 10000 AS type_draw,
          -- power law over products: a few products get most of the views
-         floor(products * pow((hash(seed, session_no, e, 'product') % 1000003) / 1000003.0, 2.2))::BIGINT AS product_no,
-         (hash(seed, session_no, e, 'type') % 10000) AS type_draw,
-         (hash(seed, session_no, e, 'gap') % 120) AS gap_s
-  FROM timed t, range(length) AS r(e)
+         floor(products * pow((hash(seed, session_no, src, 'product') % 1000003) / 1000003.0, 2.2))::BIGINT
+           AS product_no
+  FROM keyed
 ),
-typed AS (
+products AS (
+  -- one stable category, brand and price per product; popular categories and brands hold more products
   SELECT *,
-    -- purchases only after the first event of a session (a buyer has looked first)
-    CASE
-      WHEN type_draw < 178 THEN 'cart'
-      WHEN type_draw < 186 THEN 'remove_from_cart'
-      WHEN type_draw < 186 + 245 AND seq > 0 THEN 'purchase'
-      ELSE 'view'
-    END AS event_type,
-    session_start + to_seconds(CAST(sum(gap_s) OVER (PARTITION BY session_no ORDER BY seq) AS BIGINT)) AS event_time
+         floor(600 * pow((hash(seed, product_no, 'category') % 1000003) / 1000003.0, 1.8))::BIGINT AS category_no,
+         floor(3000 * pow((hash(seed, product_no, 'brand') % 1000003) / 1000003.0, 2.5))::BIGINT AS brand_no
   FROM events
-),
-catalog AS (
-  -- one stable category, brand and price per product
-  SELECT product_no,
-         1000000 + product_no * 7 + (hash(seed, product_no, 'pid') % 7) AS product_id,
-         (hash(seed, product_no, 'category') % 600) AS category_no,
-         (hash(seed, product_no, 'brand') % 3000) AS brand_no,
-         (hash(seed, product_no, 'code?') % 1000) < 300 AS no_code,
-         (hash(seed, product_no, 'brand?') % 1000) < 190 AS no_brand,
-         round(exp(1.5 + 4.2 * ((hash(seed, product_no, 'price') % 1000003) / 1000003.0)), 2) AS price
-  FROM (SELECT DISTINCT product_no, seed FROM events)
-),
-categories AS (
-  SELECT c AS category_no,
-         2053013552000000000 + c * 1234567 AS category_id,
-         (['electronics', 'appliances', 'computers', 'apparel', 'furniture', 'construction', 'kids', 'sport',
-           'auto', 'accessories', 'country_yard', 'medicine', 'stationery'])[1 + c % 13]
-         || '.' || (['smartphone', 'audio', 'kitchen', 'notebook', 'shoes', 'bedroom', 'tools', 'toys', 'bicycle',
-                     'bag', 'video', 'environment', 'desktop', 'clocks'])[1 + (c // 13) % 14]
-         || CASE WHEN c % 3 = 0 THEN '.' || (['headphone', 'refrigerators', 'washer', 'tv', 'keds', 'sofa'])[1 + c % 6]
-                 ELSE '' END AS category_code
-  FROM range(600) AS r(c)
-),
-brands AS (
-  SELECT b AS brand_no,
-         (['samsung', 'apple', 'xiaomi', 'huawei', 'lg', 'lucente', 'sony', 'oppo', 'bosch', 'acer', 'lenovo',
-           'respect', 'cordiant', 'elenberg', 'artel', 'indesit', 'redmond', 'polaris', 'haier', 'hp'])[1 + b % 20]
-         || CASE WHEN b >= 20 THEN CAST(b AS VARCHAR) ELSE '' END AS brand
-  FROM range(3000) AS r(b)
-),
-rows AS (
-  SELECT e.event_time, e.event_type, k.product_id, g.category_id,
-         CASE WHEN k.no_code THEN NULL ELSE g.category_code END AS category_code,
-         CASE WHEN k.no_brand THEN NULL ELSE b.brand END AS brand,
-         k.price,
-         500000000 + e.user_no * 13 + (hash(e.seed, e.user_no, 'uid') % 13) AS user_id,
-         regexp_replace(md5(CAST(e.seed AS VARCHAR) || ':' || CAST(e.session_no AS VARCHAR)),
-                        '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5') AS user_session,
-         e.session_no, e.seq,
-         -- bursts of exact duplicate rows (the same cart click logged 2-3 times), about 0.4 % of rows
-         CASE WHEN e.event_type = 'cart' AND hash(e.seed, e.session_no, e.seq, 'dup') % 100 < 15
-              THEN CAST(1 + hash(e.seed, e.session_no, e.seq, 'dups') % 2 AS BIGINT) ELSE 0 END AS extra_copies
-  FROM typed e
-  JOIN catalog k USING (product_no)
-  JOIN categories g ON g.category_no = k.category_no
-  JOIN brands b ON b.brand_no = k.brand_no
-),
-expanded AS (
-  SELECT rows.*, c FROM rows, range(1 + extra_copies) AS copies(c)
-),
--- the surplus rows are dropped by a hash draw, not from the end, so the last hours keep their traffic
-picked AS (
-  SELECT * FROM expanded
-  QUALIFY row_number() OVER (ORDER BY hash(session_no, seq, c, 'keep'), session_no, seq, c) <= (SELECT n FROM params)
 )
-SELECT strftime(event_time, '%Y-%m-%d %H:%M:%S') || ' UTC' AS event_time,
-       event_type, product_id, category_id, category_code, brand,
-       printf('%.2f', price) AS price, user_id, user_session
-FROM picked
-ORDER BY picked.event_time, session_no, seq, c
+SELECT concat(
+         strftime(make_timestamp(t * 1000000), '%Y-%m-%d %H:%M:%S UTC'), ',',
+         -- purchases only after the first event of a session (a buyer has looked first)
+         CASE WHEN type_draw < 195 THEN 'cart'
+              WHEN type_draw < 203 THEN 'remove_from_cart'
+              WHEN type_draw < 203 + 245 AND src > 0 THEN 'purchase'
+              ELSE 'view' END, ',',
+         1000000 + product_no * 7 + hash(seed, product_no, 'pid') % 7, ',',
+         2053013552000000000 + category_no * 1234567, ',',
+         CASE WHEN hash(seed, product_no, 'code?') % 1000 >= 300 THEN getvariable('category_codes')[1 + category_no] END, ',',
+         CASE WHEN hash(seed, product_no, 'brand?') % 1000 >= 150 THEN getvariable('brands')[1 + brand_no] END, ',',
+         -- heavy-tailed prices as published: from 0.77 to ~2,550, median ~175
+         round(exp(-0.26 + 8.08 * pow((hash(seed, product_no, 'price') % 1000003) / 1000003.0, 0.576)), 2)
+           ::DECIMAL(10, 2), ',',
+         -- power law over users: a few users have many sessions
+         500000000 + floor(users * pow((hash(seed, session_no, 'user') % 1000003) / 1000003.0, 1.6))::BIGINT * 13,
+         ',', md5(seed::VARCHAR || ':' || session_no::VARCHAR)::UUID
+       ) AS "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session"
+FROM products

@@ -1,8 +1,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../pipeline/replay/generator/generate';
+import { gzipFile } from '../../../pipeline/replay/generator/gzip-file';
 import { runCli } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp';
 
@@ -40,6 +42,15 @@ describe('synthetic REES46-style generator', () => {
       /^2019-11-01 \d\d:\d\d:\d\d UTC,(view|cart|purchase|remove_from_cart),\d+,\d{19},[^,]*,[^,]*,\d+\.\d\d,\d+,[0-9a-f-]{36}$/,
     );
 
+    // in event_time order, checked on the file's own lines (a SQL window over a parallel CSV scan may not
+    // see them in file order)
+    const times = text
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.slice(0, 23));
+    expect(times.filter((time, i) => i > 0 && time < (times[i - 1] as string))).toEqual([]);
+
     const duck = await DuckDBInstance.create(':memory:');
     const db = await duck.connect();
     const [facts] = (
@@ -52,8 +63,17 @@ describe('synthetic REES46-style generator', () => {
              count(*) - (SELECT count(*) FROM (SELECT DISTINCT * FROM g)) AS duplicates,
              count(*) / count(DISTINCT user_id) AS per_user, count(*) / count(DISTINCT user_session) AS per_session,
              (SELECT count(*) FROM (SELECT product_id FROM g GROUP BY 1 HAVING count(DISTINCT price) > 1)) AS unstable_prices,
-             bool_and(event_time >= '2019-11-01') AS starts_on_day,
-             (SELECT count(*) FROM (SELECT event_time, lag(event_time) OVER () AS prev FROM g) WHERE event_time < prev) AS out_of_order
+             (SELECT count(*) FROM (SELECT product_id FROM g GROUP BY 1
+                                    HAVING count(DISTINCT (category_id, category_code, brand)) > 1)) AS unstable_products,
+             -- exact duplicates come as bursts of the same cart click
+             (SELECT count(*) FROM (SELECT * FROM g GROUP BY ALL HAVING count(*) > 1) WHERE event_type <> 'cart') AS non_cart_duplicates,
+             (SELECT count(*) FROM (SELECT user_session FROM g WHERE event_type = 'purchase' GROUP BY 1 HAVING count(*) > 1)) AS multi_purchase_sessions,
+             -- the 10 % most viewed products draw far more than 10 % of the events (power law)
+             (SELECT sum(n) FILTER (WHERE rank <= (SELECT count(DISTINCT product_id) FROM g) / 10) / sum(n)
+              FROM (SELECT count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, product_id) AS rank FROM g GROUP BY product_id)) AS top_products_share,
+             -- the daily curve: the afternoon is busier than the night
+             count(*) FILTER (WHERE substr(event_time, 12, 2) BETWEEN '13' AND '16') / count(*) FILTER (WHERE substr(event_time, 12, 2) BETWEEN '01' AND '04') AS afternoon_over_night,
+             bool_and(event_time >= '2019-11-01') AS starts_on_day
       FROM g`)
     ).getRowObjectsJS();
     db.closeSync();
@@ -73,7 +93,50 @@ describe('synthetic REES46-style generator', () => {
     expect(Number(facts?.duplicates) / 60_000).toBeLessThan(0.02);
     expect(Number(facts?.per_user)).toBeGreaterThan(8);
     expect(Number(facts?.per_session)).toBeGreaterThan(2);
-    expect(facts).toMatchObject({ unstable_prices: 0n, starts_on_day: true, out_of_order: 0n });
+    expect(Number(facts?.multi_purchase_sessions)).toBeGreaterThan(0);
+    expect(Number(facts?.top_products_share)).toBeGreaterThan(0.3);
+    expect(Number(facts?.afternoon_over_night)).toBeGreaterThan(2);
+    expect(facts).toMatchObject({
+      unstable_prices: 0n,
+      unstable_products: 0n,
+      non_cart_duplicates: 0n,
+      starts_on_day: true,
+    });
+  });
+
+  it('writes exactly the rows asked for, also across its blocks of 12, and gzips the same text', async () => {
+    for (const rows of [1, 13, 1_000]) {
+      const { path } = await generateDataset({ rows, seed: 2, out: join(dir.path, `n${rows}.csv`) });
+      const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+      expect(lines.length).toBe(rows + 1);
+    }
+    const gz = await generateDataset({ rows: 1_000, seed: 2, out: join(dir.path, 'n1000.csv.gz') });
+    expect(gunzipSync(await readFile(gz.path)).equals(await readFile(join(dir.path, 'n1000.csv')))).toBe(
+      true,
+    );
+  });
+
+  it('gzips big files as several members that gzip readers and DuckDB read as one file', async () => {
+    const { path: plain } = await generateDataset({
+      rows: 1_000,
+      seed: 4,
+      out: join(dir.path, 'members.csv'),
+    });
+    const gz = join(dir.path, 'members.csv.gz');
+    await gzipFile(plain, gz, 10_000);
+    const bytes = await readFile(gz);
+    // each member starts with the gzip magic, deflate, no flags and a zero time stamp
+    const header = Buffer.from('1f8b080000000000', 'hex');
+    let members = 0;
+    for (let at = bytes.indexOf(header); at >= 0; at = bytes.indexOf(header, at + 1)) members++;
+    expect(members).toBe(Math.ceil((await stat(plain)).size / 10_000));
+    expect(gunzipSync(bytes).equals(await readFile(plain))).toBe(true);
+    const duck = await DuckDBInstance.create(':memory:');
+    const db = await duck.connect();
+    const read = (await db.runAndReadAll(`SELECT count(*) FROM read_csv('${gz}')`)).getRowsJS();
+    db.closeSync();
+    duck.closeSync();
+    expect(read).toEqual([[1000n]]);
   });
 
   it('explains bad arguments and never leaves a partial file', async () => {
