@@ -291,6 +291,8 @@ export class ReplayRun {
 
     try {
       await withLakeDb(async (db) => {
+        // DuckDB tracks how far its scan got only with the progress bar on (never printed here).
+        await db.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
         const sql = normalizeSql({
           source: sourceSpec(o.path, format),
           mapping,

@@ -42,7 +42,11 @@ function virtualClock(): Clock & { slept: number } {
   return clock;
 }
 
-function replay(options: Partial<ReplayOptions> & { path: string }, clock?: Clock): ReplayRun {
+function replay(
+  options: Partial<ReplayOptions> & { path: string },
+  clock?: Clock,
+  progress: ReplayProgress[] = [],
+): ReplayRun {
   return new ReplayRun(
     ReplayOptions.parse(options),
     { bootstrap: t.bootstrap },
@@ -50,7 +54,7 @@ function replay(options: Partial<ReplayOptions> & { path: string }, clock?: Cloc
       clock: clock ?? { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
       checkpoints: new CheckpointStore(join(dir.path, 'checkpoints')),
       openProducer: (target, topic, partitions) => ReplayProducer.open(target, topic, partitions),
-      onProgress: () => undefined,
+      onProgress: (p) => progress.push(p),
     },
   );
 }
@@ -91,8 +95,12 @@ async function readTopic(topic: string, expected: number): Promise<Received[]> {
 
 describe('replay onto the embedded broker', () => {
   it('puts the 1000 sample rows on the topic, keyed by user_id, normalized, in event-time order per key', async () => {
-    const done = await replay({ path: SAMPLE, topic: 'sample' }).finished;
+    const progress: ReplayProgress[] = [];
+    const done = await replay({ path: SAMPLE, topic: 'sample' }, undefined, progress).finished;
     expect(done).toMatchObject({ state: 'completed', rowsSent: 1000, rowsRejected: 0, error: null });
+    expect(done.bytesRead).toBe(done.totalBytes);
+    expect(progress.map((p) => p.state)).toEqual(expect.arrayContaining(['running', 'completed']));
+    expect(done.currentEventTime).toBe('2019-10-01T00:17:26.000Z');
     const got = await readTopic('sample', 1000);
     expect(got).toHaveLength(1000);
     // The expected events, from an independent DuckDB read of the same file.
@@ -212,5 +220,8 @@ describe('replay onto the embedded broker', () => {
     expect(await failure(folder)).toMatch(/is a folder/);
     expect(await failure(empty)).toMatch(/is empty/);
     expect(await failure(noUser)).toMatch(/Map a column to user_id before replaying/);
+    const binary = join(dir.path, 'image.csv');
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]));
+    expect(await failure(binary)).toMatch(/looks binary/);
   });
 });

@@ -69,5 +69,5 @@ describe('PartitionLog under SIGKILL', () => {
     } finally {
       log.close();
     }
-  });
+  }, 180_000); // a child process under tsx: slow to start when every core is busy
 });
