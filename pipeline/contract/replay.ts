@@ -134,6 +134,21 @@ export const replayCalls = {
     ReplayProgress,
   ),
   'replay.status': call('The current or last replay, or null.', NoArgs, ReplayProgress.nullable()),
+  'replay.generate': call(
+    'Write a synthetic REES46-style clickstream into <configDir>/generated/ (same rows and seed, same file).',
+    z
+      .object({
+        rows: z.number().int().min(1).max(2_000_000_000),
+        seed: z.number().int().min(0).optional(),
+        /** First day, YYYY-MM-DD (UTC). */
+        start: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2019-10-01')
+          .optional(),
+      })
+      .strict(),
+    z.object({ path: z.string(), rows: z.number(), bytes: z.number() }),
+  ),
 } satisfies Record<string, CallSpec>;
 
 export const replayEvents = {

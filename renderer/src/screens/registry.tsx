@@ -1,9 +1,11 @@
 import type { ComponentType } from 'react';
 import { DashboardsScreen } from './dashboards/DashboardsScreen';
+import { ExportScreen } from './export/ExportScreen';
 import { LakeScreen } from './lake/LakeScreen';
-import { PlannedScreen } from './PlannedScreen';
+import { MonitorScreen } from './monitor/MonitorScreen';
 import { ReplayScreen } from './replay/ReplayScreen';
 import { SqlScreen } from './sql/SqlScreen';
+import { TopicsScreen } from './topics/TopicsScreen';
 
 export interface ScreenDef {
   id: string;
@@ -26,14 +28,14 @@ export const screens: ScreenDef[] = [
     label: 'Monitor',
     description:
       'Watch a replay stream: produced and consumed events per second, consumer lag, rows per lake layer.',
-    component: PlannedScreen,
+    component: MonitorScreen,
   },
   {
     id: 'topics',
     label: 'Topics',
     description:
       'Topics, partitions and offsets, consumer groups and their lag, and a live tail of messages.',
-    component: PlannedScreen,
+    component: TopicsScreen,
   },
   {
     id: 'lake',
@@ -59,7 +61,7 @@ export const screens: ScreenDef[] = [
     id: 'export',
     label: 'Export',
     description: 'Export Gold tables as CSV, Parquet, Excel or Tableau data sources.',
-    component: PlannedScreen,
+    component: ExportScreen,
   },
 ];
 

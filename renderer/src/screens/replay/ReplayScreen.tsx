@@ -6,7 +6,11 @@ import { desktop } from '../../api/transport';
 import { DataGrid } from '../../components/grid/DataGrid';
 import { formatBytes } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
+import { DownloadMonth } from './DownloadMonth';
+import { GenerateDataset } from './GenerateDataset';
 import { MappingEditor } from './MappingEditor';
+import { StartReplay } from './StartReplay';
+import './replay-run.css';
 
 const KIND_LABELS: Record<SourceInspection['kind'], string> = {
   'rees46-behavior': 'REES46 multi-category behaviour data',
@@ -103,6 +107,8 @@ export function ReplayScreen() {
             <dd>{KIND_LABELS[inspection.kind]}</dd>
           </dl>
         )}
+        <DownloadMonth onDownloaded={(path) => void load(path)} />
+        <GenerateDataset onGenerated={(path) => void load(path)} disabled={busy} />
       </section>
       {inspection && (
         <>
@@ -119,10 +125,6 @@ export function ReplayScreen() {
                 Map a column to {missing.join(', ')} before replaying.
               </p>
             )}
-            <p className="muted">
-              Replaying onto Kafka needs the embedded broker and the replay producer, which arrive in the next
-              release.
-            </p>
           </section>
           <section className="replay-preview" aria-label="Preview">
             <h2>First {inspection.preview.length} rows</h2>
@@ -135,6 +137,14 @@ export function ReplayScreen() {
           </section>
         </>
       )}
+      <StartReplay
+        dataset={
+          inspection
+            ? { path: inspection.path, mapping, constantEventType: inspection.constantEventType }
+            : undefined
+        }
+        blocker={missing.length > 0 ? `Map a column to ${missing.join(', ')} first.` : undefined}
+      />
       <p className="attribution muted">
         Sample: the first 1,000 events of REES46 “eCommerce behavior data from multi category store” (Open
         CDP).

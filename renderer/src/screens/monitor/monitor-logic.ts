@@ -1,0 +1,63 @@
+import type { ReplayProgress } from '../../../../pipeline/contract';
+import { formatDuration } from '../../lib/format';
+
+/**
+ * Share of the file read, 0..1, or null while unknown: DuckDB reports its scan position in steps, and a
+ * small file may show none until the end. A finished run is whole even when the byte count ends short.
+ */
+export function progressRatio(p: Pick<ReplayProgress, 'state' | 'bytesRead' | 'totalBytes'>): number | null {
+  if (p.state === 'completed') return 1;
+  if (p.totalBytes <= 0 || p.bytesRead <= 0) return isActive(p.state) ? null : 0;
+  return Math.min(1, Math.max(0, p.bytesRead / p.totalBytes));
+}
+
+/** "1 m 05 s left" while running; "done" / "paused" / "–" when an estimate means nothing. */
+export function formatEta(p: Pick<ReplayProgress, 'state' | 'etaSeconds'>): string {
+  switch (p.state) {
+    case 'completed':
+      return 'done';
+    case 'paused':
+      return 'paused';
+    case 'stopped':
+    case 'failed':
+      return '–';
+    default:
+      if (p.etaSeconds === null || !Number.isFinite(p.etaSeconds)) return 'estimating…';
+      // The estimate follows DuckDB's scan, which runs ahead of a paced replay: read, not yet sent.
+      if (p.etaSeconds < 0.5) return 'file read, sending the rest';
+      return `${formatDuration(p.etaSeconds)} left`;
+  }
+}
+
+export function isActive(state: ReplayProgress['state']): boolean {
+  return state === 'starting' || state === 'running' || state === 'paused' || state === 'stopping';
+}
+
+export interface RatePoint {
+  /** Milliseconds since the epoch. */
+  at: number;
+  produced: number | null;
+  consumed: number | null;
+}
+
+/** Appends a point and keeps the newest `max`, so a long run's chart costs the same as a short one's. */
+export function appendPoint(points: readonly RatePoint[], point: RatePoint, max = 120): RatePoint[] {
+  const next = points.length >= max ? points.slice(points.length - max + 1) : points.slice();
+  next.push(point);
+  return next;
+}
+
+/** Seconds between now and an event time, i.e. how far behind real time the replayed data is. */
+export function formatFreshness(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  return seconds < 1 ? '< 1 s' : formatDuration(seconds);
+}
+
+/** True when a key press happened in a place where the user types (shortcuts must not steal it). */
+export function isTypingTarget(target: unknown): boolean {
+  // Structural, not instanceof HTMLElement: the unit tests run without a DOM.
+  const el = target as { tagName?: unknown; isContentEditable?: boolean } | null;
+  if (!el || typeof el.tagName !== 'string') return false;
+  const tag = el.tagName.toLowerCase();
+  return tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable === true;
+}
