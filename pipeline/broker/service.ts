@@ -85,7 +85,16 @@ export class BrokerService {
 
   /** The bootstrap address of the running broker, starting it first if needed (replay and stream use it). */
   async ensureRunning(): Promise<string> {
-    if (!this.host?.running) await this.start();
+    if (this.host?.running) return this.status.bootstrap;
+    try {
+      await this.start();
+    } catch (error) {
+      // The default port taken (say by a Kafka of the user's own) should not block a replay: take the free
+      // port offered. A port the user chose is kept, and its error stands.
+      const chosen = (await this.ctx.settings.get()).brokerPort;
+      if (chosen !== undefined || this.status.freePort === null) throw error;
+      await this.start(this.status.freePort);
+    }
     return this.status.bootstrap;
   }
 

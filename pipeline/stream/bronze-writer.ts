@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBConnection } from '@duckdb/node-api';
+import { fsyncDirectory } from '../fsync-dir';
 import { lakePaths } from '../lake/layout';
 import { quoteLiteral } from '../query/sql-builder';
 import { BronzeManifest, type BronzeRange } from './bronze-manifest';
@@ -159,6 +160,7 @@ export class BronzeWriter {
       closeSync(fd);
     }
     renameSync(temp, target);
+    fsyncDirectory(dirname(target));
     const range: BronzeRange = {
       partition,
       first,

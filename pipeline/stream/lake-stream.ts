@@ -6,6 +6,7 @@ import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
 import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
 import { lockLake } from './lake-lock';
+import { silverRowCount } from './silver-count';
 import { addToSilver, processedBronze } from './silver-incremental';
 
 const STATUS_EVERY_MS = 1000;
@@ -205,7 +206,8 @@ export class LakeStream {
         fresh.map((r) => r.file),
       );
       this.rates.silver.add(step.events);
-      this.silverRows += step.events;
+      // All of Silver, not only this run's: counted from the Parquet footers, which is cheap.
+      this.silverRows = await silverRowCount(db, this.lake);
       this.quarantined += step.quarantined;
       const now = new Date().toISOString();
       this.set({ silver: { ...this.status.silver, lastFlushAt: now } });

@@ -1,5 +1,5 @@
 import { ApiError, type StreamOptions, type StreamStatus } from '../contract';
-import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
+import { kafkaClient, resolveTarget } from '../replay/run/kafka-target';
 import type { WorkbenchContext } from '../workbench-context';
 import { LakeStream } from './lake-stream';
 
@@ -10,10 +10,13 @@ export class StreamService {
   private stream: LakeStream | null = null;
   private lastEmit = 0;
   private lastState: string | null = null;
+  private pending: StreamStatus | null = null;
+  private trailing: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: WorkbenchContext) {
     ctx.onClose(async () => {
       await this.stream?.stop();
+      this.flushPending();
     });
   }
 
@@ -26,13 +29,7 @@ export class StreamService {
         message: `The lake consumer is already running (topic ${running.topic} into ${running.lake}): stop it first.`,
       });
     }
-    const target: KafkaTarget = options.brokers
-      ? {
-          bootstrap: options.brokers.bootstrap,
-          ssl: options.brokers.ssl,
-          ...(options.brokers.sasl ? { sasl: options.brokers.sasl } : {}),
-        }
-      : { bootstrap: await this.ctx.broker.ensureRunning() };
+    const target = await resolveTarget(options.brokers, () => this.ctx.broker.ensureRunning());
     const stream = new LakeStream(await this.ctx.lakeDir(), options, target, (s) => this.emit(s));
     this.stream = stream;
     try {
@@ -42,10 +39,21 @@ export class StreamService {
     }
   }
 
+  /** At most one event per EMIT_EVERY_MS, state changes at once, and the latest status always last. */
   private emit(status: StreamStatus): void {
-    const now = Date.now();
-    if (status.state === this.lastState && now - this.lastEmit < EMIT_EVERY_MS) return;
-    this.lastEmit = now;
+    this.pending = status;
+    const wait = this.lastEmit + EMIT_EVERY_MS - Date.now();
+    if (status.state !== this.lastState || wait <= 0) return this.flushPending();
+    this.trailing ??= setTimeout(() => this.flushPending(), wait);
+  }
+
+  private flushPending(): void {
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = null;
+    const status = this.pending;
+    if (!status) return;
+    this.pending = null;
+    this.lastEmit = Date.now();
     this.lastState = status.state;
     this.ctx.emit('stream.status', status);
   }

@@ -46,3 +46,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** How long expect.poll waits for the UI in e2e tests (a cold DuckDB and Chromium on a loaded CI machine). */
 export const POLL = { timeout: 30_000, interval: 100 };
+
+/** Text of the cell in the first data row under the named column of a grid. */
+export async function firstCell(page: Page, grid: string, column: string): Promise<string> {
+  const headers = await page.getByRole('grid', { name: grid }).getByRole('columnheader').allTextContents();
+  const index = headers.findIndex((h) => h.startsWith(column));
+  const row = page.getByRole('grid', { name: grid }).locator('[role="row"][aria-rowindex="2"]');
+  return (
+    (await row
+      .locator('[role="gridcell"]')
+      .nth(index - 1)
+      .textContent()) ?? ''
+  );
+}
+
+/** For expect.poll: the text of the element with this test id, or '' while it is not there. */
+export const testIdText = (page: Page, testId: string) => () =>
+  page
+    .getByTestId(testId)
+    .textContent({ timeout: 1000 })
+    .then((t) => t ?? '')
+    .catch(() => '');

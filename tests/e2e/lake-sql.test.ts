@@ -1,21 +1,8 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildQueryLake } from '../helpers/query-lake';
-import { POLL, screenshot, watchErrors } from './browser';
+import { firstCell, POLL, screenshot, watchErrors } from './browser';
 import { useWebApp } from './web-app';
-
-/** Text of the cell in the first data row under the named column. */
-async function firstCell(page: Page, grid: string, column: string): Promise<string> {
-  const headers = await page.getByRole('grid', { name: grid }).getByRole('columnheader').allTextContents();
-  const index = headers.findIndex((h) => h.startsWith(column));
-  const row = page.getByRole('grid', { name: grid }).locator('[role="row"][aria-rowindex="2"]');
-  return (
-    (await row
-      .locator('[role="gridcell"]')
-      .nth(index - 1)
-      .textContent()) ?? ''
-  );
-}
 
 describe('Lake browser and SQL console in Chromium', () => {
   const app = useWebApp(buildQueryLake);

@@ -9,6 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fsyncDirectory } from '../../fsync-dir';
 
 /** One committed offset of a consumer group for one topic-partition. */
 export interface CommittedOffset {
@@ -167,19 +168,6 @@ export class OffsetStore {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-  }
-}
-
-/** Makes the rename itself durable; not every platform can fsync a directory, and that is not fatal. */
-function fsyncDirectory(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Windows refuses to open directories; NTFS journals the rename anyway.
-  } finally {
-    if (fd !== null) closeSync(fd);
   }
 }
 

@@ -17,7 +17,7 @@
  * All calls are synchronous (it runs on the broker's worker thread). Offsets, timestamps and sizes are JS
  * numbers; values beyond 2^53 are refused.
  */
-import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { BatchHeader } from '../records/record-batch';
 import { Attribute, setBaseOffset, splitBatches, validateBatch } from '../records/record-batch';
 import type { LogConfig } from './config';
@@ -28,6 +28,7 @@ import { recoverPartition } from './recovery';
 import { planRetention } from './retention';
 import type { SegmentBatch } from './segment';
 import { Segment } from './segment';
+import { fsyncDirectory } from '../../fsync-dir';
 
 export type { LogConfig } from './config';
 export { DEFAULT_LOG_CONFIG } from './config';
@@ -334,17 +335,4 @@ function clientBatchProblem(h: BatchHeader): string | null {
     return `idempotent batch of producer ${h.producerId} lacks an epoch or sequence`;
   }
   return null;
-}
-
-/** Makes segment creations and deletions durable; not supported on every platform (Windows), so best effort. */
-function fsyncDirectory(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directory fsync is an extra guarantee, not a requirement for correctness of the data itself.
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
 }

@@ -7,6 +7,15 @@ export interface KafkaTarget {
   sasl?: ExternalBrokers['sasl'];
 }
 
+/** Where replay and the lake consumer connect: external servers when given, else the embedded broker (started on demand). */
+export async function resolveTarget(
+  brokers: ExternalBrokers | undefined,
+  embedded: () => Promise<string>,
+): Promise<KafkaTarget> {
+  if (!brokers) return { bootstrap: await embedded() };
+  return { bootstrap: brokers.bootstrap, ssl: brokers.ssl, ...(brokers.sasl ? { sasl: brokers.sasl } : {}) };
+}
+
 /** The kafkajs client for a target: the embedded broker, or external servers with optional TLS and SASL. */
 export function kafkaClient(target: KafkaTarget, clientId: string): Kafka {
   return new Kafka({

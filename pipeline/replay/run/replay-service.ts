@@ -3,7 +3,7 @@ import type { ReplayOptions, ReplayProgress } from '../../contract';
 import { ApiError } from '../../contract';
 import type { WorkbenchContext } from '../../workbench-context';
 import { CheckpointStore } from './checkpoint';
-import { ReplayProducer, type KafkaTarget } from './kafka-target';
+import { ReplayProducer, resolveTarget } from './kafka-target';
 import { systemClock } from './pacer';
 import { ReplayRun } from './replay-run';
 
@@ -27,13 +27,7 @@ export class ReplayService {
         message: `A replay of ${current.path} is already ${current.state}: stop it first.`,
       });
     }
-    const target: KafkaTarget = options.brokers
-      ? {
-          bootstrap: options.brokers.bootstrap,
-          ssl: options.brokers.ssl,
-          ...(options.brokers.sasl ? { sasl: options.brokers.sasl } : {}),
-        }
-      : { bootstrap: await this.ctx.broker.ensureRunning() };
+    const target = await resolveTarget(options.brokers, () => this.ctx.broker.ensureRunning());
     const run = new ReplayRun(options, target, {
       clock: systemClock,
       checkpoints: this.checkpoints,

@@ -23,6 +23,9 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   const [fileName, setFileName] = useState('');
   const extensions = (options.filters ?? []).flatMap((f) => f.extensions.map((e) => `.${e}`));
 
+  // A folder the user is typing must not be replaced by a listing that arrives meanwhile.
+  const editing = useRef(false);
+
   useEffect(() => dialogRef.current?.showModal(), []);
   useEffect(() => {
     let live = true;
@@ -34,7 +37,7 @@ export function FilePicker({ options, startPath, onDone }: Props) {
       .then((value) => {
         if (!live) return;
         setListing(value);
-        setTyped(value.path);
+        if (!editing.current) setTyped(value.path);
         setError(undefined);
       })
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
@@ -58,17 +61,29 @@ export function FilePicker({ options, startPath, onDone }: Props) {
         className="file-picker-path"
         onSubmit={(e) => {
           e.preventDefault();
+          editing.current = false;
           setPath(typed);
         }}
       >
         <button
           type="button"
           disabled={!listing?.parent}
-          onClick={() => listing?.parent && setPath(listing.parent)}
+          onClick={() => {
+            if (!listing?.parent) return;
+            editing.current = false;
+            setPath(listing.parent);
+          }}
         >
           Up
         </button>
-        <input aria-label="Folder" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <input
+          aria-label="Folder"
+          value={typed}
+          onChange={(e) => {
+            editing.current = true;
+            setTyped(e.target.value);
+          }}
+        />
         <button type="submit">Go</button>
       </form>
       {error && (
@@ -82,8 +97,10 @@ export function FilePicker({ options, startPath, onDone }: Props) {
             <button
               type="button"
               onClick={() => {
-                if (entry.kind === 'dir') setPath(join(listing.path, entry.name));
-                else if (options.mode === 'save') setFileName(entry.name);
+                if (entry.kind === 'dir') {
+                  editing.current = false;
+                  setPath(join(listing.path, entry.name));
+                } else if (options.mode === 'save') setFileName(entry.name);
                 else finish(join(listing.path, entry.name));
               }}
             >
