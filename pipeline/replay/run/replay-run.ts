@@ -9,6 +9,7 @@ import { checkFile } from '../sources/read-source';
 import { AckTracker } from './ack-tracker';
 import { CheckpointStore, type Checkpoint } from './checkpoint';
 import type { KafkaTarget } from './kafka-target';
+import { estimateRows } from './estimate-rows';
 import { normalizeSql } from './normalize-sql';
 import { Pacer, type Clock, type Pace } from './pacer';
 import { streamRows, type SourceRow } from './row-stream';
@@ -55,6 +56,8 @@ export class ReplayRun {
   private rowsRejected = 0;
   private totalBytes = 0;
   private bytesRead = 0;
+  /** Rows the whole replay is expected to take (resumed ones included), for progress and ETA. */
+  private estimatedRows = 0;
   private currentEventTime: string | null = null;
   private eventsPerSecond = 0;
   private readonly reasons = new Map<string, number>();
@@ -84,10 +87,11 @@ export class ReplayRun {
 
   progress(): ReplayProgress {
     const elapsed = (this.deps.clock.now() - this.started) / 1000;
-    const rate = this.bytesRead / Math.max(elapsed, 0.001);
+    // Rows still to go at the current rate: at max speed that is throughput, when paced it is the pace.
+    const done = this.resumedFrom + this.rowsRead;
     const eta =
-      this.state === 'running' && this.bytesRead > 0 && this.totalBytes > 0
-        ? Math.max(0, (this.totalBytes - this.bytesRead) / rate)
+      this.state === 'running' && this.eventsPerSecond > 0 && this.estimatedRows > 0
+        ? Math.max(0, this.estimatedRows - done) / this.eventsPerSecond
         : null;
     return {
       runId: this.id,
@@ -232,11 +236,13 @@ export class ReplayRun {
       checkpoint.updatedAt = new Date().toISOString();
       this.deps.checkpoints.save(checkpoint);
     };
-    const tick = (db: { progress: { percentage: number } } | null, force = false) => {
+    const tick = (force = false) => {
       const now = this.deps.clock.now();
       if (!force && now - lastProgress < PROGRESS_EVERY_MS) return;
-      const pct = db ? db.progress.percentage : -1;
-      if (pct >= 0) this.bytesRead = Math.max(this.bytesRead, Math.round((pct / 100) * this.totalBytes));
+      if (this.estimatedRows > 0) {
+        const share = Math.min(0.999, (this.resumedFrom + this.rowsRead) / this.estimatedRows);
+        this.bytesRead = Math.max(this.bytesRead, Math.round(share * this.totalBytes));
+      }
       const seconds = (now - lastProgress) / 1000;
       if (seconds > 0) {
         const instant = (this.rowsSent - sentAtLastTick) / seconds;
@@ -291,8 +297,11 @@ export class ReplayRun {
 
     try {
       await withLakeDb(async (db) => {
-        // DuckDB tracks how far its scan got only with the progress bar on (never printed here).
-        await db.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+        const estimated = await estimateRows(db, o.path, format, this.totalBytes);
+        this.estimatedRows = Math.max(
+          0,
+          limit !== undefined ? Math.min(estimated, o.limit ?? estimated) : estimated,
+        );
         const sql = normalizeSql({
           source: sourceSpec(o.path, format),
           mapping,
@@ -320,7 +329,7 @@ export class ReplayRun {
                 wait = pacer.waitFor(due)
               ) {
                 await flush();
-                tick(db);
+                tick();
                 await this.deps.clock.sleep(Math.min(wait, MAX_SLEEP_MS));
                 if (this.state === 'paused') break;
               }
@@ -331,7 +340,7 @@ export class ReplayRun {
             sentThisRun++;
             if (batch.rows >= BATCH_ROWS || batch.bytes >= BATCH_BYTES) await flush();
           }
-          tick(db);
+          tick();
         }
         await flush();
         await Promise.all(inFlight);
