@@ -14,7 +14,7 @@ describe('monitor helpers', () => {
     expect(formatEta({ state: 'running', etaSeconds: 65 })).toBe('1 m 05 s left');
     expect(formatEta({ state: 'running', etaSeconds: 4 })).toBe('4 s left');
     expect(formatEta({ state: 'starting', etaSeconds: null })).toBe('estimating…');
-    expect(formatEta({ state: 'running', etaSeconds: 0 })).toBe('file read, sending the rest');
+    expect(formatEta({ state: 'running', etaSeconds: 0 })).toBe('almost done');
     expect(formatEta({ state: 'paused', etaSeconds: 10 })).toBe('paused');
     expect(formatEta({ state: 'completed', etaSeconds: 0 })).toBe('done');
     expect(formatEta({ state: 'failed', etaSeconds: 3 })).toBe('–');

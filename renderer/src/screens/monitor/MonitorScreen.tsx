@@ -78,7 +78,7 @@ export function MonitorScreen() {
         <span>
           <span data-testid="replay-percent">{ratio === null ? '…' : formatPercent(ratio, 1)}</span>{' '}
           <span className="muted" title="DuckDB reads ahead of the pacing: a paced run reads before it sends">
-            of the file read
+            done
           </span>
         </span>
         <span className="muted">{formatEta(progress)}</span>

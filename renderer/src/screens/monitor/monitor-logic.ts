@@ -2,8 +2,8 @@ import type { ReplayProgress } from '../../../../pipeline/contract';
 import { formatDuration } from '../../lib/format';
 
 /**
- * Share of the file read, 0..1, or null while unknown: DuckDB reports its scan position in steps, and a
- * small file may show none until the end. A finished run is whole even when the byte count ends short.
+ * Share of the replay done, 0..1, or null while unknown: rows sent against the file's estimated rows
+ * (bytesRead scales that to the file size). A finished run is whole even when the estimate was short.
  */
 export function progressRatio(p: Pick<ReplayProgress, 'state' | 'bytesRead' | 'totalBytes'>): number | null {
   if (p.state === 'completed') return 1;
@@ -23,8 +23,8 @@ export function formatEta(p: Pick<ReplayProgress, 'state' | 'etaSeconds'>): stri
       return '–';
     default:
       if (p.etaSeconds === null || !Number.isFinite(p.etaSeconds)) return 'estimating…';
-      // The estimate follows DuckDB's scan, which runs ahead of a paced replay: read, not yet sent.
-      if (p.etaSeconds < 0.5) return 'file read, sending the rest';
+      // The row estimate can run out a little before the file does.
+      if (p.etaSeconds < 0.5) return 'almost done';
       return `${formatDuration(p.etaSeconds)} left`;
   }
 }
