@@ -207,6 +207,31 @@ describe('replay onto the embedded broker', () => {
     expect(good.map((m) => m.value.user_id).sort()).toEqual(['10', '15']);
   });
 
+  it('replays a click log with a custom mapping: epoch times (s and ms) become UTC ISO, ids stay text', async () => {
+    const clicks = join(dir.path, 'clicks.csv');
+    writeFileSync(
+      clicks,
+      'visitor,sid,page,action,ts\n' +
+        '9007199254740993,s-1,home,page_view,1569888000\n' +
+        '9007199254740993,s-1,electronics.phone,addtocart,1569888061500\n',
+    );
+    const mapping = {
+      event_time: 'ts',
+      event_type: 'action',
+      user_id: 'visitor',
+      user_session: 'sid',
+      category_code: 'page',
+    };
+    const done = await replay({ path: clicks, topic: 'clicks', mapping }).finished;
+    expect(done).toMatchObject({ state: 'completed', rowsSent: 2, rowsRejected: 0 });
+    const got = (await readTopic('clicks', 2)).sort((a, b) => a.row - b.row);
+    expect(got.map((m) => [m.key, m.value.event_time, m.value.event_type, m.value.category_code])).toEqual([
+      ['9007199254740993', '2019-10-01T00:00:00.000Z', 'page_view', 'home'],
+      ['9007199254740993', '2019-10-01T00:01:01.500Z', 'addtocart', 'electronics.phone'],
+    ]);
+    expect(got[0]?.value.user_id).toBe('9007199254740993'); // beyond 2^53: a JS number would say ...992
+  });
+
   it('refuses file-level problems with a specific message', async () => {
     const folder = join(dir.path, 'a folder');
     mkdirSync(folder);
