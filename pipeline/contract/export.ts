@@ -31,14 +31,20 @@ const ExportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_"
 
 export const ExportRequest = z
   .object({
-    tables: z.array(z.string().min(1).max(200)).min(1, 'choose at least one table').max(100),
+    tables: z.array(z.string().min(1).max(200)).max(100).default([]),
+    /** Saved SQL results (a Parquet or CSV file the SQL console saved) exported like a Gold table. */
+    results: z.array(z.string().min(1)).max(50).default([]),
     formats: z.array(ExportFormat).min(1, 'choose at least one format'),
     outDir: z.string().min(1, 'choose an output folder'),
     force: z.boolean().default(false),
     /** Chosen by the caller so it can cancel and follow progress of this export. */
     exportId: ExportId.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.tables.length + r.results.length > 0, {
+    message: 'choose at least one table or saved result',
+    path: ['tables'],
+  });
 export type ExportRequest = z.input<typeof ExportRequest>;
 
 export const ExportProgress = z.object({

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { ApiError } from '../contract/envelope';
 import type { ExportableTable } from '../contract/export';
 import { withLakeDb } from '../lake/duckdb';
@@ -71,4 +72,46 @@ export function describeGold(name: string): string {
     .join(' ');
   const text = comment.replace(new RegExp(`^${name}\\s*[—-]\\s*`), '').trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Saved SQL results (Parquet or CSV files) as export sources, named after their file; a name taken by a
+ * Gold table, or a file that is missing or not Parquet/CSV, is refused with a message naming it.
+ */
+export async function resultSources(paths: string[], taken: string[]): Promise<GoldSource[]> {
+  if (paths.length === 0) return [];
+  return withLakeDb(async (db) => {
+    const sources: GoldSource[] = [];
+    for (const path of paths) {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile())
+        throw new ApiError({ code: 'NOT_FOUND', message: `The saved result ${path} does not exist.` });
+      const ext = extname(path).toLowerCase();
+      if (ext !== '.parquet' && ext !== '.csv') {
+        throw new ApiError({
+          code: 'VALIDATION',
+          message: `${path}: a saved result must be a .parquet or .csv file.`,
+        });
+      }
+      const name = basename(path, extname(path)).replace(/[^A-Za-z0-9_-]+/g, '_');
+      if (taken.includes(name) || sources.some((s) => s.name === name)) {
+        throw new ApiError({
+          code: 'CONFLICT',
+          message: `${path}: its name "${name}" is already taken by another table in this export.`,
+        });
+      }
+      const read =
+        ext === '.parquet' ? `read_parquet(${quoteLiteral(path)})` : `read_csv(${quoteLiteral(path)})`;
+      const rows = await db.runAndReadAll(`SELECT count(*) FROM ${read}`);
+      sources.push({
+        name,
+        description: `Saved SQL result (${path}).`,
+        rows: Number(rows.getRowsJS()[0]?.[0] ?? 0),
+        bytes: info.size,
+        columns: await describe(db, read),
+        read,
+      });
+    }
+    return sources;
+  });
 }

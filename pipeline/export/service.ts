@@ -6,7 +6,7 @@ import { EXCEL_MAX_ROWS, type ExportedFile, type ExportFormat } from '../contrac
 import { withLakeDb } from '../lake/duckdb';
 import { writeCsv, writeParquet } from './csv-parquet';
 import { writeXlsx } from './excel';
-import { goldSources, pickSources, type GoldSource } from './gold-tables';
+import { goldSources, pickSources, resultSources, type GoldSource } from './gold-tables';
 import { conflict, exists, Staging } from './staging';
 import { tableauField } from './tableau-fields';
 import { renderTds } from './tds';
@@ -14,6 +14,8 @@ import { tdsxDataDir, writeTdsx } from './tdsx';
 
 export interface ExportOptions {
   tables: string[];
+  /** Saved SQL results (Parquet or CSV files) to export like Gold tables. */
+  results?: string[];
   formats: ExportFormat[];
   outDir: string;
   force: boolean;
@@ -42,7 +44,14 @@ export async function exportGold(
   hooks: ExportHooks = {},
 ): Promise<{ outDir: string; files: ExportedFile[] }> {
   const outDir = resolve(options.outDir);
-  const sources = pickSources(await goldSources(lake), options.tables);
+  const gold = options.tables.length ? pickSources(await goldSources(lake), options.tables) : [];
+  const sources = [
+    ...gold,
+    ...(await resultSources(
+      options.results ?? [],
+      gold.map((g) => g.name),
+    )),
+  ];
   const formats = new Set(options.formats);
   const tooBig = formats.has('xlsx') ? sources.filter((s) => s.rows > EXCEL_MAX_ROWS) : [];
   if (tooBig.length > 0) {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ApiError } from '../../contract/envelope';
 import { ExportFormat, ExportRequest } from '../../contract/export';
 import { goldSources } from '../../export/gold-tables';
@@ -14,11 +15,12 @@ const list = (text: string) =>
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export Gold tables as CSV, Parquet, Excel and Tableau data sources (.tds, .tdsx), atomically.',
-  synopsis: `--lake DIR --out DIR [--tables T,...] [--format csv,parquet,xlsx,tableau] [--force]`,
+  synopsis: `--lake DIR --out DIR [--tables T,...] [--results FILE,...] [--format csv,parquet,xlsx,tableau] [--force]`,
   options: {
     lake: { type: 'string' },
     out: { type: 'string' },
     tables: { type: 'string' },
+    results: { type: 'string' },
     format: { type: 'string' },
     force: { type: 'boolean' },
   },
@@ -39,16 +41,20 @@ export const exportCommand: Command = {
     const stop = new AbortController();
     void io.stopSignal.then(() => stop.abort());
     try {
+      const results = typeof values.results === 'string' ? list(values.results).map((f) => resolve(f)) : [];
       const tables =
         typeof values.tables === 'string'
           ? list(values.tables)
-          : (await goldSources(lake)).map((t) => t.name);
-      if (tables.length === 0) {
+          : results.length
+            ? []
+            : (await goldSources(lake)).map((t) => t.name);
+      if (tables.length === 0 && results.length === 0) {
         io.err(`clickpulse export: no Gold tables in ${lake}: build them first (clickpulse build all).`);
         return 1;
       }
       const request = ExportRequest.parse({
         tables,
+        results,
         formats,
         outDir: values.out,
         force: values.force === true,

@@ -315,7 +315,39 @@ describe('export safety', () => {
   it('rejects an empty choice with the field at fault', async () => {
     const error = await failure('export.run', { tables: [], formats: ['csv'], outDir: ctx.dir });
     expect(error.code).toBe('VALIDATION');
-    expect(error.message).toContain('tables: choose at least one table');
+    expect(error.message).toContain('tables: choose at least one table or saved result');
+  });
+
+  it('exports a saved SQL result (Parquet) like a Gold table, and names a missing one', async () => {
+    const saved = join(ctx.dir, 'top brands.parquet');
+    await db.run(
+      `COPY (SELECT brand, sum(revenue) AS revenue FROM read_parquet(${quoteLiteral(join(lake, 'gold', 'brand_daily', '*.parquet'))}) GROUP BY brand) TO ${quoteLiteral(saved)} (FORMAT parquet)`,
+    );
+    const outDir = join(ctx.dir, 'saved result');
+    const result = await call<{ files: File[] }>('export.run', {
+      results: [saved],
+      formats: ['csv', 'tableau'],
+      outDir,
+    });
+    expect(result.files.map((f) => `${f.table}:${f.format}`).sort()).toEqual([
+      'top_brands:csv',
+      'top_brands:tds',
+      'top_brands:tdsx',
+    ]);
+    const [count] = await rows(
+      `SELECT count(*) AS n FROM read_csv(${quoteLiteral(join(outDir, 'top_brands.csv'))})`,
+    );
+    const [expected] = await rows(`SELECT count(*) AS n FROM read_parquet(${quoteLiteral(saved)})`);
+    expect(count).toEqual(expected);
+    const missing = await failure('export.run', {
+      results: [join(ctx.dir, 'nope.parquet')],
+      formats: ['csv'],
+      outDir,
+    });
+    expect(missing).toEqual({
+      code: 'NOT_FOUND',
+      message: `The saved result ${join(ctx.dir, 'nope.parquet')} does not exist.`,
+    });
   });
 
   it('cancels: a cancelled export leaves no file and no folder', async () => {

@@ -18,6 +18,7 @@ export function ExportScreen() {
   const [chosen, setChosen] = useState<Set<string>>();
   const [formats, setFormats] = useState<Set<ExportFormat>>(() => new Set(['csv', 'tableau']));
   const [outDir, setOutDir] = useState('');
+  const [results, setResults] = useState<string[]>([]);
   const [force, setForce] = useState(false);
   const [running, setRunning] = useState<string>();
   const [progress, setProgress] = useState<ExportProgress>();
@@ -72,6 +73,15 @@ export function ExportScreen() {
     if (path) setOutDir(path);
   };
 
+  const addResult = async () => {
+    const path = await picker.pick({
+      mode: 'file',
+      title: 'A result saved from the SQL console',
+      filters: [{ name: 'Saved results', extensions: ['parquet', 'csv'] }],
+    });
+    if (path && !results.includes(path)) setResults([...results, path]);
+  };
+
   const run = async () => {
     const exportId = `x${Date.now()}`;
     runningId.current = exportId;
@@ -83,6 +93,7 @@ export function ExportScreen() {
       setResult(
         await api().call('export.run', {
           tables: tables.map((t) => t.name).filter((n) => selected.has(n)),
+          results,
           formats: FORMATS.map((f) => f.id).filter((f) => formats.has(f)),
           outDir: outDir.trim(),
           force,
@@ -98,7 +109,7 @@ export function ExportScreen() {
   };
 
   const missing = [
-    selected.size === 0 && 'a table',
+    selected.size === 0 && results.length === 0 && 'a table or a saved result',
     formats.size === 0 && 'a format',
     !outDir.trim() && 'an output folder',
   ].filter(Boolean);
@@ -110,6 +121,32 @@ export function ExportScreen() {
         <span className="muted">from {lakeDir}</span>
       </header>
       <TableChooser tables={tables} chosen={selected} excel={formats.has('xlsx')} onChange={setChosen} />
+      <fieldset className="export-card">
+        <legend>Saved SQL results</legend>
+        <p className="muted">
+          A result saved from the SQL console (Parquet or CSV) is exported like a Gold table, named after its
+          file.
+        </p>
+        {results.length > 0 && (
+          <ul aria-label="Saved results to export">
+            {results.map((path) => (
+              <li key={path}>
+                <code>{path}</code>{' '}
+                <button
+                  type="button"
+                  aria-label={`Remove ${path}`}
+                  onClick={() => setResults(results.filter((r) => r !== path))}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <button type="button" onClick={() => void addResult()}>
+          Add a saved result…
+        </button>
+      </fieldset>
       <div className="export-row">
         <fieldset className="export-card">
           <legend>Formats</legend>
