@@ -10,6 +10,7 @@ import { silverRowCount } from './silver-count';
 import { addToSilver, processedBronze } from './silver-incremental';
 
 const STATUS_EVERY_MS = 1000;
+const GOLD_EVERY_MS = 2000;
 
 /**
  * The lake pipeline: a kafkajs consumer in group `clickpulse-lake` feeds the Bronze writer (exactly once into
@@ -31,6 +32,10 @@ export class LakeStream {
   /** Kafka time of the oldest message of each Bronze commit not yet in Gold. */
   private pendingGold: number[] = [];
   private readonly delays = { bronze: new Percentiles(), gold: new Percentiles() };
+  /** Days Silver changed that Gold has not been refreshed for yet. */
+  private readonly goldDates = new Set<string>();
+  private goldDue = false;
+  private lastGold = 0;
 
   constructor(
     readonly lake: string,
@@ -196,37 +201,49 @@ export class LakeStream {
     if (!writer) return;
     const done = processedBronze(this.lake, this.options.topic);
     const fresh = writer.manifest.ranges().filter((r) => !done.has(r.file));
-    if (fresh.length === 0) return;
-    const covered = this.pendingGold.splice(0);
+    if (fresh.length === 0 && !this.goldDue) return;
+    const covered = this.pendingGold.length;
     await withLakeDb(async (db) => {
-      const step = await addToSilver(
-        db,
-        this.lake,
-        this.options.topic,
-        fresh.map((r) => r.file),
-      );
-      this.rates.silver.add(step.events);
-      // All of Silver, not only this run's: counted from the Parquet footers, which is cheap.
-      this.silverRows = await silverRowCount(db, this.lake);
-      this.quarantined += step.quarantined;
-      const now = new Date().toISOString();
-      this.set({ silver: { ...this.status.silver, lastFlushAt: now } });
-      if (step.dates.length || step.quarantined) {
-        const tables = await refreshGold(db, this.lake, step.dates);
-        const now = Date.now();
-        for (const t of covered) this.delays.gold.add((now - t) / 1000);
-        const oldest = covered.length ? Math.min(...covered) : null;
-        this.set({
-          gold: { lastFlushAt: new Date(now).toISOString(), tables: Object.keys(tables).length },
-          freshness: {
-            ...this.status.freshness,
-            goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (now - oldest) / 1000,
-            goldP50: this.delays.gold.at(0.5),
-            goldP95: this.delays.gold.at(0.95),
-          },
-        });
+      if (fresh.length) {
+        const step = await addToSilver(
+          db,
+          this.lake,
+          this.options.topic,
+          fresh.map((r) => r.file),
+        );
+        this.rates.silver.add(step.events);
+        // All of Silver, not only this run's: counted from the Parquet footers, which is cheap.
+        this.silverRows = await silverRowCount(db, this.lake);
+        this.quarantined += step.quarantined;
+        this.set({ silver: { ...this.status.silver, lastFlushAt: new Date().toISOString() } });
+        for (const d of step.dates) this.goldDates.add(d);
+        if (step.dates.length || step.quarantined) this.goldDue = true;
       }
+      // Gold at most every GOLD_EVERY_MS while more Bronze keeps arriving, and always once caught up:
+      // its whole-lake tables are the costly part, and at max speed Silver should not wait for them.
+      const waiting = this.refineAgain && Date.now() - this.lastGold < GOLD_EVERY_MS;
+      if (!this.goldDue || waiting) return;
+      const dates = [...this.goldDates];
+      this.goldDates.clear();
+      this.goldDue = false;
+      const tables = await refreshGold(db, this.lake, dates);
+      const now = Date.now();
+      this.lastGold = now;
+      const reached = this.pendingGold.splice(0, covered);
+      for (const t of reached) this.delays.gold.add((now - t) / 1000);
+      const oldest = reached.length ? Math.min(...reached) : null;
+      this.set({
+        gold: { lastFlushAt: new Date(now).toISOString(), tables: Object.keys(tables).length },
+        freshness: {
+          ...this.status.freshness,
+          goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (now - oldest) / 1000,
+          goldP50: this.delays.gold.at(0.5),
+          goldP95: this.delays.gold.at(0.95),
+        },
+      });
     });
+    // Gold skipped for now: make sure a later run does it even if no new Bronze comes.
+    if (this.goldDue) this.refineAgain = true;
   }
 
   /** Resolves once Bronze holds everything up to `ends` (partition → end offset) and Silver and Gold took it in. */
@@ -243,11 +260,14 @@ export class LakeStream {
           bronzeDone &&
           writer.buffered === 0 &&
           writer.manifest.ranges().every((r) => processedBronze(this.lake, this.options.topic).has(r.file));
-        if (silverDone && !this.refining) {
+        if (silverDone && !this.refining && !this.goldDue) {
           await this.tick();
           return;
         }
-        if (bronzeDone && !this.refining) this.catchUpSilver();
+        if (bronzeDone && !this.refining) {
+          this.refineAgain = false;
+          this.catchUpSilver();
+        }
       }
       if (Date.now() > deadline) throw new Error('Timed out waiting for the lake to catch up.');
       await new Promise((r) => setTimeout(r, 100));
