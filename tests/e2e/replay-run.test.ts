@@ -121,6 +121,14 @@ describe('Replay run and Monitor in Chromium', () => {
     await screenshot(page, 'monitor-rejects');
     await rejected.getByRole('button', { name: 'Open Topics (clickpulse_events_dlq)' }).click();
     await page.waitForURL(/#\/topics$/);
+
+    // The file is remembered: after a reload it is one click away on the Replay screen.
+    await page.goto(`${app.url}#/replay`);
+    await page.reload();
+    await page
+      .getByRole('button', { name: `Open recent dataset ${join(app.dir, 'with-bad-rows.csv')}` })
+      .click();
+    await page.getByText('REES46 multi-category behaviour data').waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -159,6 +167,8 @@ describe('Replay run and Monitor in Chromium', () => {
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await page.getByText(/Generated 2,000 rows/).waitFor();
     await page.getByText('REES46 multi-category behaviour data').waitFor();
-    await page.getByText(/synthetic-2000-rows-seed-1-from-2019-10-01\.csv/).waitFor();
+    await page
+      .locator('dl.facts dd', { hasText: /synthetic-2000-rows-seed-1-from-2019-10-01\.csv/ })
+      .waitFor();
   });
 });

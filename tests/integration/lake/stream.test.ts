@@ -3,6 +3,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplayProgress } from '../../../pipeline/contract';
+import { goldTables } from '../../../pipeline/lake/gold/tables';
 import { dispatch, type Workbench } from '../../../pipeline/workbench';
 import { goldDifferences } from '../../helpers/gold-checks';
 import { SAMPLE_CSV } from '../../helpers/query-lake';
@@ -70,6 +71,23 @@ describe('the streaming lake', () => {
     });
     expect(status.partitions.every((p) => p.lag === 0)).toBe(true);
     expect(status.freshness.goldSeconds).not.toBeNull();
+  });
+
+  it('exports the Gold tables of the replayed sample: every CSV parses back to its table', async () => {
+    const outDir = join(wb.dir, 'tableau');
+    const result = await dispatch(wb.workbench, 'export.run', {
+      tables: Object.keys(goldTables),
+      formats: ['csv', 'tableau'],
+      outDir,
+    });
+    expect(result).toMatchObject({ ok: true });
+    for (const table of Object.keys(goldTables)) {
+      const csv = await count(`SELECT count(*) FROM read_csv('${join(outDir, `${table}.csv`)}')`);
+      expect({ table, csv }).toEqual({
+        table,
+        csv: await count(`SELECT count(*) FROM read_parquet('${join(lake, 'gold', table, '*.parquet')}')`),
+      });
+    }
   });
 
   it('keeps Silver and Gold unchanged when the same file is replayed again (Bronze 2000)', async () => {

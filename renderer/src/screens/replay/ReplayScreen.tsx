@@ -6,6 +6,7 @@ import { desktop } from '../../api/transport';
 import { DataGrid } from '../../components/grid/DataGrid';
 import { formatBytes } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
+import { useSettings } from '../../lib/useSettings';
 import { DownloadMonth } from './DownloadMonth';
 import { GenerateDataset } from './GenerateDataset';
 import { MappingEditor } from './MappingEditor';
@@ -27,6 +28,8 @@ export function ReplayScreen() {
   const [mapping, setMapping] = useState<SourceInspection['mapping']>({});
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [settings, updateSettings] = useSettings();
+  const recent = settings?.recentDatasets ?? [];
 
   const load = async (path: string) => {
     setBusy(true);
@@ -35,6 +38,10 @@ export function ReplayScreen() {
       const result = await api().call('replay.inspect', { path });
       setInspection(result);
       setMapping(result.mapping);
+      // Remembered across sessions, newest first (the sample is always one click away anyway).
+      if (!(info.state === 'ready' && path === info.value.sampleDataset)) {
+        await updateSettings({ recentDatasets: [path, ...recent.filter((p) => p !== path)].slice(0, 10) });
+      }
     } catch (e) {
       setInspection(undefined);
       setError(e instanceof Error ? e.message : String(e));
@@ -89,6 +96,24 @@ export function ReplayScreen() {
           </button>
           <span className="muted">or drop a CSV, CSV.gz, Parquet or JSON-lines file on the window</span>
         </div>
+        {recent.length > 0 && (
+          <div className="row">
+            <span className="muted">Recent:</span>
+            {recent.map((path) => (
+              <button
+                key={path}
+                type="button"
+                className="link"
+                title={path}
+                aria-label={`Open recent dataset ${path}`}
+                disabled={busy}
+                onClick={() => void load(path)}
+              >
+                {path.split(/[\\/]/).pop()}
+              </button>
+            ))}
+          </div>
+        )}
         {busy && <p className="muted">Reading…</p>}
         {error && (
           <p role="alert" className="banner error">
