@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../contract';
-import { parquetFiles } from '../query/catalog';
+import { bronzeFiles, parquetFiles } from '../query/catalog';
 import { quoteLiteral } from '../query/sql-builder';
 import { scalar, withLakeDb } from './duckdb';
 import { refreshGold } from './gold/refresh';
@@ -26,7 +26,7 @@ export interface SilverSummary {
  */
 export async function buildSilver(lake: string, topic = DEFAULT_TOPIC): Promise<SilverSummary> {
   const paths = lakePaths(lake);
-  const files = await parquetFiles(paths.bronzeTopic(topic));
+  const files = await bronzeFiles(paths.bronzeTopic(topic));
   if (files.length === 0) {
     throw new ApiError({
       code: 'NOT_FOUND',

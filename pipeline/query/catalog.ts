@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { CatalogTable } from '../contract';
 import { lakePaths } from '../lake/layout';
 import { quoteIdent, quoteLiteral } from './sql-builder';
@@ -11,6 +11,8 @@ export interface TableLocation {
   schema: string;
   name: string;
   dir: string;
+  /** Bronze only: its current files, listed (views are redefined when they change). */
+  files?: string[];
 }
 
 export const qualifiedName = (t: TableLocation) => `${t.schema}.${t.name}`;
@@ -30,7 +32,13 @@ export async function discoverTables(lake: string, opened: Map<string, string>):
   }
   for (const [name, dir] of opened) found.push({ layer: 'files', schema: 'files', name, dir });
   const withFiles = await Promise.all(
-    found.map(async (t) => ((await parquetFiles(t.dir)).length ? t : undefined)),
+    found.map(async (t) => {
+      if (t.layer === 'bronze') {
+        const files = await bronzeFiles(t.dir);
+        return files.length ? { ...t, files } : undefined;
+      }
+      return (await parquetFiles(t.dir)).length ? t : undefined;
+    }),
   );
   return withFiles.filter((t) => t !== undefined);
 }
@@ -51,8 +59,48 @@ export async function parquetFiles(dirOrFile: string): Promise<string[]> {
     .sort();
 }
 
-/** The SQL that reads a table: a glob, so files added later show up without redefining anything. */
+const OFFSET_RANGE = /(\d{20})-(\d{20})\.parquet$/;
+
+/**
+ * A Bronze topic's current files: while a compaction swaps a merged file in for the small ones it replaces,
+ * both briefly exist; a file whose offset range lies within another file's of the same partition is left
+ * out, so a reader never counts a message twice.
+ */
+export async function bronzeFiles(dir: string): Promise<string[]> {
+  const files = await parquetFiles(dir);
+  const ranges = files.map((file) => {
+    const m = OFFSET_RANGE.exec(file);
+    return { file, part: dirname(file), first: Number(m?.[1] ?? -1), last: Number(m?.[2] ?? -1) };
+  });
+  return ranges
+    .filter(
+      (r) =>
+        r.first < 0 ||
+        !ranges.some(
+          (o) =>
+            o !== r &&
+            o.part === r.part &&
+            o.first <= r.first &&
+            o.last >= r.last &&
+            o.last - o.first > r.last - r.first,
+        ),
+    )
+    .map((r) => r.file);
+}
+
+/** The files a table reads now. */
+export async function tableFiles(table: TableLocation): Promise<string[]> {
+  return table.layer === 'bronze' ? bronzeFiles(table.dir) : parquetFiles(table.dir);
+}
+
+/**
+ * The SQL that reads a table: a glob, so files added later show up without redefining anything; Bronze
+ * lists its files (see bronzeFiles), and its view is redefined when they change.
+ */
 export async function readExpression(table: TableLocation): Promise<string> {
+  if (table.layer === 'bronze' && table.files?.length) {
+    return `read_parquet([${table.files.map(quoteLiteral).join(', ')}], hive_partitioning = true, union_by_name = true)`;
+  }
   const info = await stat(table.dir);
   const source = info.isFile() ? table.dir : join(table.dir, '**', '*.parquet');
   return `read_parquet(${quoteLiteral(source)}, hive_partitioning = true, union_by_name = true)`;
@@ -74,7 +122,7 @@ export async function describeTable(
   connection: DuckDBConnection,
   table: TableLocation,
 ): Promise<CatalogTable> {
-  const files = await parquetFiles(table.dir);
+  const files = await tableFiles(table);
   const stats = await Promise.all(files.map((f) => stat(f)));
   const list = `[${files.map(quoteLiteral).join(', ')}]`;
   const meta = await connection.runAndReadAll(

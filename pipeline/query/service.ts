@@ -220,8 +220,8 @@ export class QueryService {
 
   /**
    * Makes sure the sandbox allows the current lake and opened folders and that a view exists for every
-   * table on disk. One refresh at a time: concurrent view definitions conflict in DuckDB's catalog, and
-   * views read globs, so they only change when the set of tables does.
+   * table on disk. One refresh at a time: concurrent view definitions conflict in DuckDB's catalog. Views
+   * read globs, so they change only when the set of tables does — or, for Bronze, when its files do.
    */
   private refresh(): Promise<{ connection: DuckDBConnection; lake: string }> {
     const run = this.refreshing.then(() => this.refreshNow());

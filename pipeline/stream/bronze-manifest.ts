@@ -6,6 +6,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
@@ -24,6 +25,13 @@ export interface BronzeRange {
 }
 
 const FILE_NAME = /^(\d{20})-(\d{20})\.parquet$/;
+const SUPERSEDED = '.superseded';
+
+/** A manifest line saying one merged file replaced several small ones. */
+interface Compaction {
+  range: BronzeRange;
+  replaces: string[];
+}
 
 /**
  * The Bronze manifest of one topic: `_state/bronze/<topic>.manifest.jsonl`, one committed range per line.
@@ -56,12 +64,20 @@ export class BronzeManifest {
       for (const line of readFileSync(this.file, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         try {
-          this.remember(JSON.parse(line) as BronzeRange);
+          const entry = JSON.parse(line) as BronzeRange | Compaction;
+          if ('replaces' in entry) this.apply(entry);
+          else this.remember(entry);
         } catch {
           // A line torn by a crash mid-append: its file is adopted from the folder below.
         }
       }
     }
+    this.adoptFiles();
+    this.resolveContainment();
+  }
+
+  /** Files renamed into place whose manifest line a crash cut off are complete: adopt them. */
+  private adoptFiles(): void {
     const topicDir = lakePaths(this.lake).bronzeTopic(this.topic);
     if (!existsSync(topicDir)) return;
     for (const part of readdirSync(topicDir)) {
@@ -70,7 +86,7 @@ export class BronzeManifest {
       const partition = Number(m[1]);
       for (const name of readdirSync(join(topicDir, part))) {
         const path = join(topicDir, part, name);
-        if (name.endsWith('.tmp')) {
+        if (name.endsWith('.tmp') || name.endsWith(SUPERSEDED)) {
           rmSync(path, { force: true });
           continue;
         }
@@ -78,7 +94,7 @@ export class BronzeManifest {
         if (!f) continue;
         const first = Number(f[1]);
         const last = Number(f[2]);
-        if (!this.has(partition, first)) {
+        if (!this.hasFile(partition, relative(this.lake, path))) {
           this.record({
             partition,
             first,
@@ -92,8 +108,36 @@ export class BronzeManifest {
     }
   }
 
-  private has(partition: number, first: number): boolean {
-    return (this.byPartition.get(partition) ?? []).some((r) => r.first === first);
+  /**
+   * A merged file renamed into place just before a crash, whose compaction line is missing, covers the
+   * files it replaced: finish that compaction now (record it, drop the small files).
+   */
+  private resolveContainment(): void {
+    for (const partition of [...this.byPartition.keys()]) {
+      for (;;) {
+        const list = this.byPartition.get(partition) ?? [];
+        const within = (b: BronzeRange) =>
+          list.filter((r) => r !== b && r.first >= b.first && r.last <= b.last);
+        const big = list.find((b) => within(b).length > 0);
+        if (!big) break;
+        this.compact(
+          big,
+          within(big).map((r) => r.file),
+        );
+      }
+    }
+  }
+
+  private hasFile(partition: number, file: string): boolean {
+    return (this.byPartition.get(partition) ?? []).some((r) => r.file === file);
+  }
+
+  private apply(entry: Compaction): void {
+    const list = (this.byPartition.get(entry.range.partition) ?? []).filter(
+      (r) => !entry.replaces.includes(r.file),
+    );
+    if (!list.some((r) => r.file === entry.range.file)) list.push(entry.range);
+    this.byPartition.set(entry.range.partition, list);
   }
 
   private remember(range: BronzeRange): void {
@@ -119,6 +163,26 @@ export class BronzeManifest {
       closeSync(fd);
     }
     this.remember(range);
+  }
+
+  /**
+   * Records that `range` (a merged file already renamed into place) replaces `files`, then moves those
+   * files out of every glob's sight (`*.parquet.superseded`, removed for good at the next start).
+   */
+  compact(range: BronzeRange, files: string[]): void {
+    const entry: Compaction = { range, replaces: files };
+    const fd = openSync(this.file, 'a');
+    try {
+      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.apply(entry);
+    for (const f of files) {
+      const path = join(this.lake, f);
+      if (existsSync(path)) renameSync(path, `${path}${SUPERSEDED}`);
+    }
   }
 
   ranges(): BronzeRange[] {

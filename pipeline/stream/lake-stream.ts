@@ -5,6 +5,7 @@ import { refreshGold } from '../lake/gold/refresh';
 import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
 import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
+import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
 import { lockLake } from './lake-lock';
 import { silverRowCount } from './silver-count';
 import { addToSilver, processedBronze } from './silver-incremental';
@@ -36,6 +37,7 @@ export class LakeStream {
   private readonly goldDates = new Set<string>();
   private goldDue = false;
   private lastGold = 0;
+  private lastCompaction = Date.now();
 
   constructor(
     readonly lake: string,
@@ -43,6 +45,9 @@ export class LakeStream {
     readonly target: KafkaTarget,
     private readonly onStatus: (status: StreamStatus) => void,
     private readonly bronzeOptions: Partial<BronzeWriterOptions> = {},
+    private readonly compaction: CompactionOptions = DEFAULT_COMPACTION,
+    /** How often small Bronze files are merged. */
+    private readonly compactEveryMs = 30_000,
   ) {
     this.status = {
       state: 'stopped',
@@ -201,9 +206,14 @@ export class LakeStream {
     if (!writer) return;
     const done = processedBronze(this.lake, this.options.topic);
     const fresh = writer.manifest.ranges().filter((r) => !done.has(r.file));
-    if (fresh.length === 0 && !this.goldDue) return;
+    const compactDue = Date.now() - this.lastCompaction >= this.compactEveryMs;
+    if (fresh.length === 0 && !this.goldDue && !compactDue) return;
     const covered = this.pendingGold.length;
     await withLakeDb(async (db) => {
+      if (compactDue) {
+        this.lastCompaction = Date.now();
+        await compactBronze(db, this.lake, writer.manifest, this.compaction);
+      }
       if (fresh.length) {
         const step = await addToSilver(
           db,
@@ -278,6 +288,7 @@ export class LakeStream {
     const writer = this.writer;
     if (!writer) return;
     await writer.flush().catch((error: unknown) => this.fail(error));
+    if (Date.now() - this.lastCompaction >= this.compactEveryMs) this.catchUpSilver();
     const partitions = [...this.endOffsets.keys()]
       .sort((a, b) => a - b)
       .map((partition) => {

@@ -31,7 +31,7 @@ export function processedBronze(lake: string, topic: string): Set<string> {
   }
 }
 
-function saveProcessed(lake: string, topic: string, files: Set<string>): void {
+export function saveProcessed(lake: string, topic: string, files: Set<string>): void {
   const file = silverStateFile(lake, topic);
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(`${file}.tmp`, JSON.stringify({ files: [...files].sort() }));
