@@ -64,16 +64,32 @@ export async function addToSilver(
   )
     .getRowsJS()
     .map(([d]) => String(d));
-  const existing = dates.flatMap((date) => {
-    const dir = paths.silverEventsDate(date);
+  const filesOf = (day: string) => {
+    const dir = paths.silverEventsDate(day);
     return existsSync(dir)
       ? readdirSync(dir)
           .filter((n) => n.endsWith('.parquet') && n !== part)
           .map((n) => join(dir, n))
       : [];
-  });
+  };
+  const existing = dates.flatMap(filesOf);
   await db.run(`DROP TABLE IF EXISTS silver_new; CREATE TEMP TABLE silver_new AS SELECT * FROM silver_batch b
     ${existing.length ? `WHERE NOT EXISTS (SELECT 1 FROM read_parquet([${existing.map(quoteLiteral).join(', ')}]) e WHERE e.event_id = b.event_id)` : ''}`);
+  // Inactivity sessions (rows without user_session) may have begun in an earlier batch: a user's first
+  // session here continues the last one in Silver if it is at most 30 minutes later (the day before counts).
+  const context = [...new Set([...dates, ...dates.map(dayBefore)])].flatMap(filesOf);
+  if (context.length) {
+    await db.run(`UPDATE silver_new AS n SET session_id = c.sid FROM (
+        SELECT f.user_id, f.first_sid, l.sid
+        FROM (SELECT user_id, arg_min(session_id, event_time) AS first_sid, min(event_time) AS first_t
+              FROM silver_new WHERE user_session IS NULL GROUP BY user_id) AS f
+        JOIN (SELECT user_id, max(event_time) AS t, arg_max(session_id, event_time) AS sid
+              FROM read_parquet([${context.map(quoteLiteral).join(', ')}]) WHERE user_session IS NULL GROUP BY user_id) AS l
+          USING (user_id)
+        WHERE f.first_t >= l.t AND f.first_t - l.t <= INTERVAL 30 MINUTE
+      ) AS c
+      WHERE n.user_id = c.user_id AND n.session_id = c.first_sid`);
+  }
   for (const date of dates) {
     const dir = paths.silverEventsDate(date);
     mkdirSync(dir, { recursive: true });
@@ -96,4 +112,10 @@ export async function addToSilver(
   for (const f of bronzeFiles) done.add(f);
   saveProcessed(lake, topic, done);
   return { events, quarantined, dates };
+}
+
+function dayBefore(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
 }
