@@ -52,12 +52,14 @@ export async function firstCell(page: Page, grid: string, column: string): Promi
   const headers = await page.getByRole('grid', { name: grid }).getByRole('columnheader').allTextContents();
   const index = headers.findIndex((h) => h.startsWith(column));
   const row = page.getByRole('grid', { name: grid }).locator('[role="row"][aria-rowindex="2"]');
-  return (
-    (await row
-      .locator('[role="gridcell"]')
-      .nth(index - 1)
-      .textContent()) ?? ''
-  );
+  if (index < 1) return ''; // the grid is not there yet: let expect.poll try again soon
+  // A short wait: expect.poll retries, while Playwright's default would stall one attempt for 30 s.
+  return row
+    .locator('[role="gridcell"]')
+    .nth(index - 1)
+    .textContent({ timeout: 1000 })
+    .then((t) => t ?? '')
+    .catch(() => '');
 }
 
 /** For expect.poll: the text of the element with this test id, or '' while it is not there. */

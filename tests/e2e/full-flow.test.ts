@@ -20,6 +20,7 @@ describe('From the sample to the dashboards, through the real broker and lake', 
     await expect.poll(testIdText(page, 'replay-state'), POLL).toBe('Completed');
     expect(await testIdText(page, 'rows-sent')()).toBe('1,000');
     await expect.poll(testIdText(page, 'bronze-rows'), POLL).toBe('1,000');
+    await expect.poll(testIdText(page, 'silver-rows'), POLL).toBe('1,000');
     await screenshot(page, 'flow-monitor');
 
     await page.goto(`${app.url}#/lake`);

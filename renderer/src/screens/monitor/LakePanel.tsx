@@ -97,7 +97,7 @@ export function LakePanel({ stream, streamError, topic, onStarted }: Props) {
         </div>
         <div>
           <dt>Silver rows</dt>
-          <dd>{formatInteger(stream.silver.rows)}</dd>
+          <dd data-testid="silver-rows">{formatInteger(stream.silver.rows)}</dd>
         </div>
         <div>
           <dt>Quarantined</dt>

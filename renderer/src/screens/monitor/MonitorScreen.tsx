@@ -76,9 +76,8 @@ export function MonitorScreen() {
           />
         )}
         <span>
-          <span data-testid="replay-percent">{ratio === null ? '…' : formatPercent(ratio, 1)}</span>{' '}
-          <span className="muted" title="DuckDB reads ahead of the pacing: a paced run reads before it sends">
-            done
+          <span data-testid="replay-percent" title="Rows sent, of the rows the file is estimated to hold">
+            {ratio === null ? '…' : formatPercent(ratio, 1)}
           </span>
         </span>
         <span className="muted">{formatEta(progress)}</span>
