@@ -266,10 +266,12 @@ export class LakeStream {
       if (writer) {
         const bronzeDone = [...ends].every(([p, end]) => end === 0 || (writer.next(p) ?? 0) >= end);
         if (bronzeDone) await writer.flush(true);
+        // The Silver state file is read once per poll, not once per Bronze file.
+        const processed = bronzeDone ? processedBronze(this.lake, this.options.topic) : null;
         const silverDone =
-          bronzeDone &&
+          processed !== null &&
           writer.buffered === 0 &&
-          writer.manifest.ranges().every((r) => processedBronze(this.lake, this.options.topic).has(r.file));
+          writer.manifest.ranges().every((r) => processed.has(r.file));
         if (silverDone && !this.refining && !this.goldDue) {
           await this.tick();
           return;

@@ -162,13 +162,11 @@ export class ReplayRun {
     const o = this.options;
     const { size, format } = await checkFile(o.path);
     this.totalBytes = size;
-    const mapping = o.mapping ?? (await inspectSource(o.path)).mapping;
+    // Without a mapping, the one replay.inspect proposes (read once: it scans the file's head).
+    const proposed = o.mapping ? null : await inspectSource(o.path);
+    const mapping = o.mapping ?? proposed?.mapping ?? {};
     const constantEventType =
-      o.constantEventType !== undefined
-        ? o.constantEventType
-        : o.mapping
-          ? null
-          : (await inspectSource(o.path)).constantEventType;
+      o.constantEventType !== undefined ? o.constantEventType : (proposed?.constantEventType ?? null);
     const missing = missingRequired(mapping, constantEventType);
     if (missing.length) {
       throw new ApiError({
