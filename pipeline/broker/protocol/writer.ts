@@ -1,10 +1,16 @@
-/** Big-endian builder for one response: small values go into a growing scratch buffer, large byte runs are appended by reference. */
+/**
+ * Big-endian builder for one response: small values go into a scratch buffer, large byte runs are
+ * appended by reference. When the scratch buffer fills it is pushed as a chunk and replaced, so every
+ * write takes its position from `room()` *before* it touches `this.scratch`: `this.scratch.writeX(v,
+ * this.room(n))` would evaluate the old buffer first and write into the chunk already pushed.
+ */
 export class Writer {
   private chunks: Buffer[] = [];
   private scratch = Buffer.allocUnsafe(4096);
   private used = 0;
   private total = 0;
 
+  /** Reserves n bytes in the current scratch buffer (replacing it when full) and returns where they start. */
   private room(n: number): number {
     if (this.used + n > this.scratch.length) {
       this.flushScratch();
@@ -28,27 +34,36 @@ export class Writer {
   }
 
   int8(v: number): this {
-    this.scratch.writeInt8(v, this.room(1));
+    const at = this.room(1);
+    this.scratch.writeInt8(v, at);
     return this;
   }
   int16(v: number): this {
-    this.scratch.writeInt16BE(v, this.room(2));
+    const at = this.room(2);
+    this.scratch.writeInt16BE(v, at);
     return this;
   }
   uint16(v: number): this {
-    this.scratch.writeUInt16BE(v, this.room(2));
+    const at = this.room(2);
+    this.scratch.writeUInt16BE(v, at);
     return this;
   }
   int32(v: number): this {
-    this.scratch.writeInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeInt32BE(v, at);
     return this;
   }
   uint32(v: number): this {
-    this.scratch.writeUInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeUInt32BE(v, at);
     return this;
   }
+  /** int64 from a JS number (offsets, timestamps, ids: all within ±2^53). */
   int64(v: number): this {
-    this.scratch.writeBigInt64BE(BigInt(v), this.room(8));
+    const at = this.room(8);
+    const hi = Math.floor(v / 0x1_0000_0000);
+    this.scratch.writeInt32BE(hi, at);
+    this.scratch.writeUInt32BE(v - hi * 0x1_0000_0000, at + 4);
     return this;
   }
   bool(v: boolean): this {
@@ -57,10 +72,12 @@ export class Writer {
   uvarint(v: number): this {
     let rest = v;
     while (rest >= 0x80) {
-      this.scratch.writeUInt8((rest % 0x80) | 0x80, this.room(1));
+      const at = this.room(1);
+      this.scratch[at] = (rest % 0x80) | 0x80;
       rest = Math.floor(rest / 0x80);
     }
-    this.scratch.writeUInt8(rest, this.room(1));
+    const at = this.room(1);
+    this.scratch[at] = rest;
     return this;
   }
   raw(b: Uint8Array): this {
