@@ -2,11 +2,12 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Fetch } from '../../../pipeline/broker/protocol/messages/fetch';
 import { startTestBroker, type TestBroker } from '../../helpers/broker';
+import { run } from '../../helpers/exec';
 import { kafkaCall } from '../../helpers/kafka-call';
 import { RawKafka } from '../../helpers/raw-kafka';
 
 // kafkajs 2.2.4's admin client: CreatePartitions, DeleteRecords, DeleteGroups and AlterConfigs (v0/v1),
-// with what each does to the log checked after a restart of the broker.
+// with what each does to the log checked after a restart of the broker, and by kcat (librdkafka 2.0.2).
 let t: TestBroker & { remove: () => Promise<void> };
 let admin: Admin;
 const kafka = () =>
@@ -23,6 +24,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.remove());
 afterEach(async () => admin?.disconnect());
+
+const kcat = (args: string[]) => run('kcat', ['-b', t.bootstrap, ...args]);
 
 async function connectAdmin(): Promise<Admin> {
   admin = kafka().admin();
@@ -56,7 +59,6 @@ async function fetchAt(topic: string, partition: number, offset: number) {
       isolationLevel: 0,
       topics: [
         {
-          ...Fetch.request.zero.topics[0],
           topic,
           partitions: [
             {
@@ -111,6 +113,10 @@ describe('admin APIs through kafkajs', () => {
     expect((await b.fetchTopicMetadata({ topics: ['grow'] })).topics[0]?.partitions).toHaveLength(5);
     const offsets = await b.fetchTopicOffsets('grow');
     expect(offsets.find((o) => o.partition === 4)?.high).toBe('3');
+    const listed = await kcat(['-L', '-t', 'grow']);
+    expect(listed.stdout).toContain('topic "grow" with 5 partitions');
+    const consumed = await kcat(['-C', '-t', 'grow', '-p', '4', '-o', 'beginning', '-e', '-f', '%s\n']);
+    expect(consumed.stdout.trim().split('\n')).toEqual(['m-0-0', 'm-0-1', 'm-0-2']);
   }, 60_000);
 
   it('deletes records before an offset: the start moves, old segments go, and it holds after a restart', async () => {
@@ -142,6 +148,11 @@ describe('admin APIs through kafkajs', () => {
     const b = await connectAdmin();
     expect((await b.fetchTopicOffsets('trim'))[0]).toMatchObject({ low: '62', high: '100' });
     expect(await fetchAt('trim', 0, 61)).toMatchObject({ errorCode: 1 });
+    // librdkafka starts "beginning" at the new start and skips the two records below it in the first batch.
+    const fromStart = await kcat(['-C', '-t', 'trim', '-o', 'beginning', '-e', '-f', '%o\n']);
+    const seen = fromStart.stdout.trim().split('\n').map(Number);
+    expect(seen[0]).toBe(62);
+    expect(seen).toHaveLength(38);
     // -1: everything up to the high watermark.
     await b.fetchTopicMetadata({ topics: ['trim'] });
     await b.deleteTopicRecords({ topic: 'trim', partitions: [{ partition: 0, offset: '-1' }] });
