@@ -15,7 +15,8 @@ export function DeleteRecordsDialog({ topic, partition, onDone }: Props) {
   const p = topic.partitions[partition];
   const start = p?.logStartOffset ?? 0;
   const end = p?.logEndOffset ?? 0;
-  const [offset, setOffset] = useState(String(end));
+  // Empty at first: a default would delete something nobody chose.
+  const [offset, setOffset] = useState('');
   const n = Number(offset);
   const valid = offset.trim() !== '' && Number.isInteger(n) && n > start && n <= end;
 
