@@ -22,6 +22,7 @@ import { findFreePort, PortInUseError } from './port-in-use';
 import { decodeRecords } from './records/decode-records';
 import type { BrokerCore } from './requests/context';
 import { FetchWaiters } from './requests/fetch-waiters';
+import { TopicAdmin } from './topic-admin';
 
 export interface BrokerStats {
   connections: number;
@@ -99,6 +100,11 @@ export class Broker {
 
   get address(): { host: string; port: number } {
     return this.core.advertised();
+  }
+
+  /** Topic and group administration for the app, through the same handlers as Kafka clients. */
+  get admin(): TopicAdmin {
+    return new TopicAdmin(this.core);
   }
 
   private accept(socket: Socket): void {

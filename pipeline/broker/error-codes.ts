@@ -51,6 +51,10 @@ export const ErrorCode = {
   GROUP_MAX_SIZE_REACHED: 81,
   FENCED_INSTANCE_ID: 82,
   UNSTABLE_OFFSET_COMMIT: 88,
+  // Admin APIs (CreatePartitions, AlterConfigs, DescribeCluster).
+  POLICY_VIOLATION: 44,
+  MISMATCHED_ENDPOINT_TYPE: 114,
+  UNSUPPORTED_ENDPOINT_TYPE: 115,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

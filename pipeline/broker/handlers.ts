@@ -11,5 +11,11 @@ export function brokerHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof b
     'broker.overview': () => service.overview(),
     'broker.messages': (range) => service.messages(range),
     'broker.resetOffsets': (reset) => service.resetOffsets(reset),
+    'broker.createTopic': (request) => service.createTopic(request),
+    'broker.deleteTopic': ({ name }) => service.deleteTopic(name),
+    'broker.addPartitions': (request) => service.addPartitions(request),
+    'broker.deleteRecords': (request) => service.deleteRecords(request),
+    'broker.deleteGroup': ({ groupId }) => service.deleteGroup(groupId),
+    'broker.setTopicConfig': (request) => service.setTopicConfig(request),
   };
 }

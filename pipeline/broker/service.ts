@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import type {
+  AddPartitionsRequest,
   BrokerOverview,
   BrokerStatus,
+  CreateTopicRequest,
+  DeleteRecordsRequest,
+  DeleteRecordsResult,
+  TopicConfigRequest,
+  TopicInfo,
   MessagePage,
   MessageRange,
   ResetOffsetsRequest,
@@ -12,6 +18,7 @@ import type { WorkbenchContext } from '../workbench-context';
 import { brokerConfig, DEFAULT_BROKER_PORT } from './config';
 import { BrokerHost } from './host/broker-host';
 import { PortInUseError } from './port-in-use';
+import type { AdminCall } from './topic-admin';
 
 export function defaultBrokerDataDir(configDir: string): string {
   return join(configDir, 'broker');
@@ -154,4 +161,58 @@ export class BrokerService {
       throw new ApiError({ code, message: err.message });
     }
   }
+
+  // ---- administration: each runs the broker's Kafka handler in its thread (see topic-admin.ts) ----
+
+  private async admin(call: AdminCall): Promise<AdminValueOf> {
+    try {
+      return await this.running().admin(call);
+    } catch (err) {
+      if (err instanceof ApiError || !(err instanceof Error)) throw err;
+      const code =
+        err.name === 'NotFound'
+          ? 'NOT_FOUND'
+          : err.name === 'Conflict'
+            ? 'CONFLICT'
+            : err.name === 'Invalid'
+              ? 'VALIDATION'
+              : 'FAILED';
+      throw new ApiError({ code, message: err.message });
+    }
+  }
+
+  private async changedTopic(call: AdminCall): Promise<TopicInfo> {
+    const { topic } = await this.admin(call);
+    if (!topic)
+      throw new ApiError({ code: 'FAILED', message: 'The broker did not report the topic it changed.' });
+    return topic;
+  }
+
+  createTopic(request: CreateTopicRequest): Promise<TopicInfo> {
+    return this.changedTopic({ kind: 'createTopic', request });
+  }
+
+  async deleteTopic(name: string): Promise<{ name: string }> {
+    await this.admin({ kind: 'deleteTopic', name });
+    return { name };
+  }
+
+  addPartitions(request: AddPartitionsRequest): Promise<TopicInfo> {
+    return this.changedTopic({ kind: 'addPartitions', request });
+  }
+
+  async deleteRecords(request: DeleteRecordsRequest): Promise<DeleteRecordsResult> {
+    return (await this.admin({ kind: 'deleteRecords', request })).result as DeleteRecordsResult;
+  }
+
+  async deleteGroup(groupId: string): Promise<{ groupId: string }> {
+    await this.admin({ kind: 'deleteGroup', groupId });
+    return { groupId };
+  }
+
+  setTopicConfig(request: TopicConfigRequest): Promise<TopicInfo> {
+    return this.changedTopic({ kind: 'setTopicConfig', request });
+  }
 }
+
+type AdminValueOf = Awaited<ReturnType<BrokerHost['admin']>>;

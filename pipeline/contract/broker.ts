@@ -128,6 +128,73 @@ export const ResetOffsetsResult = z.object({
 });
 export type ResetOffsetsResult = z.infer<typeof ResetOffsetsResult>;
 
+// ---- topic and group administration (the same Kafka handlers clients reach, see broker/topic-admin.ts) ----
+
+const TopicName = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/, "Use 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'.")
+  .refine((n) => n !== '.' && n !== '..', 'A topic cannot be named "." or "..".');
+
+/** The topic configs this broker lets you change; values in Kafka's units (milliseconds, bytes; -1 = no limit). */
+export const EditableTopicConfig = z.enum(['retention.ms', 'retention.bytes', 'segment.bytes', 'segment.ms']);
+export type EditableTopicConfig = z.infer<typeof EditableTopicConfig>;
+
+export const CreateTopicRequest = z
+  .object({
+    name: TopicName,
+    partitions: z.number().int().min(1).max(1000).default(1),
+    retentionMs: z
+      .number()
+      .int()
+      .min(-1)
+      .optional()
+      .describe('-1 = keep forever; default: the broker (7 days)'),
+    retentionBytes: z
+      .number()
+      .int()
+      .min(-1)
+      .optional()
+      .describe('per partition; -1 = no limit; default 1 GiB'),
+  })
+  .strict();
+export type CreateTopicRequest = z.infer<typeof CreateTopicRequest>;
+
+export const AddPartitionsRequest = z
+  .object({ topic: z.string().min(1), count: z.number().int().min(2).max(1000).describe('the new total') })
+  .strict();
+export type AddPartitionsRequest = z.infer<typeof AddPartitionsRequest>;
+
+export const DeleteRecordsRequest = z
+  .object({
+    topic: z.string().min(1),
+    partition: z.number().int().min(0),
+    beforeOffset: z.number().int().min(0).describe('every record below this offset is deleted'),
+  })
+  .strict();
+export type DeleteRecordsRequest = z.infer<typeof DeleteRecordsRequest>;
+
+export const DeleteRecordsResult = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  logStartOffset: z.number(),
+});
+export type DeleteRecordsResult = z.infer<typeof DeleteRecordsResult>;
+
+export const TopicConfigRequest = z
+  .object({
+    topic: z.string().min(1),
+    configs: z
+      .array(
+        z.object({
+          name: EditableTopicConfig,
+          value: z.string().nullable().describe('null = back to the default'),
+        }),
+      )
+      .min(1),
+  })
+  .strict();
+export type TopicConfigRequest = z.infer<typeof TopicConfigRequest>;
+
 export const brokerCalls = {
   'broker.status': call('Whether the embedded broker runs, and where.', z.object({}).strict(), BrokerStatus),
   'broker.start': call(
@@ -154,6 +221,36 @@ export const brokerCalls = {
     "Move a consumer group's committed offsets of a topic to earliest, latest or a time (the group must have no members).",
     ResetOffsetsRequest,
     ResetOffsetsResult,
+  ),
+  'broker.createTopic': call(
+    'Create a topic on the embedded broker, with its partition count and optionally its retention.',
+    CreateTopicRequest,
+    TopicInfo,
+  ),
+  'broker.deleteTopic': call(
+    'Delete a topic, its messages and the committed offsets of every group on it.',
+    z.object({ name: z.string().min(1) }).strict(),
+    z.object({ name: z.string() }),
+  ),
+  'broker.addPartitions': call(
+    "Raise a topic's partition count (partitions can only be added; keys may then map to other partitions).",
+    AddPartitionsRequest,
+    TopicInfo,
+  ),
+  'broker.deleteRecords': call(
+    'Delete the records of a partition below an offset: its log start offset moves there, for good.',
+    DeleteRecordsRequest,
+    DeleteRecordsResult,
+  ),
+  'broker.deleteGroup': call(
+    'Delete a consumer group that has no members, with its committed offsets.',
+    z.object({ groupId: z.string().min(1) }).strict(),
+    z.object({ groupId: z.string() }),
+  ),
+  'broker.setTopicConfig': call(
+    "Change a topic's retention or segment settings (applied at once, kept across restarts).",
+    TopicConfigRequest,
+    TopicInfo,
   ),
 } satisfies Record<string, CallSpec>;
 

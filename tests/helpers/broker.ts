@@ -49,9 +49,10 @@ async function startOn(config: Partial<BrokerConfig> & { dataDir: string }): Pro
     dataDir: config.dataDir,
     logs,
     restart: async () => {
-      await broker.stop();
+      await self.broker.stop();
       const next = await startOn({ ...config, port });
-      Object.assign(self, next);
+      // Only the new broker's parts: this object's restart and stop keep working for the next restart.
+      Object.assign(self, { broker: next.broker, logs: next.logs });
       return self;
     },
     stop: () => self.broker.stop(),

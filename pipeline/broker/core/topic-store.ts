@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerConfig } from '../config';
-import { PartitionLog, type AppendResult } from '../log/partition-log';
+import { PartitionLog, type AppendResult, type LiveLogSettings } from '../log/partition-log';
 import { defaultTopicSettings, type TopicSettings } from './topic-config';
 
 interface Topic {
@@ -79,15 +79,24 @@ export class TopicStore {
   }
 
   private openPartitions(name: string, count: number, overrides: Partial<TopicSettings>): PartitionLog[] {
+    return Array.from({ length: count }, (_, p) => this.openPartition(name, p, overrides));
+  }
+
+  private openPartition(name: string, partition: number, overrides: Partial<TopicSettings>): PartitionLog {
+    return PartitionLog.open(join(this.logsDir, `${name}-${partition}`), {
+      ...this.logSettings(overrides),
+      flushIntervalMs: this.config.flushIntervalMs,
+    });
+  }
+
+  private logSettings(overrides: Partial<TopicSettings>): LiveLogSettings {
     const s = this.settings(overrides);
-    return Array.from({ length: count }, (_, p) =>
-      PartitionLog.open(join(this.logsDir, `${name}-${p}`), {
-        segmentBytes: s['segment.bytes'],
-        retentionBytes: s['retention.bytes'],
-        retentionMs: s['retention.ms'],
-        flushIntervalMs: this.config.flushIntervalMs,
-      }),
-    );
+    return {
+      segmentBytes: s['segment.bytes'],
+      segmentMs: s['segment.ms'],
+      retentionBytes: s['retention.bytes'],
+      retentionMs: s['retention.ms'],
+    };
   }
 
   settings(overrides: Partial<TopicSettings>): TopicSettings {
@@ -114,6 +123,25 @@ export class TopicStore {
     if (this.topics.has(name)) throw new Error(`topic ${name} exists`);
     this.topics.set(name, { name, overrides, partitions: this.openPartitions(name, partitions, overrides) });
     this.writeSettings();
+  }
+
+  /** CreatePartitions: new, empty partitions after the existing ones (their directories make it persistent). */
+  addPartitions(name: string, total: number): void {
+    const topic = this.topics.get(name);
+    if (!topic) throw new Error(`no topic ${name}`);
+    for (let p = topic.partitions.length; p < total; p++) {
+      topic.partitions.push(this.openPartition(name, p, topic.overrides));
+    }
+  }
+
+  /** AlterConfigs: the topic's overrides become `overrides`, saved first, then applied to every open log. */
+  setOverrides(name: string, overrides: Partial<TopicSettings>): void {
+    const topic = this.topics.get(name);
+    if (!topic) throw new Error(`no topic ${name}`);
+    topic.overrides = overrides;
+    this.writeSettings();
+    const live = this.logSettings(overrides);
+    for (const log of topic.partitions) log.reconfigure(live);
   }
 
   delete(name: string): boolean {

@@ -281,6 +281,27 @@ export class GroupCoordinator {
     });
   }
 
+  /**
+   * DeleteGroups, as Kafka answers it: a group with members is refused (NON_EMPTY_GROUP), one that neither
+   * has members nor committed offsets does not exist (GROUP_ID_NOT_FOUND); otherwise its offsets go, durably.
+   */
+  deleteGroups(ids: string[]): { groupId: string; errorCode: number }[] {
+    return ids.map((groupId) => {
+      const answer = (errorCode: number) => ({ groupId, errorCode });
+      if (this.closed) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      if (groupId === '') return answer(ErrorCode.INVALID_GROUP_ID);
+      const group = this.groups.get(groupId);
+      if (group && group.members.size > 0) return answer(ErrorCode.NON_EMPTY_GROUP);
+      if (!group && this.store.list(groupId).length === 0) return answer(ErrorCode.GROUP_ID_NOT_FOUND);
+      if (group) {
+        this.clearJoinTimer(group);
+        this.groups.delete(groupId);
+      }
+      this.store.deleteGroup(groupId);
+      return answer(ErrorCode.NONE);
+    });
+  }
+
   /** For DeleteTopics: a deleted topic's offsets must not resurface if a topic of that name is recreated. */
   deleteTopicOffsets(topic: string): void {
     this.store.deleteTopic(topic);

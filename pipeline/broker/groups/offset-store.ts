@@ -18,9 +18,11 @@ export interface CommittedOffset {
   commitTimestamp: number;
 }
 
-/** A line of offsets.log: either a commit, or the removal of a topic's offsets for every group. */
+/** A line of offsets.log: a commit, the removal of a topic's offsets for every group, or of a group's. */
 type LogLine =
-  { g: string; t: string; p: number; o: number; m: string; ts: number } | { deleteTopic: string };
+  | { g: string; t: string; p: number; o: number; m: string; ts: number }
+  | { deleteTopic: string }
+  | { deleteGroup: string };
 
 const FILE = 'offsets.log';
 
@@ -64,6 +66,10 @@ export class OffsetStore {
     const l = line as Record<string, unknown>;
     if (typeof l.deleteTopic === 'string') {
       this.dropTopic(l.deleteTopic);
+      return;
+    }
+    if (typeof l.deleteGroup === 'string') {
+      this.byGroup.delete(l.deleteGroup);
       return;
     }
     const { g, t, p, o, m, ts } = l;
@@ -163,6 +169,13 @@ export class OffsetStore {
     if (![...this.byGroup.values()].some((topics) => topics.has(topic))) return;
     this.append([{ deleteTopic: topic }]);
     this.dropTopic(topic);
+  }
+
+  /** DeleteGroups: every committed offset of the group, durably. */
+  deleteGroup(groupId: string): void {
+    if (!this.byGroup.has(groupId)) return;
+    this.append([{ deleteGroup: groupId }]);
+    this.byGroup.delete(groupId);
   }
 
   close(): void {

@@ -12,7 +12,8 @@ import type {
 import type { BrokerConfig } from '../config';
 import type { BrokerLog } from '../connection';
 import { PortInUseError } from '../port-in-use';
-import type { HostRequest, HostValue, Overview, WorkerMessage } from './messages';
+import type { AdminCall } from '../topic-admin';
+import type { AdminValue, HostRequest, HostValue, Overview, WorkerMessage } from './messages';
 
 type Pending = { resolve: (v: HostValue) => void; reject: (e: Error) => void };
 type Op = HostRequest extends infer R ? (R extends { op: infer O } ? O : never) : never;
@@ -87,6 +88,10 @@ export class BrokerHost {
 
   async resetOffsets(reset: ResetOffsetsRequest): Promise<ResetOffsetsResult> {
     return (await this.request({ op: 'resetOffsets', reset })) as ResetOffsetsResult;
+  }
+
+  async admin(call: AdminCall): Promise<AdminValue> {
+    return (await this.request({ op: 'admin', call })) as AdminValue;
   }
 
   async stop(): Promise<void> {

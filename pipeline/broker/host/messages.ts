@@ -8,6 +8,7 @@ import type {
 } from '../../contract/broker';
 import type { BrokerConfig } from '../config';
 import type { BrokerStats } from '../broker';
+import type { AdminCall } from '../topic-admin';
 
 /** What the app thread asks the broker's worker thread, and what it answers. */
 export type HostRequest =
@@ -15,6 +16,7 @@ export type HostRequest =
   | { id: number; op: 'overview' }
   | { id: number; op: 'messages'; range: MessageRange }
   | { id: number; op: 'resetOffsets'; reset: ResetOffsetsRequest }
+  | { id: number; op: 'admin'; call: AdminCall }
   | { id: number; op: 'stop' };
 
 export interface Overview {
@@ -23,7 +25,14 @@ export interface Overview {
   stats: BrokerStats;
 }
 
-export type HostValue = { host: string; port: number } | Overview | MessagePage | ResetOffsetsResult | null;
+/** An admin call's answer: the topic it changed, as the overview shows it, or its own result. */
+export interface AdminValue {
+  topic: TopicInfo | null;
+  result: unknown;
+}
+
+export type HostValue =
+  { host: string; port: number } | Overview | MessagePage | ResetOffsetsResult | AdminValue | null;
 
 export type WorkerMessage =
   | { type: 'reply'; id: number; ok: true; value: HostValue }

@@ -40,6 +40,12 @@ async function answer(req: HostRequest): Promise<HostValue> {
     case 'resetOffsets':
       if (!broker) throw new Error('The broker is not running.');
       return broker.resetOffsets(req.reset);
+    case 'admin': {
+      if (!broker) throw new Error('The broker is not running.');
+      const { topic, result } = await broker.admin.run(req.call);
+      const info = topic === undefined ? null : (broker.topics().find((t) => t.name === topic) ?? null);
+      return { topic: info, result: result ?? null };
+    }
     case 'stop':
       await broker?.stop();
       broker = null;

@@ -2,6 +2,8 @@
 export interface LogConfig {
   /** Roll to a new segment when the active one would grow past this. At most 2 GiB - 1 (int32 file positions). */
   segmentBytes: number;
+  /** Roll when the active segment's first batch (appended since the broker started) is older than this. */
+  segmentMs: number;
   /** Delete the oldest segments while the partition is larger than this; -1 = unlimited. */
   retentionBytes: number;
   /** Delete segments whose newest record timestamp is older than this; -1 = unlimited. */
@@ -19,6 +21,7 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   segmentBytes: 64 * MiB,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
   retentionBytes: 1024 * MiB,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   indexIntervalBytes: 4096,
@@ -49,6 +52,7 @@ export function resolveLogConfig(partial: Partial<LogConfig> = {}): LogConfig {
     }
   };
   positive('segmentBytes', INT32_MAX);
+  positive('segmentMs');
   positive('indexIntervalBytes', INT32_MAX);
   positive('flushIntervalMs');
   positive('maxMessageBytes', INT32_MAX);

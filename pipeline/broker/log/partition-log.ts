@@ -26,6 +26,7 @@ import { ProducerState } from './producer-state';
 import type { RecoveryReport } from './recovery';
 import { recoverPartition } from './recovery';
 import { planRetention } from './retention';
+import { readStartOffset, writeStartOffset } from './start-offset-file';
 import type { SegmentBatch } from './segment';
 import { Segment } from './segment';
 import { fsyncDirectory } from '../../fsync-dir';
@@ -67,18 +68,33 @@ interface CheckedBatch {
   header: BatchHeader;
 }
 
+/** What DeleteRecords did: the new log start offset, or why it refused. */
+export type DeleteRecordsResult =
+  | { ok: true; logStartOffset: number; deletedSegments: number }
+  | { ok: false; error: 'OFFSET_OUT_OF_RANGE'; message: string };
+
+/** The settings a topic config change may alter while the log is open. */
+export type LiveLogSettings = Pick<
+  LogConfig,
+  'segmentBytes' | 'segmentMs' | 'retentionBytes' | 'retentionMs'
+>;
+
 export class PartitionLog {
   private dirty = false;
+  /** When the active segment took its first batch in this process (segment.ms rolls from it); null when empty. */
+  private activeSince: number | null = null;
   private dirDirty = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private constructor(
     readonly dir: string,
-    readonly config: LogConfig,
+    private settings: LogConfig,
     readonly recovery: RecoveryReport,
     private segments: Segment[],
     private readonly producers: ProducerState,
+    /** Set by DeleteRecords; the first segment's base offset can only be at or below it. */
+    private startOffset: number,
   ) {}
 
   /** Opens (creating the directory if needed) and recovers the log in `dir`. */
@@ -86,11 +102,25 @@ export class PartitionLog {
     const resolved = resolveLogConfig(config);
     const producers = new ProducerState();
     const { segments, report } = recoverPartition(dir, resolved, producers);
-    return new PartitionLog(dir, resolved, report, segments, producers);
+    return new PartitionLog(dir, resolved, report, segments, producers, readStartOffset(dir));
   }
 
+  get config(): Readonly<LogConfig> {
+    return this.settings;
+  }
+
+  /** Applies a topic config change: retention at the next check, segment sizes and ages at the next roll. */
+  reconfigure(live: Partial<LiveLogSettings>): void {
+    this.settings = resolveLogConfig({ ...this.settings, ...live });
+  }
+
+  /**
+   * The first offset a consumer can read: moved by DeleteRecords (persisted) and by retention deleting
+   * whole segments. Never past the end (recovery may have cut a torn tail below a stored start).
+   */
   get logStartOffset(): number {
-    return this.segments[0]?.baseOffset ?? 0;
+    const first = this.segments[0]?.baseOffset ?? 0;
+    return Math.min(Math.max(first, this.startOffset), this.logEndOffset);
   }
 
   /** The next offset to assign; on a single node also the high watermark. */
@@ -175,11 +205,54 @@ export class PartitionLog {
    */
   offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null {
     this.ensureOpen();
+    const start = this.logStartOffset;
     for (const segment of this.segments) {
+      if (segment.nextOffset <= start) continue;
       const found = segment.findByTimestamp(ts);
-      if (found) return found;
+      // A batch straddling the start: its records below the start are deleted, so the answer is the start.
+      if (found) return found.offset < start ? { offset: start, timestamp: found.timestamp } : found;
     }
     return null;
+  }
+
+  /**
+   * DeleteRecords: every record below `offset` (-1 = the high watermark) becomes unreadable at once, the
+   * new start is persisted before anything is removed, and segments wholly below it are deleted (the
+   * active one is rolled first when everything goes, so the disk space comes back too). A start at or
+   * below the current one changes nothing, as in Kafka.
+   */
+  deleteRecordsBefore(offset: number): DeleteRecordsResult {
+    this.ensureOpen();
+    const end = this.logEndOffset;
+    const target = offset === -1 ? end : offset;
+    if (!Number.isSafeInteger(target) || target < 0 || target > end) {
+      return {
+        ok: false,
+        error: 'OFFSET_OUT_OF_RANGE',
+        message: `cannot delete records before offset ${offset}: the log holds offsets ${this.logStartOffset} to ${end}`,
+      };
+    }
+    if (target <= this.logStartOffset)
+      return { ok: true, logStartOffset: this.logStartOffset, deletedSegments: 0 };
+    this.flush();
+    writeStartOffset(this.dir, target);
+    this.startOffset = target;
+    if (target === end && !this.active.isEmpty) {
+      this.roll(end);
+    }
+    let deletable = 0;
+    while (
+      deletable < this.segments.length - 1 &&
+      (this.segments[deletable] as Segment).nextOffset <= target
+    ) {
+      deletable++;
+    }
+    const doomed = this.segments.slice(0, deletable);
+    this.segments = this.segments.slice(deletable);
+    for (const segment of doomed) segment.delete();
+    if (doomed.length > 0) this.dirDirty = true;
+    this.flush();
+    return { ok: true, logStartOffset: this.logStartOffset, deletedSegments: doomed.length };
   }
 
   /** Deletes whole old segments past retentionBytes / retentionMs; logStartOffset moves up accordingly. */
@@ -260,10 +333,13 @@ export class PartitionLog {
   private write(batches: readonly SegmentBatch[]): void {
     let group: SegmentBatch[] = [];
     let groupBytes = 0;
+    const now = Date.now();
+    // segment.ms: a segment older than this rolls before it takes more (measured from its first batch).
+    let aged = this.activeSince !== null && now - this.activeSince >= this.config.segmentMs;
     for (const batch of batches) {
       const active = this.active;
       const used = active.size + groupBytes;
-      const full = used + batch.data.length > this.config.segmentBytes;
+      const full = used + batch.data.length > this.config.segmentBytes || aged;
       // Index entries hold offsets relative to the segment base as int32.
       const offsetsExhausted = batch.lastOffset - active.baseOffset > INT32_MAX;
       if (used > 0 && (full || offsetsExhausted)) {
@@ -271,16 +347,19 @@ export class PartitionLog {
         group = [];
         groupBytes = 0;
         this.roll(batch.baseOffset);
+        aged = false;
       }
       group.push(batch);
       groupBytes += batch.data.length;
     }
     if (group.length > 0) this.active.append(group);
+    if (this.activeSince === null) this.activeSince = now;
   }
 
   private roll(baseOffset: number): void {
     this.active.seal();
     this.segments.push(Segment.create(this.dir, baseOffset, this.config.indexIntervalBytes));
+    this.activeSince = null;
     this.dirDirty = true;
   }
 

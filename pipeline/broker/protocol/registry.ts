@@ -16,6 +16,13 @@ import { OffsetCommit } from './messages/offset-commit';
 import { OffsetFetch } from './messages/offset-fetch';
 import { Produce } from './messages/produce';
 import { SyncGroup } from './messages/sync-group';
+// Admin APIs (issue 12 item 5), kept together so the codec rewrite and these merge without touching.
+import { AlterConfigs } from './messages/alter-configs';
+import { CreatePartitions } from './messages/create-partitions';
+import { DeleteGroups } from './messages/delete-groups';
+import { DeleteRecords } from './messages/delete-records';
+import { DescribeCluster } from './messages/describe-cluster';
+import { IncrementalAlterConfigs } from './messages/incremental-alter-configs';
 
 /**
  * Every API this broker speaks, at the versions it advertises (see docs: the ranges work with kafkajs
@@ -40,6 +47,13 @@ export const APIS = [
   DeleteTopics,
   InitProducerId,
   DescribeConfigs,
+  // Admin APIs at the versions Kafka 3.9 serves; flexible ones use the codec's compact encoding.
+  CreatePartitions,
+  DeleteRecords,
+  DeleteGroups,
+  AlterConfigs,
+  IncrementalAlterConfigs,
+  DescribeCluster,
 ] as const;
 
 export type AnyApi = (typeof APIS)[number];

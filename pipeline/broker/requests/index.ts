@@ -36,6 +36,18 @@ import { handleInitProducerId } from './init-producer-id';
 import { handleListOffsets } from './list-offsets';
 import { handleMetadata } from './metadata';
 import { handleProduce } from './produce';
+// Admin APIs (issue 12 item 5).
+import { AlterConfigs } from '../protocol/messages/alter-configs';
+import { CreatePartitions } from '../protocol/messages/create-partitions';
+import { DeleteGroups } from '../protocol/messages/delete-groups';
+import { DeleteRecords } from '../protocol/messages/delete-records';
+import { DescribeCluster } from '../protocol/messages/describe-cluster';
+import { IncrementalAlterConfigs } from '../protocol/messages/incremental-alter-configs';
+import { handleAlterConfigs, handleIncrementalAlterConfigs } from './alter-configs';
+import { handleCreatePartitions } from './create-partitions';
+import { handleDeleteGroups } from './delete-groups';
+import { handleDeleteRecords } from './delete-records';
+import { handleDescribeCluster } from './describe-cluster';
 
 type HandlerTable = { [A in AnyApi as A['key']]: Handler<A> };
 
@@ -58,6 +70,13 @@ const table: HandlerTable = {
   [DeleteTopics.key]: handleDeleteTopics,
   [InitProducerId.key]: handleInitProducerId,
   [DescribeConfigs.key]: handleDescribeConfigs,
+  // Admin APIs (issue 12 item 5).
+  [CreatePartitions.key]: handleCreatePartitions,
+  [DeleteRecords.key]: handleDeleteRecords,
+  [DeleteGroups.key]: handleDeleteGroups,
+  [AlterConfigs.key]: handleAlterConfigs,
+  [IncrementalAlterConfigs.key]: handleIncrementalAlterConfigs,
+  [DescribeCluster.key]: handleDescribeCluster,
 };
 
 /** The handler of an API, typed loosely: the codec has already decoded the request for that API. */

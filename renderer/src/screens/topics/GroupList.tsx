@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import type { GroupInfo, ResetOffsetsResult } from '../../../../pipeline/contract';
 import { formatInteger } from '../../lib/format';
+import { api } from '../../api/client';
+import { AdminDialog } from './AdminDialog';
 import { ResetOffsetsDialog } from './ResetOffsetsDialog';
 
 interface Props {
   groups: GroupInfo[];
   topics: string[];
+  /** After a group was deleted: refresh the overview. */
+  onChanged: () => void;
 }
 
 const partitionsText = (assignments: GroupInfo['members'][number]['assignments']) =>
@@ -14,8 +18,9 @@ const partitionsText = (assignments: GroupInfo['members'][number]['assignments']
     : assignments.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; ');
 
 /** Consumer groups: state, members and what they are assigned, committed offsets and lag per partition. */
-export function GroupList({ groups, topics }: Props) {
+export function GroupList({ groups, topics, onChanged }: Props) {
   const [resetting, setResetting] = useState<GroupInfo>();
+  const [deleting, setDeleting] = useState<GroupInfo>();
   const [notice, setNotice] = useState<string>();
 
   const done = (result: ResetOffsetsResult | null) => {
@@ -65,6 +70,19 @@ export function GroupList({ groups, topics }: Props) {
                 }
               >
                 Reset offsets…
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => setDeleting(g)}
+                disabled={!idle}
+                title={
+                  idle
+                    ? undefined
+                    : 'Stop the group’s consumers first: Kafka deletes only groups with no members.'
+                }
+              >
+                Delete group…
               </button>
             </header>
             {!idle && (
@@ -124,6 +142,28 @@ export function GroupList({ groups, topics }: Props) {
           </article>
         );
       })}
+      {deleting && (
+        <AdminDialog
+          title={`Delete group ${deleting.groupId}`}
+          confirmLabel="Delete group"
+          danger
+          onClose={() => setDeleting(undefined)}
+          onConfirm={async () => {
+            await api().call('broker.deleteGroup', { groupId: deleting.groupId });
+            setNotice(
+              `Deleted group ${deleting.groupId} and its ${deleting.offsets.length} committed offset(s).`,
+            );
+            onChanged();
+            return undefined;
+          }}
+        >
+          <p>
+            This deletes the group {deleting.groupId} and its committed offsets on{' '}
+            {formatInteger(deleting.offsets.length)} partition(s). A consumer that joins it later starts from
+            its auto.offset.reset position.
+          </p>
+        </AdminDialog>
+      )}
       {resetting && (
         <ResetOffsetsDialog group={resetting} topics={choicesOf(resetting, topics)} onDone={done} />
       )}

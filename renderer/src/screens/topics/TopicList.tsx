@@ -5,15 +5,19 @@ interface Props {
   topics: TopicInfo[];
   selected: string | undefined;
   onSelect: (topic: string) => void;
+  onCreate: () => void;
 }
 
 /** Every topic with its partitions, messages and size; choosing one opens its partitions and messages. */
-export function TopicList({ topics, selected, onSelect }: Props) {
+export function TopicList({ topics, selected, onSelect, onCreate }: Props) {
   return (
     <section className="topics-card" aria-label="Topics list">
       <header>
         <h2>Topics</h2>
         <span className="muted">{formatInteger(topics.length)} topic(s)</span>
+        <button type="button" onClick={onCreate}>
+          New topic…
+        </button>
       </header>
       {topics.length === 0 ? (
         <p className="muted">
@@ -68,10 +72,12 @@ export function PartitionTable({
   topic,
   partition,
   onBrowse,
+  onDeleteRecords,
 }: {
   topic: TopicInfo;
   partition: number;
   onBrowse: (partition: number) => void;
+  onDeleteRecords: (partition: number) => void;
 }) {
   return (
     <table className="topics-table" aria-label={`Partitions of ${topic.name}`}>
@@ -94,7 +100,7 @@ export function PartitionTable({
             Segments
           </th>
           <th scope="col">
-            <span className="sr-only">Browse</span>
+            <span className="sr-only">Actions</span>
           </th>
         </tr>
       </thead>
@@ -115,6 +121,16 @@ export function PartitionTable({
                 onClick={() => onBrowse(p.partition)}
               >
                 {p.partition === partition ? 'Browsing' : 'Browse'}
+              </button>{' '}
+              <button
+                type="button"
+                className="link"
+                aria-label={`Delete records of partition ${p.partition}`}
+                disabled={p.logEndOffset === p.logStartOffset}
+                title={p.logEndOffset === p.logStartOffset ? 'This partition holds no records.' : undefined}
+                onClick={() => onDeleteRecords(p.partition)}
+              >
+                Delete records…
               </button>
             </td>
           </tr>

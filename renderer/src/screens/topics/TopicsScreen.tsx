@@ -2,17 +2,28 @@ import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { useSettings } from '../../lib/useSettings';
 import { BrokerPanel } from './BrokerPanel';
+import { CreateTopicDialog } from './CreateTopicDialog';
+import { DeleteRecordsDialog } from './DeleteRecordsDialog';
 import { GroupList } from './GroupList';
 import { MessageBrowser } from './MessageBrowser';
+import { TopicActions } from './TopicActions';
 import { PartitionTable, TopicList } from './TopicList';
 import { useBrokerOverview } from './useBrokerOverview';
 import './topics.css';
 
 /** The app's Kafdrop: the embedded broker, its topics and partitions, consumer groups, and messages. */
 export function TopicsScreen() {
-  const { overview, error } = useBrokerOverview();
+  const { overview, error, refresh } = useBrokerOverview();
   const [settings] = useSettings();
   const [selected, setSelected] = useState<{ topic: string; partition: number }>();
+  const [creating, setCreating] = useState(false);
+  const [trimming, setTrimming] = useState<number>();
+  const [notice, setNotice] = useState<string>();
+
+  const changed = (message: string | null) => {
+    if (message) setNotice(message);
+    refresh();
+  };
 
   if (!overview) {
     return error ? (
@@ -41,6 +52,11 @@ export function TopicsScreen() {
           Refreshing failed: {error}
         </p>
       )}
+      {notice && (
+        <p role="status" aria-label="Topic notice" className="banner notice">
+          {notice}
+        </p>
+      )}
       {!running ? (
         <EmptyState title="The broker is not running">
           <p className="muted">
@@ -54,26 +70,43 @@ export function TopicsScreen() {
               topics={overview.topics}
               selected={topic?.name}
               onSelect={(name) => setSelected({ topic: name, partition: 0 })}
+              onCreate={() => setCreating(true)}
             />
-            <GroupList groups={overview.groups} topics={overview.topics.map((t) => t.name)} />
+            <GroupList
+              groups={overview.groups}
+              topics={overview.topics.map((t) => t.name)}
+              onChanged={refresh}
+            />
           </div>
           {topic && selected && (
             <>
               <section className="topics-card" aria-label={`Topic ${topic.name}`}>
                 <header>
                   <h2>{topic.name}</h2>
-                  <span className="muted">
-                    {Object.entries(topic.settings)
-                      .filter(([k]) => ['retention.ms', 'retention.bytes', 'segment.bytes'].includes(k))
-                      .map(([k, v]) => `${k} ${v}`)
-                      .join(' · ')}
-                  </span>
+                  <TopicActions
+                    topic={topic}
+                    onChanged={(message, deleted) => {
+                      if (deleted) setSelected(undefined);
+                      changed(message);
+                    }}
+                  />
                 </header>
                 <PartitionTable
                   topic={topic}
                   partition={selected.partition}
                   onBrowse={(partition) => setSelected({ topic: topic.name, partition })}
+                  onDeleteRecords={setTrimming}
                 />
+                {trimming !== undefined && (
+                  <DeleteRecordsDialog
+                    topic={topic}
+                    partition={trimming}
+                    onDone={(message) => {
+                      setTrimming(undefined);
+                      changed(message);
+                    }}
+                  />
+                )}
               </section>
               <MessageBrowser
                 key={`${topic.name}/${selected.partition}`}
@@ -82,6 +115,15 @@ export function TopicsScreen() {
                 onPartition={(partition) => setSelected({ topic: topic.name, partition })}
               />
             </>
+          )}
+          {creating && (
+            <CreateTopicDialog
+              onDone={(message, name) => {
+                setCreating(false);
+                if (name) setSelected({ topic: name, partition: 0 });
+                changed(message);
+              }}
+            />
           )}
         </>
       )}
