@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../helpers/children';
 import type { Configuration } from 'app-builder-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/temp';
@@ -136,7 +136,7 @@ describe('the built out/ tree in the installers', () => {
         await mkdir(dirname(join(root, file)), { recursive: true });
         await copyFile(join(projectRoot, file), join(root, file));
       }
-      const worker = new Worker(join(root, 'out/main/broker-worker.js'));
+      const worker = startWorker(join(root, 'out/main/broker-worker.js'));
       try {
         const reply = await new Promise((resolve, reject) => {
           worker.once('message', resolve);
