@@ -17,6 +17,8 @@ export interface TestChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves with the first stdout line that matches (or the first line); rejects if the child exits first. */
   line: (match?: (line: string) => boolean) => Promise<string>;
+  /** Resolves when stdout or stderr so far matches; rejects if the child exits first. */
+  output: (pattern: RegExp) => Promise<void>;
   /** Sends `signal` to the whole group, then SIGKILL after `graceMs` if it has not exited. */
   stop: (
     signal?: NodeJS.Signals,
@@ -114,8 +116,26 @@ export function startChild(
         if (!scan()) reject(new Error(`${command} ${args.join(' ')} exited (${code ?? signal}): ${stderr}`));
       });
     });
+  const output = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(stdout) && !pattern.test(stderr)) return false;
+        child.stdout?.off('data', check);
+        child.stderr?.off('data', check);
+        resolve();
+        return true;
+      };
+      if (check()) return;
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      void exited.then(({ code, signal }) => {
+        if (!check())
+          reject(new Error(`${command} exited (${code ?? signal}) before printing ${pattern}: ${stderr}`));
+      });
+    });
   return {
     child,
+    output,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
