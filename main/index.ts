@@ -1,15 +1,20 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, protocol, session } from 'electron';
 import { Workbench } from '../pipeline/workbench';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './app-protocol';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
-import { CONTENT_SECURITY_POLICY } from './security';
-import { createMainWindow, rendererLocation } from './window';
+import { CONTENT_SECURITY_POLICY, devToolsAllowed, permissionCheck, permissionRequest } from './security';
+import { createMainWindow, rendererDir, rendererLocation } from './window';
+
+// Before 'ready': app:// becomes a standard, secure origin the renderer is served from (not file://).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const where = rendererLocation();
+  const devTools = devToolsAllowed(app.isPackaged);
   let workbench: Workbench | undefined;
 
   app.on('second-instance', () => {
@@ -25,12 +30,17 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const ses = session.defaultSession;
+    ses.protocol.handle(APP_SCHEME, (request) =>
+      appResponse(request.url, rendererDir(), CONTENT_SECURITY_POLICY),
+    );
+    ses.webRequest.onHeadersReceived((details, callback) => {
       callback({
         responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
       });
     });
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(permissionCheck);
+    ses.setPermissionRequestHandler(permissionRequest);
 
     workbench = new Workbench({
       transport: 'electron',
@@ -41,11 +51,11 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
     });
     registerIpc(workbench, where, () => BrowserWindow.getAllWindows());
-    installMenu();
-    createMainWindow(where);
+    installMenu(devTools);
+    createMainWindow(where, devTools);
 
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(where);
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(where, devTools);
     });
   });
 
