@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, protocol, session } from 'electron';
-import { Workbench } from '../pipeline/workbench';
+import type { WorkbenchClient } from '../pipeline/app/host/client';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './app-protocol';
-import { registerIpc } from './ipc';
+import { registerIpc, showPicker } from './ipc';
 import { installMenu } from './menu';
 import { CONTENT_SECURITY_POLICY, devToolsAllowed, permissionCheck, permissionRequest } from './security';
 import { createMainWindow, rendererDir, rendererLocation } from './window';
+import { startWorkbenchProcess } from './workbench-process';
 
 // Before 'ready': app:// becomes a standard, secure origin the renderer is served from (not file://).
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -15,7 +16,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   const where = rendererLocation();
   const devTools = devToolsAllowed(app.isPackaged);
-  let workbench: Workbench | undefined;
+  let workbench: WorkbenchClient | undefined;
+  let quitting = false;
 
   app.on('second-instance', () => {
     const [window] = BrowserWindow.getAllWindows();
@@ -42,7 +44,8 @@ if (!app.requestSingleInstanceLock()) {
     ses.setPermissionCheckHandler(permissionCheck);
     ses.setPermissionRequestHandler(permissionRequest);
 
-    workbench = new Workbench({
+    // The Workbench runs in its own utility process; main relays the contract to it.
+    workbench = startWorkbenchProcess({
       transport: 'electron',
       configDir: app.getPath('userData'),
       resourcesDir: app.isPackaged
@@ -50,6 +53,8 @@ if (!app.requestSingleInstanceLock()) {
         : join(app.getAppPath(), 'resources'),
       version: app.getVersion(),
     });
+    // The host asks main for what only main can do: a native dialog.
+    workbench.onAsk('pick', (request) => showPicker(request, BrowserWindow.getAllWindows()[0] ?? null));
     registerIpc(workbench, where, () => BrowserWindow.getAllWindows());
     installMenu(devTools);
     createMainWindow(where, devTools);
@@ -63,7 +68,11 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('will-quit', () => {
-    void workbench?.close();
+  // Quit waits (at most 5 s) for the Workbench process to stop its broker and flush Bronze.
+  app.on('before-quit', (event) => {
+    if (quitting || !workbench) return;
+    event.preventDefault();
+    quitting = true;
+    void workbench.shutdown().finally(() => app.quit());
   });
 }

@@ -21,6 +21,7 @@ import {
 // The built tree is what electron-builder packs: `npm test` builds before running these.
 const ENTRIES = [
   'out/main/index.js',
+  'out/main/workbench-host.js',
   'out/main/broker-worker.js',
   'out/preload/index.cjs',
   'out/renderer/index.html',
@@ -71,7 +72,11 @@ describe('the built out/ tree in the installers', () => {
       ...config,
       files: ['out/preload/**', 'out/renderer/**', 'package.json'],
     });
-    expect(ENTRIES.filter((e) => !careless(e))).toEqual(['out/main/index.js', 'out/main/broker-worker.js']);
+    expect(ENTRIES.filter((e) => !careless(e))).toEqual([
+      'out/main/index.js',
+      'out/main/workbench-host.js',
+      'out/main/broker-worker.js',
+    ]);
   });
 
   it('puts the broker worker and everything it loads outside the archive', () => {
