@@ -7,10 +7,12 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The broker runs in a worker thread: its entry is emitted next to main as broker-worker.js.
+      // The Workbench runs in an Electron utility process (workbench-host.js) and the broker in a worker
+      // thread of it (broker-worker.js): both entries are emitted next to main's.
       rollupOptions: {
         input: {
           index: resolve('main/index.ts'),
+          'workbench-host': resolve('pipeline/app/host/utility-entry.ts'),
           'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
         },
       },

@@ -9,6 +9,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['tests/helpers/setup-children.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -18,6 +19,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['tests/helpers/setup-children.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // One Chromium at a time: this is a 2-core machine.

@@ -1,16 +1,23 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
-import { Workbench } from '../pipeline/workbench';
-import { registerIpc } from './ipc';
+import { app, BrowserWindow, protocol, session } from 'electron';
+import type { WorkbenchClient } from '../pipeline/app/host/client';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './app-protocol';
+import { registerIpc, showPicker } from './ipc';
 import { installMenu } from './menu';
-import { CONTENT_SECURITY_POLICY } from './security';
-import { createMainWindow, rendererLocation } from './window';
+import { CONTENT_SECURITY_POLICY, devToolsAllowed, permissionCheck, permissionRequest } from './security';
+import { createMainWindow, rendererDir, rendererLocation } from './window';
+import { startWorkbenchProcess } from './workbench-process';
+
+// Before 'ready': app:// becomes a standard, secure origin the renderer is served from (not file://).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const where = rendererLocation();
-  let workbench: Workbench | undefined;
+  const devTools = devToolsAllowed(app.isPackaged);
+  let workbench: WorkbenchClient | undefined;
+  let quitting = false;
 
   app.on('second-instance', () => {
     const [window] = BrowserWindow.getAllWindows();
@@ -25,14 +32,20 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const ses = session.defaultSession;
+    ses.protocol.handle(APP_SCHEME, (request) =>
+      appResponse(request.url, rendererDir(), CONTENT_SECURITY_POLICY),
+    );
+    ses.webRequest.onHeadersReceived((details, callback) => {
       callback({
         responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
       });
     });
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(permissionCheck);
+    ses.setPermissionRequestHandler(permissionRequest);
 
-    workbench = new Workbench({
+    // The Workbench runs in its own utility process; main relays the contract to it.
+    workbench = startWorkbenchProcess({
       transport: 'electron',
       configDir: app.getPath('userData'),
       resourcesDir: app.isPackaged
@@ -40,12 +53,14 @@ if (!app.requestSingleInstanceLock()) {
         : join(app.getAppPath(), 'resources'),
       version: app.getVersion(),
     });
+    // The host asks main for what only main can do: a native dialog.
+    workbench.onAsk('pick', (request) => showPicker(request, BrowserWindow.getAllWindows()[0] ?? null));
     registerIpc(workbench, where, () => BrowserWindow.getAllWindows());
-    installMenu();
-    createMainWindow(where);
+    installMenu(devTools);
+    createMainWindow(where, devTools);
 
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(where);
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(where, devTools);
     });
   });
 
@@ -53,7 +68,11 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('will-quit', () => {
-    void workbench?.close();
+  // Quit waits (at most 5 s) for the Workbench process to stop its broker and flush Bronze.
+  app.on('before-quit', (event) => {
+    if (quitting || !workbench) return;
+    event.preventDefault();
+    quitting = true;
+    void workbench.shutdown().finally(() => app.quit());
   });
 }

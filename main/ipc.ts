@@ -1,17 +1,24 @@
 import { BrowserWindow, dialog, ipcMain, type WebFrameMain } from 'electron';
-import { dispatch, type Workbench } from '../pipeline/workbench';
+import type { Envelope, EventName } from '../pipeline/contract';
 import { isAppUrl, type RendererLocation } from './security';
+
+/** The contract as main relays it: the Workbench lives in its utility process (WorkbenchClient). */
+export interface ContractRelay {
+  call(name: unknown, payload: unknown): Promise<Envelope>;
+  subscribe(listener: (name: EventName, payload: unknown) => void): () => void;
+}
 
 export const CALL_CHANNEL = 'clickpulse:call';
 export const EVENT_CHANNEL = 'clickpulse:event';
 export const PICK_CHANNEL = 'clickpulse:pick';
 
 /**
- * Wires the contract to Electron IPC. dispatch() validates every request with zod; here we refuse any sender
- * that is not the app's own page in the app's own window (a sub-frame or navigated page gets nothing).
+ * Wires the contract to Electron IPC: renderer ↔ main ↔ Workbench process. The host's dispatch() validates
+ * every request with zod; here we refuse any sender that is not the app's own page in the app's own window
+ * (a sub-frame or navigated page gets nothing).
  */
 export function registerIpc(
-  workbench: Workbench,
+  workbench: ContractRelay,
   where: RendererLocation,
   windows: () => BrowserWindow[],
 ): () => void {
@@ -22,26 +29,12 @@ export function registerIpc(
         error: { code: 'FORBIDDEN', message: 'IPC refused: the sender is not the app window.' },
       };
     }
-    return dispatch(workbench, name, payload);
+    return workbench.call(name, payload);
   });
   // Native open/save dialogs: the one thing only the desktop transport can do; the page gets a path back.
   ipcMain.handle(PICK_CHANNEL, async (event, request: unknown) => {
     if (!isTrusted(event.senderFrame, where, windows())) return null;
-    const options = parsePick(request);
-    const owner = BrowserWindow.fromWebContents(event.sender);
-    if (options.mode === 'save') {
-      const result = owner
-        ? await dialog.showSaveDialog(owner, { title: options.title, filters: options.filters })
-        : await dialog.showSaveDialog({ title: options.title, filters: options.filters });
-      return result.canceled ? null : (result.filePath ?? null);
-    }
-    const properties: ('openFile' | 'openDirectory')[] = [
-      options.mode === 'folder' ? 'openDirectory' : 'openFile',
-    ];
-    const result = owner
-      ? await dialog.showOpenDialog(owner, { title: options.title, filters: options.filters, properties })
-      : await dialog.showOpenDialog({ title: options.title, filters: options.filters, properties });
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    return showPicker(request, BrowserWindow.fromWebContents(event.sender));
   });
   const unsubscribe = workbench.subscribe((name, payload) => {
     for (const window of windows())
@@ -75,4 +68,22 @@ function parsePick(request: unknown): PickOptions {
         .map((f) => ({ name: f.name, extensions: f.extensions.filter((e) => typeof e === 'string') }))
     : [];
   return { mode, title: typeof r.title === 'string' ? r.title : 'Choose', filters };
+}
+
+/** A native open/save dialog; the chosen path or null. Used for the page's picks and the host's asks. */
+export async function showPicker(request: unknown, owner: BrowserWindow | null): Promise<string | null> {
+  const options = parsePick(request);
+  if (options.mode === 'save') {
+    const result = owner
+      ? await dialog.showSaveDialog(owner, { title: options.title, filters: options.filters })
+      : await dialog.showSaveDialog({ title: options.title, filters: options.filters });
+    return result.canceled ? null : (result.filePath ?? null);
+  }
+  const properties: ('openFile' | 'openDirectory')[] = [
+    options.mode === 'folder' ? 'openDirectory' : 'openFile',
+  ];
+  const result = owner
+    ? await dialog.showOpenDialog(owner, { title: options.title, filters: options.filters, properties })
+    : await dialog.showOpenDialog({ title: options.title, filters: options.filters, properties });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
 }

@@ -1,25 +1,17 @@
 import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { menuTemplate, type MenuItemSpec } from './menu-template';
 
-export function installMenu(): void {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    { role: 'viewMenu' },
-    { role: 'windowMenu' },
-    {
-      role: 'help',
-      submenu: [
-        {
-          label: 'REES46 dataset (Open CDP)',
-          click: () =>
-            void shell.openExternal(
-              'https://www.kaggle.com/datasets/mkechinov/ecommerce-behavior-data-from-multi-category-store',
-            ),
-        },
-      ],
-    },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+function toElectron(item: MenuItemSpec): MenuItemConstructorOptions {
+  const { link, submenu, role, ...rest } = item;
+  return {
+    ...rest,
+    ...(role ? { role: role as MenuItemConstructorOptions['role'] } : {}),
+    ...(link ? { click: () => void shell.openExternal(link) } : {}),
+    ...(submenu ? { submenu: submenu.map(toElectron) } : {}),
+  };
+}
+
+export function installMenu(devTools: boolean): void {
+  const template = menuTemplate({ isMac: process.platform === 'darwin', devTools });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template.map(toElectron)));
 }

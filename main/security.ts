@@ -1,10 +1,11 @@
 /**
  * Pure security policy of the desktop shell (no electron import, so Node tests cover it).
  */
+import { APP_HOST, APP_SCHEME } from './app-protocol';
 
 export interface RendererLocation {
-  /** In production: file URL of out/renderer/index.html. */
-  fileUrl: string;
+  /** In production: app://clickpulse/index.html, served from out/renderer by the app:// handler. */
+  appUrl: string;
   /** In development: electron-vite's dev server URL. */
   devUrl?: string | undefined;
 }
@@ -17,8 +18,13 @@ export function isAppUrl(url: string, where: RendererLocation): boolean {
   } catch {
     return false;
   }
-  const own = new URL(where.fileUrl);
-  if (parsed.protocol === 'file:' && parsed.pathname === own.pathname) return true;
+  const own = new URL(where.appUrl);
+  if (
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.host === APP_HOST &&
+    (parsed.pathname === own.pathname || parsed.pathname === '/')
+  )
+    return true;
   if (where.devUrl) {
     const dev = new URL(where.devUrl);
     return parsed.origin === dev.origin;
@@ -49,7 +55,30 @@ export const webPreferences = {
   spellcheck: false,
 } as const;
 
-/** The policy the app's own responses carry; mirrors renderer/index.html's meta tag. */
+/** DevTools (the menu item, its shortcuts and webContents.openDevTools) exist only in development builds. */
+export function devToolsAllowed(isPackaged: boolean): boolean {
+  return !isPackaged;
+}
+
+/** Every permission check (notifications, clipboard, media, geolocation, HID, …) is answered "no". */
+export function permissionCheck(): boolean {
+  return false;
+}
+
+/** Every permission request is refused, whatever it asks for. */
+export function permissionRequest(
+  _contents: unknown,
+  _permission: string,
+  callback: (granted: boolean) => void,
+): void {
+  callback(false);
+}
+
+/**
+ * The policy the app's own responses carry; mirrors renderer/index.html's meta tag. `connect-src 'self'`:
+ * the desktop page talks to main over IPC, never a socket; in browser mode 'self' is the bridge's own origin
+ * (CSP 3 lets 'self' match ws:// on the same host and port), so no other local port is reachable.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",

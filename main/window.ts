@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BrowserWindow, shell } from 'electron';
+import { APP_INDEX_URL } from './app-protocol';
 import { isAppUrl, isExternalLink, webPreferences, type RendererLocation } from './security';
 
 export function rendererLocation(): RendererLocation {
-  return {
-    fileUrl: pathToFileURL(join(__dirname, '../renderer/index.html')).href,
-    devUrl: process.env.ELECTRON_RENDERER_URL,
-  };
+  return { appUrl: APP_INDEX_URL, devUrl: process.env.ELECTRON_RENDERER_URL };
 }
 
+/** The folder the app:// handler serves. */
+export const rendererDir = (): string => join(__dirname, '../renderer');
+
 /** The hardened main window: isolated, sandboxed, no Node, no navigation away, no pop-ups. */
-export function createMainWindow(where: RendererLocation): BrowserWindow {
+export function createMainWindow(where: RendererLocation, devTools: boolean): BrowserWindow {
   const window = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -25,6 +25,8 @@ export function createMainWindow(where: RendererLocation): BrowserWindow {
       // follow a spread, see isolation and the sandbox at the call site; `npm run security` fails without them.
       contextIsolation: true,
       sandbox: true,
+      // Off in packaged builds: no DevTools window, and its shortcuts do nothing.
+      devTools,
       preload: join(__dirname, '../preload/index.cjs'),
     },
   });
@@ -42,7 +44,6 @@ export function createMainWindow(where: RendererLocation): BrowserWindow {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 
-  if (where.devUrl) void window.loadURL(where.devUrl);
-  else void window.loadURL(where.fileUrl);
+  void window.loadURL(where.devUrl ?? where.appUrl);
   return window;
 }

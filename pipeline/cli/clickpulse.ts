@@ -1,13 +1,12 @@
 import { main } from './main';
+import { stopOnSignals } from './signals';
 
-const stopSignal = new Promise<void>((resolve) => {
-  process.once('SIGINT', () => resolve());
-  process.once('SIGTERM', () => resolve());
-});
+const err = (line: string) => process.stderr.write(`${line}\n`);
+const stopSignal = stopOnSignals({ source: process, exit: (code) => process.exit(code), err });
 
 const code = await main(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  err,
   stopSignal,
 });
 process.exit(code);

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../contract/envelope';
+import { makeFolder } from '../make-folder';
 
 /**
  * Files are written into a hidden folder inside the output folder (same file system, so the final renames
@@ -17,7 +18,7 @@ export class Staging {
   static async open(outDir: string): Promise<Staging> {
     let created: string | undefined;
     try {
-      created = await mkdir(outDir, { recursive: true });
+      created = await makeFolder(outDir);
       const dir = join(outDir, `.clickpulse-export-${process.pid}-${Date.now()}`);
       await mkdir(dir);
       return new Staging(outDir, dir, created);

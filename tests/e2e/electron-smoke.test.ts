@@ -35,6 +35,8 @@ describe('Electron desktop app', () => {
         () => typeof (globalThis as { require?: unknown }).require !== 'undefined',
       );
       expect(hasNode).toBe(false);
+      // Served from the app:// protocol, not file://; answered by the Workbench in its utility process.
+      expect(window.url()).toMatch(/^app:\/\/clickpulse\//);
       await screenshot(window, 'electron-shell');
     } finally {
       await app.close();

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { Broker } from '../../pipeline/broker/broker';
 import { brokerConfig, type BrokerConfig } from '../../pipeline/broker/config';
-import { builtCli } from './cli';
+import { startCli } from './cli';
 import { tempDir } from './temp';
 
 export interface TestBroker {
@@ -65,15 +64,7 @@ export async function spawnBrokerCli(
   dataDir: string,
   port = 0,
 ): Promise<{ child: ChildProcess; bootstrap: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [builtCli, 'broker', '--port', String(port), '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    if (!child.stdout) return reject(new Error('no stdout pipe'));
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`clickpulse broker exited with ${code}: ${stderr}`)));
-  });
-  return { child, bootstrap, stderr: () => stderr };
+  const started = startCli(['broker', '--port', String(port), '--data', dataDir]);
+  const bootstrap = await started.line();
+  return { child: started.child, bootstrap, stderr: started.stderr };
 }

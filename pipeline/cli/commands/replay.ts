@@ -126,7 +126,8 @@ export const replayCommand: Command = {
       for (const r of result.rejectReasons) io.err(`  rejected ${r.count}: ${r.reason}`);
       if (result.error) io.err(`clickpulse replay: ${result.error}`);
       if (result.state === 'failed') return 1;
-      if (lake) {
+      // A stopped run does not wait for the lake to catch up: closing the Workbench flushes Bronze.
+      if (lake && result.state !== 'stopped') {
         io.err('Waiting for the lake to catch up…');
         const lakeStatus = await workbench.stream.caughtUp();
         io.out(statusLine(lakeStatus));

@@ -10,6 +10,8 @@ export interface SourceSpec {
   rawText: string;
   /** A reason for rows that are not records at all (e.g. a JSON line that does not parse), or null. */
   invalid: string | null;
+  /** The row's line number in the file, where the reader knows it (JSON lines), or null. */
+  line: string | null;
 }
 
 export interface NormalizeInput {
@@ -26,7 +28,15 @@ export interface NormalizeInput {
 }
 
 /** Columns of the query below, in order. */
-export const ROW_COLUMNS = ['event_ms', 'event_time', 'msg_key', 'msg_value', 'reason', 'raw'] as const;
+export const ROW_COLUMNS = [
+  'event_ms',
+  'event_time',
+  'msg_key',
+  'msg_value',
+  'reason',
+  'raw',
+  'src_line',
+] as const;
 
 /**
  * One DuckDB query that turns the source into ready-to-send Kafka messages: the canonical event as JSON
@@ -73,6 +83,7 @@ WITH src AS (
     ${col('user_session')} AS user_session,
     ${col('order_id')} AS order_id,
     ${input.source.invalid ?? 'CAST(NULL AS VARCHAR)'} AS invalid,
+    ${input.source.line ?? 'CAST(NULL AS BIGINT)'} AS src_line,
     __cp_raw
   FROM src
 ), typed AS (
@@ -117,7 +128,8 @@ SELECT
     'order_id', order_id
   )::VARCHAR END AS msg_value,
   reason,
-  CASE WHEN reason IS NOT NULL THEN ${input.source.rawText} END AS raw
+  CASE WHEN reason IS NOT NULL THEN ${input.source.rawText} END AS raw,
+  CASE WHEN reason IS NOT NULL THEN src_line END AS src_line
 FROM checked
 ${tail}
 `;

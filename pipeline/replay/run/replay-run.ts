@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Message } from 'kafkajs';
 import { ApiError, missingRequired, type ReplayOptions, type ReplayProgress } from '../../contract';
 import { withLakeDb } from '../../lake/duckdb';
+import { checkGzip, gzipProblemMessage } from '../sources/gzip-check';
 import { inspectSource } from '../sources/inspect';
 import { checkFile } from '../sources/read-source';
 import { AckTracker } from './ack-tracker';
@@ -279,8 +280,20 @@ export class ReplayRun {
       if (row.reason !== null) {
         this.rowsRejected++;
         this.reasons.set(reasonKind(row.reason), (this.reasons.get(reasonKind(row.reason)) ?? 0) + 1);
-        const value = JSON.stringify({ reason: row.reason, source: sourceId, row: rowNumber, raw: row.raw });
-        batch.dlq.push({ key: null, value, headers: { ...headers, 'clickpulse.reason': row.reason } });
+        const line = row.line === null ? {} : { line: row.line };
+        const value = JSON.stringify({
+          reason: row.reason,
+          source: sourceId,
+          row: rowNumber,
+          ...line,
+          raw: row.raw,
+        });
+        const lineHeader = row.line === null ? {} : { 'clickpulse.line': String(row.line) };
+        batch.dlq.push({
+          key: null,
+          value,
+          headers: { ...headers, ...lineHeader, 'clickpulse.reason': row.reason },
+        });
         batch.bytes += value.length;
       } else {
         if (row.eventMs !== null && this.lastEventMs !== null && row.eventMs < this.lastEventMs)
@@ -293,6 +306,15 @@ export class ReplayRun {
       batch.rows++;
     };
 
+    // DuckDB stops silently at a truncated gzip: zlib checks the whole stream beside the scan.
+    const gzipAbort = new AbortController();
+    const gzip = o.path.toLowerCase().endsWith('.gz') ? checkGzip(o.path, gzipAbort.signal) : null;
+    const gzipFailure = async (): Promise<ApiError | null> => {
+      await Promise.all(inFlight); // what was read before the break is acknowledged first
+      const problem = gzip && !this.stopRequested ? await gzip : null;
+      if (!problem) return null;
+      return new ApiError({ code: 'FAILED', message: gzipProblemMessage(o.path, problem, this.rowsSent) });
+    };
     try {
       await withLakeDb(async (db) => {
         const estimated = await estimateRows(db, o.path, format, this.totalBytes);
@@ -345,10 +367,16 @@ export class ReplayRun {
         if (failure) throw failure;
         if (format !== 'parquet' && !this.stopRequested)
           await this.sendRejectedLines(db, producer, sourceId, checkpoint);
+        const broken = await gzipFailure();
+        if (broken) throw broken;
         if (!this.stopRequested) this.bytesRead = this.totalBytes;
+      }).catch(async (error: unknown) => {
+        // Garbage past a corrupt block can fail the scan first: the gzip problem is the real cause.
+        throw (await gzipFailure()) ?? error;
       });
       checkpoint.completed = !this.stopRequested;
     } finally {
+      gzipAbort.abort();
       await Promise.all(inFlight);
       saveCheckpoint();
       await producer.close();

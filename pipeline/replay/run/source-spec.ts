@@ -6,15 +6,18 @@ import type { SourceSpec } from './normalize-sql';
  * How the replay reads each format with DuckDB, streaming (never the whole file in memory):
  * - CSV: every column as text (IDs exact), DuckDB's sniffed dialect; lines the reader cannot parse (wrong
  *   column count, invalid UTF-8) land in DuckDB's reject_errors table and go to the DLQ.
- * - JSON lines: read as lines, each parsed with json(): a line that is not JSON is a DLQ record, not an
- *   error for the whole file; fields are read as text from the JSON (exact for big integers).
+ * - JSON lines: read as lines, each parsed with json(): a line that is not JSON is a DLQ record with its
+ *   line number, not an error for the whole file; fields are read as text from the JSON (exact for big
+ *   integers).
  * - Parquet: typed columns cast to text.
  */
 export function sourceSpec(path: string, format: SourceFormat): SourceSpec {
   const file = quoteLiteral(path);
   if (format === 'json') {
     return {
-      select: `SELECT line AS __cp_raw, TRY(json(line)) AS __cp_json FROM read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false, delim = '\\x01', quote = '', escape = '', store_rejects = true) WHERE trim(line) <> ''`,
+      // Lines are numbered before blank ones are dropped (a streaming window): the DLQ names the true line.
+      select: `SELECT line AS __cp_raw, TRY(json(line)) AS __cp_json, __cp_line FROM (SELECT line, row_number() OVER () AS __cp_line FROM read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false, delim = '\\x01', quote = '', escape = '', store_rejects = true)) WHERE trim(line) <> ''`,
+      line: '__cp_line',
       column: (name) => `(__cp_json ->> ${quoteLiteral(name)})`,
       rawText: '__cp_raw',
       invalid: `CASE WHEN __cp_json IS NULL THEN 'line is not valid JSON' WHEN json_type(__cp_json) <> 'OBJECT' THEN 'line is not a JSON object' END`,
@@ -29,6 +32,8 @@ export function sourceSpec(path: string, format: SourceFormat): SourceSpec {
     column: (name) => `CAST(${quoteIdent(name)} AS VARCHAR)`,
     rawText: 'to_json(__cp_raw)::VARCHAR',
     invalid: null,
+    // DuckDB's CSV reader gives no line per parsed row; lines it rejects carry theirs (rejectsSql).
+    line: null,
   };
 }
 

@@ -1,7 +1,9 @@
 import { ApiError, missingRequired, type SourceInspection } from '../../contract';
 import { withLakeDb } from '../../lake/duckdb';
 import { proposeMapping } from './mapping';
-import { checkFile, sourceExpression } from './read-source';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sampleJsonLines } from './json-sample';
+import { checkFile, sourceExpression, type SourceFormat } from './read-source';
 
 const PREVIEW_ROWS = 100;
 
@@ -13,12 +15,16 @@ export async function inspectSource(path: string): Promise<SourceInspection> {
   const { size, format } = await checkFile(path);
   return withLakeDb(async (db) => {
     try {
-      const typed = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${sourceExpression(path, format, false)}`);
-      const columns = typed.getRowsJS().map(([name, type]) => ({ name: String(name), type: String(type) }));
-      const preview = await db.runAndReadAll(
-        `SELECT * FROM ${sourceExpression(path, format, true)} LIMIT ${PREVIEW_ROWS}`,
-      );
-      const rows = preview.getRowsJS().map((row) => row.map(asText));
+      const { columns, rows } =
+        format === 'json'
+          ? await sampleJsonLines(db, path, PREVIEW_ROWS)
+          : await sampleTable(db, path, format);
+      if (columns.length === 0) {
+        throw new ApiError({
+          code: 'VALIDATION',
+          message: `${path} holds no JSON object on any of its first lines.`,
+        });
+      }
       const proposal = proposeMapping(columns.map((c) => c.name));
       const missing = missingRequired(proposal.mapping, proposal.constantEventType);
       return {
@@ -44,6 +50,16 @@ export async function inspectSource(path: string): Promise<SourceInspection> {
       });
     }
   });
+}
+
+/** Columns with DuckDB's detected types, and the first rows as text (CSV, Parquet). */
+async function sampleTable(db: DuckDBConnection, path: string, format: SourceFormat) {
+  const typed = await db.runAndReadAll(`DESCRIBE SELECT * FROM ${sourceExpression(path, format, false)}`);
+  const columns = typed.getRowsJS().map(([name, type]) => ({ name: String(name), type: String(type) }));
+  const preview = await db.runAndReadAll(
+    `SELECT * FROM ${sourceExpression(path, format, true)} LIMIT ${PREVIEW_ROWS}`,
+  );
+  return { columns, rows: preview.getRowsJS().map((row) => row.map(asText)) };
 }
 
 function asText(value: unknown): string | null {

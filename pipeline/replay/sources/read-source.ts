@@ -24,7 +24,7 @@ export function sourceExpression(path: string, format: SourceFormat, allText = t
   const file = quoteLiteral(path);
   if (format === 'parquet') return `read_parquet(${file})`;
   // JSON numbers up to 2^63 are read as BIGINT, so IDs stay exact there too.
-  if (format === 'json') return `read_json(${file}, format = 'newline_delimited')`;
+  if (format === 'json') return `read_json(${file}, format = 'newline_delimited', ignore_errors = true)`;
   return `read_csv(${file}, ignore_errors = true${allText ? ', all_varchar = true' : ''})`;
 }
 

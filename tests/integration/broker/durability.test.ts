@@ -94,7 +94,11 @@ describe('broker durability', () => {
         acked = n + 100;
       }
     })().catch(() => undefined);
-    while (acked < 5000) await new Promise((r) => setTimeout(r, 5));
+    const waitUntil = Date.now() + 60_000; // bounded: a dead broker must not leave this loop spinning
+    while (acked < 5000 && child.child.exitCode === null && Date.now() < waitUntil) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(acked).toBeGreaterThanOrEqual(5000);
     const exited = new Promise((r) => child.child.once('exit', r));
     child.child.kill('SIGKILL');
     await exited;

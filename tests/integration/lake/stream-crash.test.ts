@@ -1,4 +1,3 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,7 +9,8 @@ import { ReplayProducer } from '../../../pipeline/replay/run/kafka-target';
 import { systemClock } from '../../../pipeline/replay/run/pacer';
 import { ReplayRun } from '../../../pipeline/replay/run/replay-run';
 import { startTestBroker } from '../../helpers/broker';
-import { builtCli } from '../../helpers/cli';
+import { builtCli, startCli } from '../../helpers/cli';
+import { runChild, type TestChild } from '../../helpers/children';
 import { tempDir } from '../../helpers/temp';
 
 const ROWS = 200_000;
@@ -19,14 +19,8 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function startStream(lake: string, bootstrap: string, config: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    [builtCli, 'stream', '--lake', lake, '--brokers', bootstrap, '--config', config],
-    {
-      stdio: 'ignore',
-    },
-  );
+function startStream(lake: string, bootstrap: string, config: string): TestChild {
+  return startCli(['stream', '--lake', lake, '--brokers', bootstrap, '--config', config]);
 }
 
 describe('the lake consumer killed with SIGKILL', () => {
@@ -37,16 +31,12 @@ describe('the lake consumer killed with SIGKILL', () => {
     cleanups.push(t.remove);
     const lake = join(dir.path, 'lake');
     const csv = join(dir.path, 'events.csv');
-    execFileSync(process.execPath, [
-      builtCli,
-      'generate',
-      '--rows',
-      String(ROWS),
-      '--seed',
-      '3',
-      '--out',
-      csv,
-    ]);
+    const generated = await runChild(
+      process.execPath,
+      [builtCli, 'generate', '--rows', String(ROWS), '--seed', '3', '--out', csv],
+      { timeoutMs: 120_000 },
+    );
+    expect(generated.code, generated.stderr).toBe(0);
 
     const replay = new ReplayRun(
       ReplayOptions.parse({ path: csv, topic: 'clickpulse_events' }),
@@ -62,9 +52,7 @@ describe('the lake consumer killed with SIGKILL', () => {
     for (let kill = 0; kill < 4; kill++) {
       const child = startStream(lake, t.bootstrap, join(dir.path, 'config'));
       await new Promise((r) => setTimeout(r, 700 + Math.random() * 1500));
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      await child.stop('SIGKILL');
     }
     const sent = await replay.finished;
     expect(sent.rowsSent + sent.rowsRejected).toBe(ROWS);
@@ -81,9 +69,7 @@ describe('the lake consumer killed with SIGKILL', () => {
     ) {
       await new Promise((r) => setTimeout(r, 500));
     }
-    const exited = new Promise((r) => last.once('exit', r));
-    last.kill('SIGTERM'); // a clean stop lets Silver take in the last Bronze files
-    await exited;
+    await last.stop('SIGTERM', 30_000); // a clean stop lets Silver take in the last Bronze files
 
     expect(await count(`SELECT count(*) FROM ${bronze}`)).toBe(sent.rowsSent);
     expect(

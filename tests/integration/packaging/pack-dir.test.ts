@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../helpers/children';
 import { listPackage, statFile } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../helpers/exec';
@@ -103,7 +103,7 @@ describe('electron-builder --dir over the built app', () => {
   });
 
   it('starts the broker worker from the packed app', async () => {
-    const worker = new Worker(join(resources, 'app.asar.unpacked', 'out', 'main', 'broker-worker.js'));
+    const worker = startWorker(join(resources, 'app.asar.unpacked', 'out', 'main', 'broker-worker.js'));
     try {
       const reply = await new Promise((resolve, reject) => {
         worker.once('message', resolve);

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withLakeDb } from '../../../pipeline/lake/duckdb';
 import { estimateRows } from '../../../pipeline/replay/run/estimate-rows';
 import { builtCli } from '../../helpers/cli';
+import { runChild } from '../../helpers/children';
 import { SAMPLE_CSV } from '../../helpers/query-lake';
 import { tempDir } from '../../helpers/temp';
 import { statSync } from 'node:fs';
@@ -26,7 +26,17 @@ describe('row estimates for progress and ETA', () => {
     );
     expect(await estimate(parquet, 'parquet')).toBe(1000);
     const gz = join(dir.path, 'big.csv.gz');
-    execFileSync(process.execPath, [builtCli, 'generate', '--rows', '200000', '--seed', '5', '--out', gz]);
+    const generated = await runChild(process.execPath, [
+      builtCli,
+      'generate',
+      '--rows',
+      '200000',
+      '--seed',
+      '5',
+      '--out',
+      gz,
+    ]);
+    expect(generated.code, generated.stderr).toBe(0);
     const guess = await estimate(gz, 'csv');
     expect(Math.abs(guess - 200_000) / 200_000).toBeLessThan(0.1);
   });

@@ -30,6 +30,19 @@ describe('electron-builder.yml', () => {
     ).rejects.toThrow(/oneClick/);
   });
 
+  it('sets the Electron fuses that keep the packaged app from being a general-purpose runtime', () => {
+    expect(config.asar).not.toBe(false);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('names the app and its artifacts per OS and architecture', () => {
     expect(config.appId).toBe('io.clickpulse.workbench');
     expect(config.productName).toBe('ClickPulse Workbench');

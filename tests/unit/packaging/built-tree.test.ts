@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../helpers/children';
 import type { Configuration } from 'app-builder-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/temp';
@@ -21,6 +21,7 @@ import {
 // The built tree is what electron-builder packs: `npm test` builds before running these.
 const ENTRIES = [
   'out/main/index.js',
+  'out/main/workbench-host.js',
   'out/main/broker-worker.js',
   'out/preload/index.cjs',
   'out/renderer/index.html',
@@ -71,7 +72,11 @@ describe('the built out/ tree in the installers', () => {
       ...config,
       files: ['out/preload/**', 'out/renderer/**', 'package.json'],
     });
-    expect(ENTRIES.filter((e) => !careless(e))).toEqual(['out/main/index.js', 'out/main/broker-worker.js']);
+    expect(ENTRIES.filter((e) => !careless(e))).toEqual([
+      'out/main/index.js',
+      'out/main/workbench-host.js',
+      'out/main/broker-worker.js',
+    ]);
   });
 
   it('puts the broker worker and everything it loads outside the archive', () => {
@@ -136,7 +141,7 @@ describe('the built out/ tree in the installers', () => {
         await mkdir(dirname(join(root, file)), { recursive: true });
         await copyFile(join(projectRoot, file), join(root, file));
       }
-      const worker = new Worker(join(root, 'out/main/broker-worker.js'));
+      const worker = startWorker(join(root, 'out/main/broker-worker.js'));
       try {
         const reply = await new Promise((resolve, reject) => {
           worker.once('message', resolve);

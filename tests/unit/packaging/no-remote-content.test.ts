@@ -5,8 +5,11 @@ import { CONTENT_SECURITY_POLICY } from '../../../main/security';
 import { contentSecurityPolicy } from '../../../pipeline/web/server';
 import { filesUnder, projectRoot } from './builder';
 
-/** Sources the app may load from: itself, inline data, and (browser mode) its own loopback bridge. */
-const LOCAL_SOURCE = /^('self'|'none'|data:|blob:|ws:\/\/(127\.0\.0\.1|localhost):(\*|\d+))$/;
+/**
+ * Sources the app may load from: itself, inline data, and (browser mode) its own loopback bridge on its one
+ * port: a wildcard port would let the page reach any local WebSocket server.
+ */
+const LOCAL_SOURCE = /^('self'|'none'|data:|blob:|ws:\/\/(127\.0\.0\.1|localhost):\d+)$/;
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -53,6 +56,19 @@ describe('no remote code or content', () => {
     for (const page of pages) {
       expect(remoteOrUnsafe(metaPolicy(readFileSync(join(projectRoot, page), 'utf8'))), page).toEqual([]);
     }
+  });
+
+  it("the page's own policy connects only to 'self' (in browser mode the bridge's origin)", () => {
+    for (const page of pages) {
+      const policy = directives(metaPolicy(readFileSync(join(projectRoot, page), 'utf8')));
+      expect(policy.get('connect-src'), page).toEqual(["'self'"]);
+    }
+    expect(directives(CONTENT_SECURITY_POLICY).get('connect-src')).toEqual(["'self'"]);
+    expect(
+      remoteOrUnsafe(
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; connect-src ws://127.0.0.1:*",
+      ),
+    ).toEqual(['connect-src ws://127.0.0.1:*']);
   });
 
   it('would flag a policy that lets in a CDN script or eval', () => {

@@ -1,19 +1,28 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PartitionLog } from '../../../../pipeline/broker/log/partition-log';
+import { startChild } from '../../../helpers/children';
 import { decodeRecords } from '../../../helpers/record-batches';
 import { tempDir } from '../../../helpers/temp';
 
 const repo = resolve(import.meta.dirname, '../../../..');
 
-/** A child process that appends as fast as it can and prints every acknowledged base offset. */
+/** The writer stops by itself after this many appends (the test kills it long before: at 20,000 offsets). */
+const WRITER_MAX_APPENDS = 40_000;
+
+/**
+ * A child process that appends as fast as it can and prints every acknowledged base offset. Bounded: it
+ * stops after WRITER_MAX_APPENDS appends, or as soon as its parent is gone (a timed-out test run), so it
+ * can never grow a log without end.
+ */
 const writerSource = (logDir: string): string => `
 import { PartitionLog } from ${JSON.stringify(join(repo, 'pipeline/broker/log/partition-log.ts'))};
 import { buildValuesBatch } from ${JSON.stringify(join(repo, 'tests/helpers/record-batches.ts'))};
 const log = PartitionLog.open(${JSON.stringify(logDir)}, { segmentBytes: 64 * 1024 });
-for (let i = 0; ; i++) {
+const parent = process.ppid;
+for (let i = 0; i < ${WRITER_MAX_APPENDS}; i++) {
+  if (i % 1000 === 0 && process.ppid !== parent) process.exit(3);
   const r = log.append(buildValuesBatch('v' + i, 5));
   if (!r.ok) throw new Error(r.message);
   process.stdout.write(r.baseOffset + '\\n');
@@ -35,23 +44,21 @@ describe('PartitionLog under SIGKILL', () => {
     const logDir = join(dir.path, 'topic-0');
     const script = join(dir.path, 'writer.ts');
     writeFileSync(script, writerSource(logDir));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const writer = startChild(process.execPath, ['--import', 'tsx', script], { cwd: repo });
+    const child = writer.child;
     let lastAcked = -1;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((done, fail) => {
       let buffered = '';
-      child.stdout.on('data', (d: Buffer) => {
+      child.stdout?.on('data', (d: Buffer) => {
         buffered += d.toString();
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
         for (const line of lines) lastAcked = Number(line);
         if (lastAcked >= 20_000 && !child.killed) child.kill('SIGKILL');
       });
-      child.on('exit', () => (lastAcked >= 0 ? done() : fail(new Error(`writer failed: ${stderr}`))));
+      child.on('exit', () =>
+        lastAcked >= 0 ? done() : fail(new Error(`writer failed: ${writer.stderr()}`)),
+      );
     });
     expect(lastAcked).toBeGreaterThanOrEqual(20_000);
 

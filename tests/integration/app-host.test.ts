@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fromNodePort, fromProcess } from '../../pipeline/app/host/channel';
+import { WorkbenchClient } from '../../pipeline/app/host/client';
+import { hostWorkbench } from '../../pipeline/app/host/serve';
+import type { WorkbenchOptions } from '../../pipeline/workbench';
+import { startChild } from '../helpers/children';
+import { tempDir } from '../helpers/temp';
+import { repoRoot } from '../helpers/workbench';
+
+// The desktop app's process layout without Electron: main's relay (WorkbenchClient) talks to a Workbench
+// host over a real channel. Electron's own call (utilityProcess.fork) is the one part not run here.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function options(): Promise<WorkbenchOptions> {
+  const dir = await tempDir('clickpulse-host-');
+  cleanups.push(dir.remove);
+  return {
+    transport: 'electron',
+    configDir: join(dir.path, 'config'),
+    lakeDir: join(dir.path, 'lake'),
+    resourcesDir: join(repoRoot, 'resources'),
+    version: '0.0.0-host-test',
+  };
+}
+
+describe('the Workbench host over a worker_threads MessageChannel', () => {
+  async function pair() {
+    const { port1, port2 } = new MessageChannel();
+    cleanups.push(() => {
+      port1.close();
+      port2.close();
+    });
+    const hosting = hostWorkbench(fromNodePort(port1));
+    const client = new WorkbenchClient(fromNodePort(port2), await options());
+    const hosted = await hosting;
+    cleanups.push(() => client.shutdown());
+    return { client, hosted };
+  }
+
+  it('serves contract calls, validates them with the contract, and forwards events', async () => {
+    const { client } = await pair();
+    const info = await client.call('app.info', {});
+    expect(info).toMatchObject({ ok: true, value: { transport: 'electron', version: '0.0.0-host-test' } });
+
+    const events: [string, unknown][] = [];
+    client.subscribe((name, payload) => events.push([name, payload]));
+    const updated = await client.call('settings.update', { theme: 'dark' });
+    expect(updated).toEqual({ ok: true, value: { theme: 'dark' } });
+    await expect.poll(() => events).toContainEqual(['settings.changed', { theme: 'dark' }]);
+
+    expect(await client.call('settings.update', { theme: 'purple' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+    expect(await client.call('no.such.call', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
+  });
+
+  it("lets the host ask main for a native dialog, and reports main's refusal", async () => {
+    const { client, hosted } = await pair();
+    client.onAsk('pick', (request) => `/picked/for/${(request as { mode: string }).mode}`);
+    expect(await hosted.ask('pick', { mode: 'folder' })).toBe('/picked/for/folder');
+    await expect(hosted.ask('print', {})).rejects.toThrow('Nothing here answers "print".');
+  });
+
+  it('closes the Workbench on shutdown, after which calls fail instead of hanging', async () => {
+    const { client, hosted } = await pair();
+    await client.shutdown();
+    await hosted.closed;
+    expect(await client.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'FAILED' } });
+  });
+});
+
+// The built utility-process entry itself (npm run build first), forked by Node with an IPC channel.
+const HOST_ENTRY = join(repoRoot, 'out', 'main', 'workbench-host.js');
+
+describe('the built Workbench host (out/main/workbench-host.js) in a child process', () => {
+  const hostChild = () =>
+    startChild(process.execPath, [HOST_ENTRY], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+
+  it('answers calls over the process channel and exits 0 after shutdown', async () => {
+    const child = hostChild();
+    const client = new WorkbenchClient(fromProcess(child.child), await options());
+    child.child.once('exit', (code) => client.hostExited(`exit ${code}`));
+    const first = await client.call('settings.get', {});
+    expect(first, JSON.stringify(first) + child.stderr()).toEqual({ ok: true, value: {} });
+    expect(await client.call('app.info', {})).toMatchObject({ ok: true, value: { transport: 'electron' } });
+    await client.shutdown(30_000);
+    expect((await child.exited).code).toBe(0);
+  }, 60_000);
+
+  it('a host that dies makes calls fail with the reason instead of hanging', async () => {
+    const child = hostChild();
+    const client = new WorkbenchClient(fromProcess(child.child), await options());
+    child.child.once('exit', (code, signal) =>
+      client.hostExited(`The Workbench process ended (${code ?? signal}).`),
+    );
+    expect((await client.call('app.info', {})).ok).toBe(true);
+    await child.stop('SIGKILL');
+    expect(await client.call('app.info', {})).toEqual({
+      ok: false,
+      error: { code: 'FAILED', message: 'The Workbench process ended (SIGKILL).' },
+    });
+  }, 60_000);
+});
