@@ -146,6 +146,8 @@ export const queryCalls = {
         path: z.string().min(1),
         format: z.enum(['csv', 'parquet']),
         overwrite: z.boolean().default(false),
+        /** CSV only: leave numeric columns out of the formula-injection guard (as export.run's option). */
+        csvKeepNumbers: z.boolean().default(false),
         sort: Sort.optional(),
         filters: z.array(Filter).max(50).optional(),
       })

@@ -12,6 +12,7 @@ import {
   type Sort,
 } from '../contract';
 import { lakePaths } from '../lake/layout';
+import { forceQuoteOption, guardCsvColumns } from '../export/csv-guard';
 import { resultToArrowIpc } from './arrow-page';
 import {
   defineViews,
@@ -154,6 +155,7 @@ export class QueryService {
     overwrite: boolean,
     sort?: Sort,
     filters?: Filter[],
+    csvKeepNumbers = false,
   ): Promise<{ path: string; bytes: number }> {
     const session = this.session(queryId);
     const path = resolve(target);
@@ -168,11 +170,18 @@ export class QueryService {
     await mkdir(scratch, { recursive: true });
     const temp = join(scratch, `${queryId}-${process.pid}-${Date.now()}.${format}.tmp`);
     const built = buildSelect(session.source, session.columns, { sort, filters });
-    const options =
-      format === 'csv' ? "FORMAT csv, HEADER true, DELIMITER ','" : 'FORMAT parquet, COMPRESSION zstd';
+    let select = built.sql;
+    let options = 'FORMAT parquet, COMPRESSION zstd';
+    if (format === 'csv') {
+      // The same formula-injection guard as the CSV export; DuckDB keeps the inner ORDER BY's order.
+      const columns = session.columns.map((c) => ({ ...c, expression: `saved.${quoteIdent(c.name)}` }));
+      const guard = guardCsvColumns(columns, csvKeepNumbers);
+      select = `SELECT ${guard.select} FROM (${built.sql}) AS saved`;
+      options = `FORMAT csv, HEADER true, DELIMITER ','${forceQuoteOption(guard.forceQuote)}`;
+    }
     const beside = `${path}.${process.pid}.partial`;
     try {
-      await this.execute(session, `COPY (${built.sql}) TO ${quoteLiteral(temp)} (${options})`, built.params);
+      await this.execute(session, `COPY (${select}) TO ${quoteLiteral(temp)} (${options})`, built.params);
       await mkdir(dirname(path), { recursive: true });
       await copyFile(temp, beside);
       await rename(beside, path);

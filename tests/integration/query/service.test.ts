@@ -224,7 +224,7 @@ describe('lake catalog and read-only query service', () => {
     });
     expect(saved.path).toBe(out);
     const text = await readFile(out, 'utf8');
-    expect(text.split('\n')[0]).toBe('event_time,brand,price');
+    expect(text.split('\n')[0]).toBe('event_time,"brand","price"');
     expect(text.trim().split('\n')).toHaveLength(11);
     const again = await dispatch(ctx.workbench, 'query.save', {
       queryId: opened.queryId,
