@@ -24,7 +24,7 @@ import {
   type TableLocation,
 } from './catalog';
 import { assertSingleSelect, createSandbox, duckdbError } from './sandbox';
-import { buildSelect, findColumn, quoteIdent, quoteLiteral, trimStatement } from './sql-builder';
+import { buildSelect, findColumn, quoteIdent, quoteLiteral } from './sql-builder';
 
 interface Session {
   id: string;
@@ -68,9 +68,9 @@ export class QueryService {
 
   async runSql(sql: string): Promise<QueryOpened> {
     const { connection } = await this.refresh();
-    const statement = trimStatement(sql);
+    let statement: string;
     try {
-      await assertSingleSelect(connection, statement);
+      statement = await assertSingleSelect(connection, sql);
     } catch (error) {
       connection.closeSync();
       throw error;
