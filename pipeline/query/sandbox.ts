@@ -1,28 +1,62 @@
 import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { availableParallelism, totalmem } from 'node:os';
 import { resolve, sep } from 'node:path';
 import { ApiError } from '../contract';
 import { statementText } from './statement-text';
 
+/** What users' SQL may take of the machine; see sandboxLimits() for the defaults. */
+export interface SandboxLimits {
+  memoryBytes: number;
+  threads: number;
+  /** DuckDB's spill folder: private to this instance, never a folder SQL is allowed to read. */
+  tempDir: string;
+  tempBytes: number;
+}
+
+const GIB = 1024 ** 3;
+
+/** A quarter of the RAM (at most 4 GiB), half the cores (at least one), up to 8 GiB of spill files. */
+export function sandboxLimits(tempDir: string): SandboxLimits {
+  return {
+    memoryBytes: Math.min(Math.floor(totalmem() / 4), 4 * GIB),
+    threads: Math.max(1, Math.floor(availableParallelism() / 2)),
+    tempDir,
+    tempBytes: 8 * GIB,
+  };
+}
+
 /**
  * A DuckDB instance for users' SQL: it may read files only inside the given folders (the lake and folders
- * the user opened), cannot install or load extensions, and its configuration is locked so SQL cannot undo
- * any of that. Statement types are checked as well: only a single SELECT runs (COPY or ATTACH into the
- * lake would otherwise pass the path check).
+ * the user opened), cannot install or load extensions, has its own memory, thread and spill budget, works
+ * in UTC, and its configuration is locked so SQL cannot undo any of that. Statement types are checked as
+ * well: only a single SELECT runs (COPY or ATTACH into the lake would otherwise pass the path check).
  */
-export async function createSandbox(allowedDirs: string[]): Promise<DuckDBInstance> {
+export async function createSandbox(allowedDirs: string[], limits: SandboxLimits): Promise<DuckDBInstance> {
   const instance = await DuckDBInstance.create(':memory:');
   const setup = await instance.connect();
-  const dirs = allowedDirs.map((d) => `'${(resolve(d) + sep).replace(/'/g, "''")}'`).join(', ');
-  await setup.run(
-    [
-      `SET allowed_directories = [${dirs}]`,
-      'SET enable_external_access = false',
-      'SET autoinstall_known_extensions = false',
-      'SET autoload_known_extensions = false',
-      'SET lock_configuration = true',
-    ].join('; '),
-  );
-  setup.closeSync();
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const dirs = allowedDirs.map((d) => literal(resolve(d) + sep)).join(', ');
+  try {
+    await setup.run(
+      [
+        "SET TimeZone = 'UTC'",
+        `SET memory_limit = '${limits.memoryBytes}B'`,
+        `SET threads = ${limits.threads}`,
+        `SET temp_directory = ${literal(limits.tempDir)}`,
+        `SET max_temp_directory_size = '${limits.tempBytes}B'`,
+        `SET allowed_directories = [${dirs}]`,
+        'SET enable_external_access = false',
+        'SET autoinstall_known_extensions = false',
+        'SET autoload_known_extensions = false',
+        'SET lock_configuration = true',
+      ].join('; '),
+    );
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  } finally {
+    setup.closeSync();
+  }
   return instance;
 }
 
