@@ -50,7 +50,11 @@ export class Workbench implements WorkbenchContext {
     this.paths = new PathPolicy({
       strict: options.transport === 'web',
       lakeDir: () => this.lakeDir(),
-      appDirs: () => [options.configDir, ...(options.brokerDataDir ? [options.brokerDataDir] : [])],
+      appDirs: () => [
+        options.configDir,
+        options.resourcesDir,
+        ...(options.brokerDataDir ? [options.brokerDataDir] : []),
+      ],
     });
     this.emitter.setMaxListeners(0);
     this.broker = new BrokerService(this);

@@ -15,7 +15,7 @@ export interface PathPolicyOptions {
   /** Browser mode: the deny-list and the overwrite rule apply. */
   strict: boolean;
   lakeDir: () => Promise<string>;
-  /** The app's own folders (settings, generated datasets): read even when hidden, e.g. ~/.config/clickpulse. */
+  /** The app's own folders (settings, generated datasets, bundled sample): read even when hidden. */
   appDirs: () => string[];
 }
 
