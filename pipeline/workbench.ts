@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appHandlers } from './app/handlers';
+import { checkPaths, grantPaths } from './app/path-checks';
+import { PathPolicy } from './app/path-policy';
 import { SettingsStore } from './app/settings-store';
 import { brokerHandlers } from './broker/handlers';
 import { BrokerService } from './broker/service';
@@ -37,12 +39,23 @@ export class Workbench implements WorkbenchContext {
   readonly settings: SettingsStore;
   readonly broker: BrokerService;
   readonly stream: StreamService;
+  /** Which paths calls may read and write (see app/path-policy.ts). */
+  readonly paths: PathPolicy;
   private readonly emitter = new EventEmitter();
   private readonly handlers: HandlerMap<CallName>;
   private readonly disposers: (() => Promise<void> | void)[] = [];
 
   constructor(readonly options: WorkbenchOptions) {
     this.settings = new SettingsStore(options.configDir);
+    this.paths = new PathPolicy({
+      strict: options.transport === 'web',
+      lakeDir: () => this.lakeDir(),
+      appDirs: () => [
+        options.configDir,
+        options.resourcesDir,
+        ...(options.brokerDataDir ? [options.brokerDataDir] : []),
+      ],
+    });
     this.emitter.setMaxListeners(0);
     this.broker = new BrokerService(this);
     this.stream = new StreamService(this);
@@ -63,12 +76,15 @@ export class Workbench implements WorkbenchContext {
     return saved ? resolve(saved) : defaultLakeDir();
   }
 
-  /** Typed, already-validated call: what in-process code (CLI, tests) uses. */
+  /** Typed, already-validated call: what in-process code (CLI, tests) uses. Paths are checked first. */
   async call<K extends CallName>(name: K, request: ParsedRequest<K>): Promise<CallResponse<K>> {
     const handler = this.handlers[name] as (
       r: ParsedRequest<K>,
     ) => Promise<CallResponse<K>> | CallResponse<K>;
-    return handler(request);
+    await checkPaths(this.paths, name, request);
+    const response = await handler(request);
+    await grantPaths(this.paths, name, request);
+    return response;
   }
 
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void {

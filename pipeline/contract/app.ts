@@ -21,6 +21,8 @@ export const Settings = z.object({
   brokerPort: z.number().int().min(1).max(65535).optional(),
   theme: Theme.optional(),
   recentDatasets: z.array(z.string()).max(20).optional(),
+  /** Users' SQL is stopped after this long (default 300 s = 5 min). */
+  queryTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

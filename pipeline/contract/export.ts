@@ -37,6 +37,11 @@ export const ExportRequest = z
     formats: z.array(ExportFormat).min(1, 'choose at least one format'),
     outDir: z.string().min(1, 'choose an output folder'),
     force: z.boolean().default(false),
+    /**
+     * CSV cells that begin with =, +, -, @, tab or CR get a leading ' (spreadsheet formula injection);
+     * true leaves numeric columns as they are, so a number such as -2 stays a number.
+     */
+    csvKeepNumbers: z.boolean().default(false),
     /** Chosen by the caller so it can cancel and follow progress of this export. */
     exportId: ExportId.optional(),
   })

@@ -100,12 +100,18 @@ export const queryCalls = {
   ),
   'query.run': call(
     'Open a read-only SQL query (one SELECT) over bronze.*, silver.*, gold.* and opened folders.',
-    z.object({ sql: z.string().min(1).max(1_000_000) }).strict(),
+    z
+      .object({
+        sql: z.string().min(1).max(1_000_000),
+        /** Chosen by the caller, so it can cancel the query while it waits for a slot or runs. */
+        queryId: QueryId.optional(),
+      })
+      .strict(),
     QueryOpened,
   ),
   'query.table': call(
     'Open a catalog table (e.g. "silver.events") for browsing.',
-    z.object({ table: z.string().min(1).max(300) }).strict(),
+    z.object({ table: z.string().min(1).max(300), queryId: QueryId.optional() }).strict(),
     QueryOpened,
   ),
   'query.page': call(
@@ -146,6 +152,8 @@ export const queryCalls = {
         path: z.string().min(1),
         format: z.enum(['csv', 'parquet']),
         overwrite: z.boolean().default(false),
+        /** CSV only: leave numeric columns out of the formula-injection guard (as export.run's option). */
+        csvKeepNumbers: z.boolean().default(false),
         sort: Sort.optional(),
         filters: z.array(Filter).max(50).optional(),
       })

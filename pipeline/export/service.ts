@@ -19,6 +19,8 @@ export interface ExportOptions {
   formats: ExportFormat[];
   outDir: string;
   force: boolean;
+  /** Leave numeric CSV columns untouched by the formula-injection guard (see csv-guard.ts). */
+  csvKeepNumbers?: boolean;
 }
 
 export interface ExportHooks {
@@ -76,7 +78,9 @@ export async function exportGold(
         for (const [done, step] of steps.entries()) {
           throwIfCancelled(hooks.signal);
           hooks.onProgress?.({ step: step.name, done, total: steps.length });
-          await writeStep(db, step, staging, outDir, () => throwIfCancelled(hooks.signal));
+          await writeStep(db, step, staging, outDir, options.csvKeepNumbers === true, () =>
+            throwIfCancelled(hooks.signal),
+          );
         }
       } finally {
         hooks.signal?.removeEventListener('abort', interrupt);
@@ -125,6 +129,7 @@ async function writeStep(
   step: Step,
   staging: Staging,
   outDir: string,
+  csvKeepNumbers: boolean,
   checkCancelled: () => void,
 ): Promise<void> {
   const path = staging.path(step.name);
@@ -133,7 +138,7 @@ async function writeStep(
   const csvName = `${table.name}.csv`;
   switch (step.format) {
     case 'csv':
-      return writeCsv(db, table, path);
+      return writeCsv(db, table, path, csvKeepNumbers);
     case 'parquet':
       return writeParquet(db, table, path);
     case 'xlsx':

@@ -129,7 +129,8 @@ export async function describeTable(
     `SELECT file_name, num_rows FROM parquet_file_metadata(${list})`,
   );
   const rowsByFile = new Map(meta.getRowsJS().map(([file, rows]) => [String(file), Number(rows)]));
-  const schema = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${sqlName(table)}`);
+  // The files themselves, not the view: the catalog runs on the app's own DuckDB, which has no views.
+  const schema = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${await readExpression(table)}`);
   const partitions = new Map<string, { name: string; files: number; bytes: number; rows: number }>();
   files.forEach((file, i) => {
     const rel = relative(table.dir, file).split(sep);

@@ -1,5 +1,6 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   ApiError,
@@ -12,6 +13,7 @@ import {
   type Sort,
 } from '../contract';
 import { lakePaths } from '../lake/layout';
+import { forceQuoteOption, guardCsvColumns } from '../export/csv-guard';
 import { resultToArrowIpc } from './arrow-page';
 import {
   defineViews,
@@ -22,8 +24,9 @@ import {
   sqlName,
   type TableLocation,
 } from './catalog';
-import { assertSingleSelect, createSandbox, duckdbError } from './sandbox';
-import { buildSelect, findColumn, quoteIdent, quoteLiteral, trimStatement } from './sql-builder';
+import { assertSingleSelect, createSandbox, duckdbError, sandboxLimits } from './sandbox';
+import { UserQueryGate } from './user-gate';
+import { buildSelect, findColumn, quoteIdent, quoteLiteral } from './sql-builder';
 
 interface Session {
   id: string;
@@ -35,63 +38,91 @@ interface Session {
 }
 
 const MAX_SESSIONS = 32;
+/**
+ * Users' operations running at once (see user-gate.ts): two of libuv's four worker threads, so file-system
+ * calls, the catalog and the lake's own DuckDB work always have the other two.
+ */
+export const USER_QUERY_SLOTS = 2;
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 300;
 
 /**
  * The lake's read-only query service: users' SQL runs in a sandboxed DuckDB (see sandbox.ts) over views of
- * every layer; results are read in pages, sorted and filtered on the server, and sent as Arrow IPC.
+ * every layer, through a gate that bounds how many run at once and for how long; results are read in pages,
+ * sorted and filtered on the server, and sent as Arrow IPC. The catalog is the app's own work: it reads
+ * Parquet footers on a separate DuckDB instance and never waits behind users' queries.
  */
 export class QueryService {
-  private sandbox: { instance: DuckDBInstance; key: string; lake: string } | undefined;
+  private sandbox: { instance: DuckDBInstance; key: string; lake: string; tempDir: string } | undefined;
+  private internal: Promise<DuckDBInstance> | undefined;
   private readonly opened = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
+  /** Ids of queries being opened (queued or running), so a second run with the same id is refused. */
+  private readonly opening = new Set<string>();
   private nextId = 1;
   private tables: TableLocation[] = [];
   private viewsKey = '';
   private refreshing: Promise<unknown> = Promise.resolve();
+  private readonly gate: UserQueryGate;
 
-  constructor(private readonly lakeDir: () => Promise<string>) {}
+  constructor(
+    private readonly lakeDir: () => Promise<string>,
+    timeoutSeconds: () => Promise<number | undefined> = () => Promise.resolve(undefined),
+  ) {
+    this.gate = new UserQueryGate(
+      USER_QUERY_SLOTS,
+      async () => ((await timeoutSeconds()) ?? DEFAULT_QUERY_TIMEOUT_SECONDS) * 1000,
+    );
+  }
 
   async catalog(): Promise<Catalog> {
-    const { connection, lake } = await this.refresh();
-    try {
-      const tables: CatalogTable[] = [];
-      for (const table of this.tables)
-        tables.push(
-          await describeTable(connection, table).catch((e: unknown) => Promise.reject(duckdbError(e))),
-        );
-      return { lakeDir: lake, tables };
-    } finally {
-      connection.closeSync();
-    }
+    const lake = resolve(await this.lakeDir());
+    const tables = await discoverTables(lake, this.opened);
+    return { lakeDir: lake, tables: await this.describe(tables) };
   }
 
-  async runSql(sql: string): Promise<QueryOpened> {
-    const { connection } = await this.refresh();
-    const statement = trimStatement(sql);
-    try {
-      await assertSingleSelect(connection, statement);
-    } catch (error) {
-      connection.closeSync();
-      throw error;
-    }
-    return this.open(connection, `(${statement})`);
+  /** Opens a user's SELECT; queryId (chosen by the caller) lets it cancel the query while it is queued or running. */
+  runSql(sql: string, queryId?: string): Promise<QueryOpened> {
+    const id = this.claimId(queryId);
+    return this.opening_(id, async (signal) => {
+      const { connection } = await this.refresh();
+      const release = interruptOnAbort(signal, connection);
+      try {
+        const statement = await assertSingleSelect(connection, sql);
+        return await this.open(id, connection, `(${statement})`);
+      } catch (error) {
+        connection.closeSync();
+        throw error;
+      } finally {
+        release();
+      }
+    });
   }
 
-  async openTable(name: string): Promise<QueryOpened> {
-    const { connection } = await this.refresh();
-    const table = this.tables.find((t) => qualifiedName(t) === name);
-    if (!table) {
-      connection.closeSync();
-      const known = this.tables.map(qualifiedName).join(', ') || 'none yet';
-      throw new ApiError({
-        code: 'NOT_FOUND',
-        message: `No table "${name}" in the lake (tables: ${known}).`,
-      });
-    }
-    return this.open(connection, sqlName(table));
+  openTable(name: string, queryId?: string): Promise<QueryOpened> {
+    const id = this.claimId(queryId);
+    return this.opening_(id, async (signal) => {
+      const { connection } = await this.refresh();
+      const release = interruptOnAbort(signal, connection);
+      try {
+        const table = this.tables.find((t) => qualifiedName(t) === name);
+        if (!table) {
+          const known = this.tables.map(qualifiedName).join(', ') || 'none yet';
+          throw new ApiError({
+            code: 'NOT_FOUND',
+            message: `No table "${name}" in the lake (tables: ${known}).`,
+          });
+        }
+        return await this.open(id, connection, sqlName(table));
+      } catch (error) {
+        connection.closeSync();
+        throw error;
+      } finally {
+        release();
+      }
+    });
   }
 
-  async page(
+  page(
     queryId: string,
     offset: number,
     limit: number,
@@ -99,17 +130,19 @@ export class QueryService {
     filters?: Filter[],
   ): Promise<{ totalRows: number; rows: number; page: Uint8Array }> {
     const session = this.session(queryId);
-    const totalRows = await this.count(session, filters);
-    const built = buildSelect(session.source, session.columns, { sort, filters, limit, offset });
-    const result = await this.execute(session, built.sql, built.params);
-    const { bytes, rows } = resultToArrowIpc(result);
-    return { totalRows, rows, page: bytes };
+    return this.gated(session, async () => {
+      const totalRows = await this.count(session, filters);
+      const built = buildSelect(session.source, session.columns, { sort, filters, limit, offset });
+      const result = await this.execute(session, built.sql, built.params);
+      const { bytes, rows } = resultToArrowIpc(result);
+      return { totalRows, rows, page: bytes };
+    });
   }
 
+  /** Drops the query's queued work and interrupts its running work. */
   cancel(queryId: string): { cancelled: boolean } {
-    const session = this.sessions.get(queryId);
-    session?.connection.interrupt();
-    return { cancelled: session !== undefined };
+    const gated = this.gate.cancel(queryId);
+    return { cancelled: gated || this.sessions.has(queryId) };
   }
 
   close(queryId: string): { closed: boolean } {
@@ -120,7 +153,7 @@ export class QueryService {
     return { closed: true };
   }
 
-  async summary(queryId: string, columnName: string, filters?: Filter[]): Promise<ColumnSummary> {
+  summary(queryId: string, columnName: string, filters?: Filter[]): Promise<ColumnSummary> {
     const session = this.session(queryId);
     const column = findColumn(session.columns, columnName);
     const c = quoteIdent(column.name);
@@ -128,25 +161,22 @@ export class QueryService {
       filters,
       select: `count(*), count(*) - count(${c}), CAST(min(${c}) AS VARCHAR), CAST(max(${c}) AS VARCHAR), approx_count_distinct(${c})`,
     });
-    const result = await this.execute(session, built.sql, built.params);
-    const [row] = result.getRowsJS();
-    const [rows, nulls, min, max, distinct] = row ?? [];
-    return {
-      column: column.name,
-      type: column.type,
-      rows: Number(rows ?? 0),
-      nulls: Number(nulls ?? 0),
-      min: min === null || min === undefined ? null : String(min),
-      max: max === null || max === undefined ? null : String(max),
-      distinct: Number(distinct ?? 0),
-    };
+    return this.gated(session, async () => {
+      const result = await this.execute(session, built.sql, built.params);
+      const [row] = result.getRowsJS();
+      const [rows, nulls, min, max, distinct] = row ?? [];
+      return {
+        column: column.name,
+        type: column.type,
+        rows: Number(rows ?? 0),
+        nulls: Number(nulls ?? 0),
+        min: min === null || min === undefined ? null : String(min),
+        max: max === null || max === undefined ? null : String(max),
+        distinct: Number(distinct ?? 0),
+      };
+    });
   }
 
-  /**
-   * Writes the result where the user asked. DuckDB (sandboxed to the lake) writes a temp file under
-   * lake/_state; Node then copies it next to the target and renames it into place, so the target is
-   * either the whole file or untouched.
-   */
   async save(
     queryId: string,
     target: string,
@@ -154,6 +184,7 @@ export class QueryService {
     overwrite: boolean,
     sort?: Sort,
     filters?: Filter[],
+    csvKeepNumbers = false,
   ): Promise<{ path: string; bytes: number }> {
     const session = this.session(queryId);
     const path = resolve(target);
@@ -168,11 +199,20 @@ export class QueryService {
     await mkdir(scratch, { recursive: true });
     const temp = join(scratch, `${queryId}-${process.pid}-${Date.now()}.${format}.tmp`);
     const built = buildSelect(session.source, session.columns, { sort, filters });
-    const options =
-      format === 'csv' ? "FORMAT csv, HEADER true, DELIMITER ','" : 'FORMAT parquet, COMPRESSION zstd';
+    let select = built.sql;
+    let options = 'FORMAT parquet, COMPRESSION zstd';
+    if (format === 'csv') {
+      // The same formula-injection guard as the CSV export; DuckDB keeps the inner ORDER BY's order.
+      const columns = session.columns.map((c) => ({ ...c, expression: `saved.${quoteIdent(c.name)}` }));
+      const guard = guardCsvColumns(columns, csvKeepNumbers);
+      select = `SELECT ${guard.select} FROM (${built.sql}) AS saved`;
+      options = `FORMAT csv, HEADER true, DELIMITER ','${forceQuoteOption(guard.forceQuote)}`;
+    }
     const beside = `${path}.${process.pid}.partial`;
     try {
-      await this.execute(session, `COPY (${built.sql}) TO ${quoteLiteral(temp)} (${options})`, built.params);
+      await this.gated(session, () =>
+        this.execute(session, `COPY (${select}) TO ${quoteLiteral(temp)} (${options})`, built.params),
+      );
       await mkdir(dirname(path), { recursive: true });
       await copyFile(temp, beside);
       await rename(beside, path);
@@ -200,22 +240,91 @@ export class QueryService {
     const name = openedName(dir, this.opened);
     this.opened.set(name, dir);
     const { connection } = await this.refresh();
+    connection.closeSync();
+    const table = this.tables.find((t) => t.layer === 'files' && t.name === name);
+    if (!table) {
+      this.opened.delete(name);
+      throw new ApiError({ code: 'VALIDATION', message: `${dir} holds no .parquet files.` });
+    }
+    const [described] = await this.describe([table]);
+    if (!described) throw new ApiError({ code: 'FAILED', message: `${dir} could not be read.` });
+    return described;
+  }
+
+  /** Shutdown: queued queries are dropped, running ones interrupted, then every DuckDB instance closed. */
+  async dispose(): Promise<void> {
+    await this.gate.close();
+    await this.closeSandbox();
+    const internal = this.internal;
+    this.internal = undefined;
+    if (internal) (await internal.catch(() => undefined))?.closeSync();
+  }
+
+  /** The app's own DuckDB for the catalog: separate from users' SQL, so it never waits behind it. */
+  private async describe(tables: TableLocation[]): Promise<CatalogTable[]> {
+    this.internal ??= withUtc(DuckDBInstance.create(':memory:'));
+    const connection = await (await this.internal).connect();
     try {
-      const table = this.tables.find((t) => t.layer === 'files' && t.name === name);
-      if (!table) {
-        this.opened.delete(name);
-        throw new ApiError({ code: 'VALIDATION', message: `${dir} holds no .parquet files.` });
-      }
-      return await describeTable(connection, table).catch((e: unknown) => Promise.reject(duckdbError(e)));
+      const described: CatalogTable[] = [];
+      for (const table of tables)
+        described.push(
+          await describeTable(connection, table).catch((e: unknown) => Promise.reject(duckdbError(e))),
+        );
+      return described;
     } finally {
       connection.closeSync();
     }
   }
 
-  async dispose(): Promise<void> {
+  private async closeSandbox(): Promise<void> {
     for (const id of [...this.sessions.keys()]) this.close(id);
-    this.sandbox?.instance.closeSync();
+    const sandbox = this.sandbox;
     this.sandbox = undefined;
+    if (!sandbox) return;
+    sandbox.instance.closeSync();
+    await rm(sandbox.tempDir, { recursive: true, force: true });
+  }
+
+  /** The caller's id when it is free, else the next unused one. */
+  private claimId(wanted: string | undefined): string {
+    if (wanted !== undefined) {
+      if (this.sessions.has(wanted) || this.opening.has(wanted)) {
+        throw new ApiError({
+          code: 'CONFLICT',
+          message: `Query ${wanted} is already open; choose another id.`,
+        });
+      }
+      this.opening.add(wanted);
+      return wanted;
+    }
+    let id = `q${this.nextId++}`;
+    while (this.sessions.has(id) || this.opening.has(id)) id = `q${this.nextId++}`;
+    this.opening.add(id);
+    return id;
+  }
+
+  /** Runs the opening of a query through the gate; its id is free again if it fails. */
+  private async opening_(
+    id: string,
+    work: (signal: AbortSignal) => Promise<QueryOpened>,
+  ): Promise<QueryOpened> {
+    try {
+      return await this.gate.run(id, work);
+    } finally {
+      this.opening.delete(id);
+    }
+  }
+
+  /** One user operation on an open query, through the gate; cancelling or a timeout interrupts it. */
+  private gated<T>(session: Session, work: () => Promise<T>): Promise<T> {
+    return this.gate.run(session.id, async (signal) => {
+      const release = interruptOnAbort(signal, session.connection);
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    });
   }
 
   /**
@@ -235,9 +344,17 @@ export class QueryService {
     const key = JSON.stringify(dirs);
     if (this.sandbox?.key !== key) {
       // The allowed folders are locked into an instance: a new set needs a new instance.
-      await this.dispose();
+      await this.closeSandbox();
       await mkdir(lake, { recursive: true });
-      this.sandbox = { instance: await createSandbox(dirs), key, lake };
+      // DuckDB may read its own spill folder whatever the allow-list says: a fresh private one holds
+      // nothing but its spill files (the default, <cwd>/.tmp, could be anything).
+      const tempDir = await mkdtemp(join(tmpdir(), 'clickpulse-sql-spill-'));
+      try {
+        this.sandbox = { instance: await createSandbox(dirs, sandboxLimits(tempDir)), key, lake, tempDir };
+      } catch (error) {
+        await rm(tempDir, { recursive: true, force: true });
+        throw error;
+      }
       this.viewsKey = '';
     }
     const connection = await this.sandbox.instance.connect();
@@ -250,16 +367,17 @@ export class QueryService {
     return { connection, lake };
   }
 
-  private async open(connection: DuckDBConnection, source: string): Promise<QueryOpened> {
+  /** Probes the columns and counts the rows; the session owns the connection from then on. */
+  private async open(id: string, connection: DuckDBConnection, source: string): Promise<QueryOpened> {
     try {
       const probe = await connection.runAndReadAll(`SELECT * FROM ${source} AS source LIMIT 0`);
       const columns = probe.columnNames().map((name, i) => ({ name, type: String(probe.columnType(i)) }));
-      const session: Session = { id: `q${this.nextId++}`, source, columns, connection, counts: new Map() };
+      const session: Session = { id, source, columns, connection, counts: new Map() };
+      const totalRows = await this.count(session);
       this.sessions.set(session.id, session);
       this.evictOldSessions();
-      return { queryId: session.id, columns, totalRows: await this.count(session) };
+      return { queryId: session.id, columns, totalRows };
     } catch (error) {
-      connection.closeSync();
       throw duckdbError(error);
     }
   }
@@ -300,6 +418,35 @@ export class QueryService {
     for (const id of [...this.sessions.keys()].slice(0, Math.max(0, this.sessions.size - MAX_SESSIONS)))
       this.close(id);
   }
+}
+
+/**
+ * Interrupts the connection once the signal aborts, and again every 50 ms until the work is done: an
+ * interrupt reaches only a statement that is running, and the work may be between two statements.
+ */
+function interruptOnAbort(signal: AbortSignal, connection: DuckDBConnection): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    connection.interrupt();
+    timer = setInterval(() => connection.interrupt(), 50);
+  };
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  return () => {
+    signal.removeEventListener('abort', stop);
+    clearInterval(timer);
+  };
+}
+
+async function withUtc(created: Promise<DuckDBInstance>): Promise<DuckDBInstance> {
+  const instance = await created;
+  const setup = await instance.connect();
+  try {
+    await setup.run("SET TimeZone = 'UTC'");
+  } finally {
+    setup.closeSync();
+  }
+  return instance;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -93,11 +93,3 @@ function castType(type: string): string {
   }
   return type;
 }
-
-/** The user's SQL as one statement without trailing semicolons, ready to nest in parentheses. */
-export function trimStatement(sql: string): string {
-  return sql
-    .trim()
-    .replace(/;+\s*$/, '')
-    .trim();
-}

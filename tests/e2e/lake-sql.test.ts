@@ -64,4 +64,18 @@ describe('Lake browser and SQL console in Chromium', () => {
     // Network errors of refused calls are answers, not page errors.
     expect(errors).toEqual([]);
   });
+
+  it('cancels the query that is running now (not the previous result)', async () => {
+    await page.goto(`${app.url}#/sql`);
+    const editor = page.getByRole('textbox', { name: 'SQL' });
+    await editor.fill('SELECT 7 AS seven');
+    await editor.press('Control+Enter');
+    await expect.poll(() => firstCell(page, 'Query result', 'seven'), POLL).toBe('7');
+    await editor.fill('SELECT count(*) FROM range(1000000000000)');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByText('Running…').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('The query was cancelled.').waitFor();
+    await expect(page.getByText('Running…').count()).resolves.toBe(0);
+  });
 });

@@ -49,6 +49,21 @@ describe('app shell in Chromium through "clickpulse web"', () => {
     await page.waitForFunction(() => document.documentElement.dataset.theme === undefined);
   });
 
+  it('takes the token out of the address bar and history; the cookie alone serves reloads', async () => {
+    const page = await app.browser.newPage();
+    await page.goto(`${app.url}#/lake`);
+    await page.getByText(`Lake: ${app.lake}`).waitFor();
+    expect(page.url()).not.toContain('token');
+    expect(page.url()).toMatch(/\/#\/lake$/);
+    // The cookie is HttpOnly: the page's scripts cannot read the token either.
+    await expect(page.evaluate(() => document.cookie)).resolves.toBe('');
+    await page.reload();
+    await page.getByRole('main', { name: 'Lake' }).waitFor();
+    // The status bar's lake path comes over the WebSocket, so the socket was admitted without ?token=.
+    await page.getByText(`Lake: ${app.lake}`).waitFor();
+    expect(page.url()).not.toContain('token');
+  });
+
   it('refuses the same URL without the token', async () => {
     const page = await app.browser.newPage();
     const response = await page.goto(app.url.replace(/\?token=.*$/, ''));

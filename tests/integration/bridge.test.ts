@@ -109,6 +109,18 @@ describe('loopback browser bridge', () => {
     await expect(connect(wsUrl, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
   });
 
+  it('admits the page’s WebSocket by its cookie, from its own origin only', async () => {
+    const page = await get(bridge.url);
+    const cookie = String(page.headers['set-cookie']).split(';')[0] ?? '';
+    expect(cookie).toMatch(new RegExp(`^clickpulse_token_${bridge.port}=`));
+    const api = `ws://127.0.0.1:${bridge.port}/api`;
+    const ws = await connect(api, { cookie, origin: base });
+    ws.close();
+    await expect(connect(api, { cookie })).rejects.toThrow(/403/);
+    await expect(connect(api, { cookie, origin: 'http://127.0.0.1:1' })).rejects.toThrow(/403/);
+    await expect(connect(api, { origin: base })).rejects.toThrow(/403/);
+  });
+
   it('answers calls, validates payloads and pushes events', async () => {
     const ws = await connect(wsUrl, { origin: base });
     try {

@@ -15,7 +15,7 @@ const list = (text: string) =>
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export Gold tables as CSV, Parquet, Excel and Tableau data sources (.tds, .tdsx), atomically.',
-  synopsis: `--lake DIR --out DIR [--tables T,...] [--results FILE,...] [--format csv,parquet,xlsx,tableau] [--force]`,
+  synopsis: `--lake DIR --out DIR [--tables T,...] [--results FILE,...] [--format csv,parquet,xlsx,tableau] [--csv-keep-numbers] [--force]`,
   options: {
     lake: { type: 'string' },
     out: { type: 'string' },
@@ -23,6 +23,7 @@ export const exportCommand: Command = {
     results: { type: 'string' },
     format: { type: 'string' },
     force: { type: 'boolean' },
+    'csv-keep-numbers': { type: 'boolean' },
   },
   async run({ values }, io) {
     if (typeof values.lake !== 'string' || typeof values.out !== 'string') {
@@ -58,6 +59,7 @@ export const exportCommand: Command = {
         formats,
         outDir: values.out,
         force: values.force === true,
+        csvKeepNumbers: values['csv-keep-numbers'] === true,
       });
       const result = await exportGold(lake, request, {
         signal: stop.signal,

@@ -36,8 +36,20 @@ declare global {
 export function detectTransport(): Transport {
   const preload = window.clickpulse;
   if (preload) return { kind: 'electron', call: preload.call, on: preload.on };
-  const token = new URLSearchParams(window.location.search).get('token') ?? '';
-  return new BridgeTransport(`ws://${window.location.host}/api?token=${encodeURIComponent(token)}`);
+  forgetToken();
+  // The bridge set an HttpOnly cookie with the first page load; the browser sends it with the WebSocket.
+  return new BridgeTransport(`ws://${window.location.host}/api`);
+}
+
+/**
+ * The token printed by "clickpulse web" opened the first page; the cookie it set is all later requests
+ * need, so it is taken out of the address bar and the history entry (no shoulder-surfing, no shared URL).
+ */
+function forgetToken(): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has('token')) return;
+  url.searchParams.delete('token');
+  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
 }
 
 /** The loopback bridge: one WebSocket, requests matched to answers by id, reconnecting with backoff. */

@@ -1,7 +1,14 @@
 /** Turns a selection of grid cells into text for the clipboard. */
 
-export function toCsv(header: string[], rows: string[][]): string {
-  const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+/**
+ * RFC 4180 CSV. With guardFormulas (for files a spreadsheet may open), a cell beginning with =, +, -, @, tab
+ * or CR gets a leading ' and quotes, per OWASP's CSV-injection guidance, as the lake's CSV exports do.
+ */
+export function toCsv(header: string[], rows: string[][], guardFormulas = false): string {
+  const quote = (cell: string) => {
+    if (guardFormulas && /^[=+\-@\t\r]/.test(cell)) return `"'${cell.replace(/"/g, '""')}"`;
+    return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  };
   return [header, ...rows].map((row) => row.map(quote).join(',')).join('\r\n');
 }
 

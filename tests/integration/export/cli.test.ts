@@ -53,7 +53,7 @@ describe('clickpulse export', () => {
       ].map((f) => join(out, f)),
     );
     for (const [, bytes] of lines) expect(Number(bytes)).toBeGreaterThan(0);
-    expect((await readFile(join(out, 'hourly_heatmap.csv'), 'utf8')).split('\r\n')[0]).toBe(
+    expect((await readFile(join(out, 'hourly_heatmap.csv'), 'utf8')).replace(/"/g, '').split('\r\n')[0]).toBe(
       'day_of_week,day_name,hour,events,purchases,revenue',
     );
   });

@@ -224,7 +224,7 @@ describe('lake catalog and read-only query service', () => {
     });
     expect(saved.path).toBe(out);
     const text = await readFile(out, 'utf8');
-    expect(text.split('\n')[0]).toBe('event_time,brand,price');
+    expect(text.split('\n')[0]).toBe('event_time,"brand","price"');
     expect(text.trim().split('\n')).toHaveLength(11);
     const again = await dispatch(ctx.workbench, 'query.save', {
       queryId: opened.queryId,
@@ -235,10 +235,22 @@ describe('lake catalog and read-only query service', () => {
     await ok(ctx.workbench, 'query.save', {
       queryId: opened.queryId,
       path: out,
+      format: 'csv',
+      overwrite: true,
+      filters: [{ column: 'price', op: 'gt', value: '1000000' }],
+    });
+    expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(1);
+    const parquet = out.replace(/\.csv$/, '.parquet');
+    await ok(ctx.workbench, 'query.save', { queryId: opened.queryId, path: parquet, format: 'parquet' });
+    expect((await readFile(parquet)).subarray(0, 4).toString()).toBe('PAR1');
+    // A result is saved to a file named for its format.
+    const misnamed = await dispatch(ctx.workbench, 'query.save', {
+      queryId: opened.queryId,
+      path: out,
       format: 'parquet',
       overwrite: true,
     });
-    expect((await readFile(out)).subarray(0, 4).toString()).toBe('PAR1');
+    expect(misnamed).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
   it('opens any folder of Parquet as a table, and explains an empty one', async () => {

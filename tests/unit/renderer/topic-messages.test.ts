@@ -82,6 +82,14 @@ describe('downloading the shown messages', () => {
     expect(lines[3]).toBe('2,2019-10-01T00:00:00.000Z,,"plain, ""quoted"" text",,utf8,40');
   });
 
+  it('neutralizes formula cells in the CSV download (OWASP CSV injection)', () => {
+    const hostile = [message(5, '=HYPERLINK("http://evil.example","x")', '-2+3', [['@cmd', '+SUM(A1)']])];
+    const line = messagesToCsv(hostile).split('\r\n')[1];
+    expect(line).toBe(
+      `5,2019-10-01T00:00:00.000Z,"'=HYPERLINK(""http://evil.example"",""x"")","'-2+3","'@cmd=+SUM(A1)",utf8,40`,
+    );
+  });
+
   it('writes JSON with JSON values embedded as objects', () => {
     const parsed = JSON.parse(messagesToJson('clicks', 0, messages)) as Record<string, unknown>[];
     expect(parsed[0]).toMatchObject({

@@ -20,6 +20,7 @@ export function ExportScreen() {
   const [outDir, setOutDir] = useState('');
   const [results, setResults] = useState<string[]>([]);
   const [force, setForce] = useState(false);
+  const [keepNumbers, setKeepNumbers] = useState(false);
   const [running, setRunning] = useState<string>();
   const [progress, setProgress] = useState<ExportProgress>();
   const [error, setError] = useState<string>();
@@ -97,6 +98,7 @@ export function ExportScreen() {
           formats: FORMATS.map((f) => f.id).filter((f) => formats.has(f)),
           outDir: outDir.trim(),
           force,
+          csvKeepNumbers: keepNumbers,
           exportId,
         }),
       );
@@ -158,6 +160,16 @@ export function ExportScreen() {
               </span>
             </label>
           ))}
+          <label className="export-format">
+            <input type="checkbox" checked={keepNumbers} onChange={(e) => setKeepNumbers(e.target.checked)} />
+            <span>
+              Leave numeric CSV columns as numbers{' '}
+              <span className="muted">
+                — text cells starting with = + - @ are always prefixed with ' so spreadsheets do not run them
+                as formulas; numbers such as -2 are too, unless this is ticked
+              </span>
+            </span>
+          </label>
         </fieldset>
         <fieldset className="export-card">
           <legend>Output folder</legend>

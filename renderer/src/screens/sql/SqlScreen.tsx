@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import type { QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useQueryGrid } from '../../api/useQueryGrid';
@@ -23,6 +23,8 @@ export function SqlScreen() {
   const [notice, setNotice] = useState<string>();
   const grid = useQueryGrid(opened);
   const picker = usePathPicker();
+  // The id of the query being run now: chosen here so Cancel can reach it while it waits or runs.
+  const runningId = useRef<string | undefined>(undefined);
 
   const run = async () => {
     if (running || !sql.trim()) return;
@@ -30,20 +32,25 @@ export function SqlScreen() {
     setNotice(undefined);
     setRunning('starting');
     const started = performance.now();
+    const queryId = newQueryId();
+    runningId.current = queryId;
     try {
-      const result = await api().call('query.run', { sql });
+      const result = await api().call('query.run', { sql, queryId });
       setOpened(result);
       setHistory((h) => remember(h, sql));
       setNotice(`${formatInteger(result.totalRows)} rows in ${Math.round(performance.now() - started)} ms`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
+      runningId.current = undefined;
       setRunning(undefined);
     }
   };
 
+  /** Cancels the query being run now, or else the open result's running page or count. */
   const cancel = async () => {
-    if (opened) await api().call('query.cancel', { queryId: opened.queryId });
+    const queryId = runningId.current ?? opened?.queryId;
+    if (queryId) await api().call('query.cancel', { queryId });
   };
 
   const save = async (format: 'csv' | 'parquet') => {
@@ -107,7 +114,7 @@ export function SqlScreen() {
         <button type="button" className="primary" onClick={() => void run()} disabled={running !== undefined}>
           Run
         </button>
-        <button type="button" onClick={() => void cancel()} disabled={!opened}>
+        <button type="button" onClick={() => void cancel()} disabled={!opened && running === undefined}>
           Cancel
         </button>
         <button type="button" onClick={() => void save('csv')} disabled={!opened}>
@@ -132,4 +139,11 @@ export function SqlScreen() {
       {picker.element}
     </div>
   );
+}
+
+let lastId = 0;
+/** A query id unlikely to meet the server's own (q1, q2, …): the time in ms, then a counter. */
+function newQueryId(): string {
+  lastId = Math.max(lastId + 1, Date.now() * 1000);
+  return `q${lastId}`;
 }

@@ -70,6 +70,7 @@ export function messagesToCsv(messages: BrokerMessage[]): string {
       m.encoding,
       String(m.sizeBytes),
     ]),
+    true,
   );
 }
 

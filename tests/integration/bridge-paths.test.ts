@@ -1,0 +1,207 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { decodeWire, encodeWire } from '../../pipeline/contract';
+import { builtCli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
+
+/**
+ * The path rules as a page holding the token meets them: the built "clickpulse web" runs with a fake HOME
+ * holding a private key, cloud credentials, a Docker login and a .bashrc, and a WebSocket client calls it.
+ */
+let home: string;
+let remove: () => Promise<void>;
+let child: ChildProcess | undefined;
+let ws: WebSocket;
+let nextId = 1;
+
+type Answer =
+  { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
+
+function call(name: string, payload: unknown = {}): Promise<Answer> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      const message = decodeWire(isBinary ? new Uint8Array(data) : data.toString()) as {
+        id?: number;
+      } & Answer;
+      if (message.id !== id) return;
+      ws.off('message', onMessage);
+      resolve(message);
+    };
+    ws.on('message', onMessage);
+    ws.send(encodeWire({ id, call: name, payload }));
+  });
+}
+
+/** The call is refused with one sentence (no line breaks) that matches `why`. */
+async function expectRefused(name: string, payload: unknown, why: RegExp, code = 'FORBIDDEN') {
+  const answer = await call(name, payload);
+  expect(answer, `${name} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code } });
+  if (answer.ok) return;
+  expect(answer.error.message).toMatch(why);
+  expect(answer.error.message).not.toMatch(/\n/);
+}
+
+beforeAll(async () => {
+  if (!existsSync(builtCli))
+    throw new Error('The CLI is not built: run "npm run build" first (npm test does).');
+  const dir = await tempDir();
+  remove = dir.remove;
+  home = join(dir.path, 'home');
+  await mkdir(join(home, '.ssh'), { recursive: true });
+  await writeFile(join(home, '.ssh', 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n');
+  await mkdir(join(home, '.aws'));
+  await writeFile(join(home, '.aws', 'credentials'), '[default]\naws_secret_access_key = secret\n');
+  await mkdir(join(home, '.docker'));
+  await writeFile(join(home, '.docker', 'config.json'), '{"auths":{"x":{"auth":"c2VjcmV0"}}}');
+  await mkdir(join(home, '.config', 'gcloud'), { recursive: true });
+  await writeFile(join(home, '.config', 'gcloud', 'credentials'), 'secret');
+  await writeFile(join(home, '.bashrc'), 'original bashrc\n');
+  await writeFile(join(home, 'notes.csv'), 'mine\n');
+  await mkdir(join(home, 'docs'));
+  await writeFile(join(home, 'docs', 'letter.txt'), 'not a lake');
+  await mkdir(join(home, 'data'));
+  const duck = await DuckDBInstance.create(':memory:');
+  const db = await duck.connect();
+  for (const file of [join(home, 'one.parquet'), join(home, 'data', 'events.parquet')])
+    await db.run(`COPY (SELECT 1 AS a) TO '${file}' (FORMAT parquet)`);
+  db.closeSync();
+  duck.closeSync();
+
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+  delete env.XDG_CONFIG_HOME;
+  const web = spawn(process.execPath, [builtCli, 'web', '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = web;
+  let stderr = '';
+  web.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: web.stdout }).once('line', resolve);
+    web.once('exit', (code) => reject(new Error(`clickpulse web exited with ${code}: ${stderr}`)));
+  });
+  const { port, searchParams } = new URL(url);
+  ws = await new Promise<WebSocket>((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api?token=${searchParams.get('token')}`);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+});
+
+afterAll(async () => {
+  ws?.close();
+  const web = child;
+  if (web && web.exitCode === null) {
+    const exited = new Promise((resolve) => web.once('exit', resolve));
+    web.kill('SIGTERM');
+    const timer = setTimeout(() => web.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await remove?.();
+});
+
+describe('path authority through the bridge (fake HOME)', () => {
+  it('the picker lists the home folder without hidden entries and refuses dot-folders', async () => {
+    const listing = await call('files.list', {});
+    expect(listing.ok).toBe(true);
+    if (listing.ok) expect(listing.value.path).toBe(home);
+    await expectRefused('files.list', { path: join(home, '.ssh') }, /^Refused: .*\.ssh is hidden/);
+    await expectRefused('files.list', { path: join(home, '.config', 'gcloud') }, /\.config is hidden/);
+    await expectRefused('files.list', { path: '/proc/self' }, /system folder \/proc/);
+  });
+
+  it('never reads a credential file or a system file as a dataset', async () => {
+    await expectRefused(
+      'replay.inspect',
+      { path: join(home, '.docker', 'config.json') },
+      /\.docker is hidden/,
+    );
+    await expectRefused('replay.inspect', { path: join(home, '.aws', 'credentials') }, /\.aws is hidden/);
+    await expectRefused('replay.inspect', { path: join(home, '.ssh', 'id_rsa') }, /\.ssh is hidden/);
+    await expectRefused('replay.inspect', { path: '/etc/passwd' }, /system folder \/etc/);
+    await expectRefused('replay.inspect', { path: '/proc/self/environ' }, /system folder \/proc/);
+    await expectRefused('replay.start', { path: join(home, '.aws', 'credentials') }, /\.aws is hidden/);
+  });
+
+  it('never overwrites ~/.bashrc or a file outside the lake and the folders written to', async () => {
+    const opened = await call('query.run', { sql: 'SELECT 1 AS a' });
+    expect(opened.ok).toBe(true);
+    const queryId = opened.ok ? opened.value.queryId : '';
+    const save = (path: string, extra: object = {}) => ({
+      queryId,
+      path,
+      format: 'csv',
+      overwrite: true,
+      ...extra,
+    });
+    await expectRefused(
+      'query.save',
+      save(join(home, '.bashrc')),
+      /saved to a \.csv file, not \.bashrc/,
+      'VALIDATION',
+    );
+    await expectRefused('query.save', save(join(home, '.bashrc.csv')), /\.bashrc\.csv is hidden/);
+    await expectRefused(
+      'query.save',
+      save(join(home, 'notes.csv')),
+      /notes\.csv already exists outside the lake/,
+    );
+    expect(await readFile(join(home, '.bashrc'), 'utf8')).toBe('original bashrc\n');
+    expect(await readFile(join(home, 'notes.csv'), 'utf8')).toBe('mine\n');
+    // A new file is fine, and once saved there, that folder's files may be replaced.
+    const fresh = join(home, 'results', 'r.csv');
+    expect(await call('query.save', save(fresh, { overwrite: false }))).toMatchObject({ ok: true });
+    expect(await call('query.save', save(fresh))).toMatchObject({ ok: true });
+  });
+
+  it('keeps the lake and opened folders away from /, the home folder and folders that are not a lake', async () => {
+    await expectRefused('settings.update', { lakeDir: '/' }, /root folder/);
+    await expectRefused('settings.update', { lakeDir: home }, /your home folder itself/);
+    await expectRefused('settings.update', { lakeDir: join(home, '..') }, /holds your home folder/);
+    await expectRefused('settings.update', { lakeDir: '/etc' }, /system folder \/etc/);
+    await expectRefused('settings.update', { lakeDir: join(home, '.ssh') }, /\.ssh is hidden/);
+    await expectRefused('settings.update', { lakeDir: join(home, 'docs') }, /not a ClickPulse lake/);
+    await expectRefused('query.openFolder', { path: '/' }, /root folder/);
+    await expectRefused('query.openFolder', { path: home }, /your home folder itself/);
+    await expectRefused('query.openFolder', { path: join(home, '.aws') }, /\.aws is hidden/);
+    await expectRefused(
+      'export.run',
+      { tables: ['x'], formats: ['csv'], outDir: join(home, '.ssh') },
+      /\.ssh is hidden/,
+    );
+    await expectRefused(
+      'export.run',
+      { results: [join(home, '.aws', 'credentials')], formats: ['csv'], outDir: join(home, 'out') },
+      /\.aws is hidden/,
+    );
+  });
+
+  it('SQL cannot read /etc/passwd, /proc/self/environ or ~/.aws/credentials after any settings change', async () => {
+    const newLake = join(home, 'ClickPulse', 'lake2');
+    expect(await call('settings.update', { lakeDir: newLake })).toMatchObject({ ok: true });
+    expect(await call('query.openFolder', { path: join(home, 'data') })).toMatchObject({ ok: true });
+    for (const file of [
+      '/etc/passwd',
+      '/proc/self/environ',
+      join(home, '.aws', 'credentials'),
+      join(home, 'one.parquet'),
+    ]) {
+      const answer = await call('query.run', { sql: `SELECT * FROM read_text('${file}')` });
+      expect(answer, file).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    // What the user opened is readable; the app keeps serving.
+    expect(await call('query.run', { sql: 'SELECT * FROM files.data' })).toMatchObject({
+      ok: true,
+      value: { totalRows: 1 },
+    });
+    expect(await call('app.info')).toMatchObject({ ok: true, value: { lakeDir: newLake } });
+  });
+});
