@@ -16,6 +16,8 @@ import { OffsetCommit } from './messages/offset-commit';
 import { OffsetFetch } from './messages/offset-fetch';
 import { Produce } from './messages/produce';
 import { SyncGroup } from './messages/sync-group';
+import { SaslHandshake } from './messages/sasl-handshake';
+import { SaslAuthenticate } from './messages/sasl-authenticate';
 
 /**
  * Every API this broker speaks, at the versions it advertises (see docs: the ranges work with kafkajs
@@ -40,6 +42,9 @@ export const APIS = [
   DeleteTopics,
   InitProducerId,
   DescribeConfigs,
+  // Advertised only while SASL is on (see requests/api-versions.ts); the connection answers them itself.
+  SaslHandshake,
+  SaslAuthenticate,
 ] as const;
 
 export type AnyApi = (typeof APIS)[number];
