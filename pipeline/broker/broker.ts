@@ -133,10 +133,16 @@ export class Broker {
     };
   }
 
-  /** Request bytes buffered across connections now, and how many connections wait for room (tests, logs). */
-  get buffered(): { bytes: number; capacity: number; waiting: number } {
+  /**
+   * The request-bytes budget now: reserved (frames announced and admitted), held (bytes actually buffered by
+   * connections), and how many connections wait for room.
+   */
+  get buffered(): { reserved: number; held: number; capacity: number; waiting: number } {
+    let held = 0;
+    for (const c of this.connections) held += c.bufferedBytes;
     return {
-      bytes: this.budget.usedBytes,
+      reserved: this.budget.usedBytes,
+      held,
       capacity: this.budget.capacity,
       waiting: this.budget.waitingCount,
     };

@@ -75,6 +75,11 @@ export class Connection {
     return this.env.core;
   }
 
+  /** Bytes of requests received and not yet handed to a handler. */
+  get bufferedBytes(): number {
+    return this.pendingBytes;
+  }
+
   get label(): string {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners, type Message, type Producer, type SASLOptions } from 'kafkajs';
 import { DLQ_TOPIC, type ExternalBrokers } from '../../contract';
 
 export interface KafkaTarget {
   bootstrap: string;
   ssl?: boolean;
+  tlsCa?: string;
   sasl?: ExternalBrokers['sasl'];
 }
 
@@ -13,7 +15,23 @@ export async function resolveTarget(
   embedded: () => Promise<string>,
 ): Promise<KafkaTarget> {
   if (!brokers) return { bootstrap: await embedded() };
-  return { bootstrap: brokers.bootstrap, ssl: brokers.ssl, ...(brokers.sasl ? { sasl: brokers.sasl } : {}) };
+  return {
+    bootstrap: brokers.bootstrap,
+    // A CA to trust only makes sense over TLS: giving one turns TLS on.
+    ssl: brokers.ssl || brokers.tlsCa !== undefined,
+    ...(brokers.tlsCa ? { tlsCa: brokers.tlsCa } : {}),
+    ...(brokers.sasl ? { sasl: brokers.sasl } : {}),
+  };
+}
+
+function tlsOptions(target: KafkaTarget): boolean | { ca: string[] } {
+  if (!target.ssl) return false;
+  if (!target.tlsCa) return true;
+  try {
+    return { ca: [readFileSync(target.tlsCa, 'utf8')] };
+  } catch (error) {
+    throw new Error(`Cannot read the TLS CA file ${target.tlsCa}: ${(error as Error).message}`);
+  }
 }
 
 /** The kafkajs client for a target: the embedded broker, or external servers with optional TLS and SASL. */
@@ -24,7 +42,7 @@ export function kafkaClient(target: KafkaTarget, clientId: string): Kafka {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    ssl: target.ssl ?? false,
+    ssl: tlsOptions(target),
     // Our schema allows exactly kafkajs' three username/password mechanisms.
     ...(target.sasl ? { sasl: target.sasl as SASLOptions } : {}),
     logLevel: logLevel.NOTHING,
