@@ -28,6 +28,8 @@ export interface BrokerConfig {
   tlsKeyFile: string | null;
   /** SASL users (JSON, see sasl/users-file.ts); null = no authentication. */
   saslUsersFile: string | null;
+  /** The app's own clients (replay, lake stream) when SASL is on: a user that lives only in memory. */
+  saslInternalUser: { name: string; password: string } | null;
   /** Connection limits: see limits.ts for what each means and its default. */
   connectionsMaxIdleMs: number;
   partialFrameTimeoutMs: number;
@@ -57,6 +59,7 @@ export function brokerConfig(overrides: Partial<BrokerConfig> & { dataDir: strin
     tlsCertFile: null,
     tlsKeyFile: null,
     saslUsersFile: null,
+    saslInternalUser: null,
     ...DEFAULT_LIMITS,
     ...overrides,
   };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createPlainServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { brokerConfigProblem, type BrokerConfig } from './config';
+import { deriveScramCredential } from './sasl/scram-credential';
 import { loadSaslUsers, type SaslUsers } from './sasl/users-file';
 
 export class BrokerSecurityError extends Error {
@@ -31,7 +32,13 @@ export interface Listener {
 export function createListener(config: BrokerConfig): Listener {
   const problem = brokerConfigProblem(config);
   if (problem) throw new BrokerSecurityError(problem);
-  const saslUsers = config.saslUsersFile ? loadSaslUsers(config.saslUsersFile) : null;
+  const saslUsers = config.saslUsersFile ? new Map(loadSaslUsers(config.saslUsersFile)) : null;
+  const internal = config.saslInternalUser;
+  if (saslUsers && internal) {
+    saslUsers.set(internal.name, {
+      'SCRAM-SHA-512': deriveScramCredential('SCRAM-SHA-512', internal.password),
+    });
+  }
   if (config.tlsCertFile && config.tlsKeyFile) {
     const cert = readPem(config.tlsCertFile, 'certificate');
     const key = readPem(config.tlsKeyFile, 'key');

@@ -23,7 +23,14 @@ export interface Overview {
   stats: BrokerStats;
 }
 
-export type HostValue = { host: string; port: number } | Overview | MessagePage | ResetOffsetsResult | null;
+export interface Started {
+  host: string;
+  port: number;
+  tls: boolean;
+  saslMechanisms: string[];
+}
+
+export type HostValue = Started | Overview | MessagePage | ResetOffsetsResult | null;
 
 export type WorkerMessage =
   | { type: 'reply'; id: number; ok: true; value: HostValue }
