@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import type {
   BrokerMessage,
@@ -23,6 +23,15 @@ import { decodeRecords } from './records/decode-records';
 import type { BrokerCore } from './requests/context';
 import { FetchWaiters } from './requests/fetch-waiters';
 import { TopicAdmin } from './topic-admin';
+import { BufferBudget, sweepIntervalMs } from './limits';
+import { createListener, type Listener } from './listener';
+import { SASL_MECHANISMS } from './sasl/authenticator';
+
+/** How clients must connect: TLS or not, and the SASL mechanisms offered (empty: no authentication). */
+export interface BrokerSecurity {
+  tls: boolean;
+  saslMechanisms: string[];
+}
 
 export interface BrokerStats {
   connections: number;
@@ -39,18 +48,29 @@ export interface BrokerStats {
 export class Broker {
   private readonly connections = new Set<Connection>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** TCP sockets open, TLS handshakes included: what max.connections counts. */
+  private openSockets = 0;
+  private readonly budget: BufferBudget;
   private closedStats = { requests: 0, bytesIn: 0, bytesOut: 0 };
   private stopped = false;
 
   private constructor(
     readonly config: BrokerConfig,
     private readonly core: BrokerCore,
-    private readonly server: Server,
+    private readonly listener: Listener,
     private readonly unlock: () => void,
     private readonly log: BrokerLog,
-  ) {}
+  ) {
+    this.budget = new BufferBudget(config.maxBufferedBytes);
+  }
+
+  private get server(): Server {
+    return this.listener.server;
+  }
 
   static async start(config: BrokerConfig, log: BrokerLog = () => {}): Promise<Broker> {
+    // Certificates, users and the host policy are checked before the data folder is touched.
+    const listener = createListener(config);
     const unlock = lockDataDir(config.dataDir);
     let topics: TopicStore | undefined;
     let groups: GroupCoordinator | undefined;
@@ -61,7 +81,7 @@ export class Broker {
         minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
         maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
       });
-      const server = createServer();
+      const server = listener.server;
       const address = { host: config.host, port: config.port };
       const core: BrokerCore = {
         config,
@@ -70,13 +90,18 @@ export class Broker {
         producerIds: new ProducerIds(config.dataDir),
         fetchWaiters: new FetchWaiters(topics),
         clusterId: clusterIdOf(config.dataDir),
+        saslEnabled: listener.saslUsers !== null,
         advertised: () => address,
       };
-      const broker = new Broker(config, core, server, unlock, log);
+      const broker = new Broker(config, core, listener, unlock, log);
       await listen(server, config.host, config.port);
       const bound = server.address();
       if (bound && typeof bound === 'object') address.port = bound.port;
-      server.on('connection', (socket: Socket) => broker.accept(socket));
+      server.on('connection', (socket: Socket) => broker.admit(socket));
+      server.on(listener.readyEvent, (socket: Socket) => broker.accept(socket));
+      server.on('tlsClientError', (err: Error, socket: Socket) =>
+        log('warn', `TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${err.message}`),
+      );
       broker.schedule();
       topics.forEachLog((l, topic, partition) => {
         if (l.recovery.truncatedBytes > 0) {
@@ -107,9 +132,50 @@ export class Broker {
     return new TopicAdmin(this.core);
   }
 
+  get security(): BrokerSecurity {
+    return {
+      tls: this.listener.tls,
+      saslMechanisms: this.listener.saslUsers ? [...SASL_MECHANISMS] : [],
+    };
+  }
+
+  /**
+   * The request-bytes budget now: reserved (frames announced and admitted), held (bytes actually buffered by
+   * connections), and how many connections wait for room.
+   */
+  get buffered(): { reserved: number; held: number; capacity: number; waiting: number } {
+    let held = 0;
+    for (const c of this.connections) held += c.bufferedBytes;
+    return {
+      reserved: this.budget.usedBytes,
+      held,
+      capacity: this.budget.capacity,
+      waiting: this.budget.waitingCount,
+    };
+  }
+
+  /** Every TCP socket, before any TLS handshake: refused past max.connections. */
+  private admit(socket: Socket): void {
+    if (this.openSockets >= this.config.maxConnections) {
+      this.log(
+        'warn',
+        `refusing a connection from ${socket.remoteAddress ?? '?'}: ${this.openSockets} connections are open (max.connections ${this.config.maxConnections})`,
+      );
+      socket.destroy();
+      return;
+    }
+    this.openSockets++;
+    socket.once('close', () => this.openSockets--);
+  }
+
   private accept(socket: Socket): void {
-    if (this.stopped) return void socket.destroy();
-    const connection = new Connection(socket, this.core, this.log);
+    if (this.stopped || socket.destroyed) return void socket.destroy();
+    const connection = new Connection(socket, {
+      core: this.core,
+      log: this.log,
+      budget: this.budget,
+      saslUsers: this.listener.saslUsers,
+    });
     this.connections.add(connection);
     socket.once('close', () => {
       this.connections.delete(connection);
@@ -127,6 +193,10 @@ export class Broker {
     };
     // Each partition log fsyncs itself within flushIntervalMs of an append (see log/partition-log.ts).
     every(this.config.retentionCheckMs, () => this.applyRetention());
+    every(sweepIntervalMs(this.config), () => {
+      const now = Date.now();
+      for (const c of this.connections) c.checkTimeouts(now);
+    });
   }
 
   /** Deletes whole segments past each topic's retention; returns how many. */

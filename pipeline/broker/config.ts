@@ -1,6 +1,8 @@
+import { DEFAULT_LIMITS } from './limits';
+
 /** Settings of one embedded broker; every field has a laptop-friendly default. */
 export interface BrokerConfig {
-  /** Interface to listen on. 127.0.0.1 unless the user explicitly asks for another. */
+  /** Interface to listen on. 127.0.0.1 unless the user explicitly asks for another (needs TLS or SASL). */
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
@@ -21,6 +23,19 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** TLS on the listener: PEM certificate (chain) and private key files, both or neither. */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  /** SASL users (JSON, see sasl/users-file.ts); null = no authentication. */
+  saslUsersFile: string | null;
+  /** The app's own clients (replay, lake stream) when SASL is on: a user that lives only in memory. */
+  saslInternalUser: { name: string; password: string } | null;
+  /** Connection limits: see limits.ts for what each means and its default. */
+  connectionsMaxIdleMs: number;
+  partialFrameTimeoutMs: number;
+  maxConnections: number;
+  maxBufferedBytes: number;
+  saslMaxReceiveBytes: number;
 }
 
 export const DEFAULT_BROKER_PORT = 9092;
@@ -41,6 +56,26 @@ export function brokerConfig(overrides: Partial<BrokerConfig> & { dataDir: strin
     groupInitialRebalanceDelayMs: 500,
     groupMinSessionTimeoutMs: 6000,
     groupMaxSessionTimeoutMs: 300_000,
+    tlsCertFile: null,
+    tlsKeyFile: null,
+    saslUsersFile: null,
+    saslInternalUser: null,
+    ...DEFAULT_LIMITS,
     ...overrides,
   };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** What makes a configuration unsafe or incoherent, in one sentence; null when it is fine. */
+export function brokerConfigProblem(config: BrokerConfig): string | null {
+  if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null))
+    return 'TLS needs both a certificate and a key (--tls-cert and --tls-key).';
+  if (!isLoopbackHost(config.host) && config.tlsCertFile === null && config.saslUsersFile === null)
+    return `Refusing to listen on ${config.host}: a broker reachable from other machines needs TLS (--tls-cert, --tls-key) or SASL (--sasl-users); without them it only listens on 127.0.0.1.`;
+  if (config.maxBufferedBytes < config.maxFrameBytes)
+    return `The buffered-bytes budget (${config.maxBufferedBytes}) must hold at least one largest request (${config.maxFrameBytes} bytes).`;
+  return null;
 }

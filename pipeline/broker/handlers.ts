@@ -6,7 +6,7 @@ export function brokerHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof b
   const service = ctx.broker;
   return {
     'broker.status': () => service.current(),
-    'broker.start': ({ port }) => service.start(port),
+    'broker.start': ({ port, security }) => service.start(port, security),
     'broker.stop': () => service.stop(),
     'broker.overview': () => service.overview(),
     'broker.messages': (range) => service.messages(range),

@@ -1,7 +1,9 @@
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import type {
   AddPartitionsRequest,
   BrokerOverview,
+  BrokerSecurityOptions,
   BrokerStatus,
   CreateTopicRequest,
   DeleteRecordsRequest,
@@ -14,8 +16,9 @@ import type {
   ResetOffsetsResult,
 } from '../contract/broker';
 import { ApiError } from '../contract/envelope';
+import type { KafkaTarget } from '../replay/run/kafka-target';
 import type { WorkbenchContext } from '../workbench-context';
-import { brokerConfig, DEFAULT_BROKER_PORT } from './config';
+import { brokerConfig, brokerConfigProblem, DEFAULT_BROKER_PORT } from './config';
 import { BrokerHost } from './host/broker-host';
 import { PortInUseError } from './port-in-use';
 import type { AdminCall } from './topic-admin';
@@ -29,6 +32,14 @@ export class BrokerService {
   private host: BrokerHost | null = null;
   private status: BrokerStatus;
   private transition: Promise<unknown> = Promise.resolve();
+  /** How the last explicit start asked the broker to listen; ensureRunning() starts it the same way. */
+  private security: BrokerSecurityOptions | undefined;
+  private tlsCertFile: string | null = null;
+  /** With SASL on, the app's own replay and lake stream log in as this user, which exists only in memory. */
+  private readonly internalUser = {
+    name: 'clickpulse-internal',
+    password: randomBytes(24).toString('base64'),
+  };
 
   constructor(private readonly ctx: WorkbenchContext) {
     const dataDir = ctx.options.brokerDataDir ?? defaultBrokerDataDir(ctx.options.configDir);
@@ -41,6 +52,8 @@ export class BrokerService {
       startedAt: null,
       error: null,
       freePort: null,
+      tls: false,
+      saslMechanisms: [],
     };
     ctx.onClose(async () => {
       await this.stop();
@@ -65,17 +78,34 @@ export class BrokerService {
     return next;
   }
 
-  start(port?: number): Promise<BrokerStatus> {
+  start(port?: number, security?: BrokerSecurityOptions): Promise<BrokerStatus> {
     return this.serial(async () => {
       if (this.host?.running) return this.status;
+      if (security) this.security = security;
       const chosen = port ?? (await this.ctx.settings.get()).brokerPort ?? DEFAULT_BROKER_PORT;
-      this.set({ state: 'starting', port: chosen, error: null, freePort: null });
+      const s = this.security;
+      const host = s?.host ?? '127.0.0.1';
+      this.set({ state: 'starting', host, port: chosen, error: null, freePort: null });
       try {
-        this.host = await BrokerHost.start(brokerConfig({ dataDir: this.status.dataDir, port: chosen }));
+        const config = brokerConfig({
+          dataDir: this.status.dataDir,
+          port: chosen,
+          host,
+          tlsCertFile: s?.tlsCertFile ? resolve(s.tlsCertFile) : null,
+          tlsKeyFile: s?.tlsKeyFile ? resolve(s.tlsKeyFile) : null,
+          saslUsersFile: s?.saslUsersFile ? resolve(s.saslUsersFile) : null,
+          saslInternalUser: this.internalUser,
+        });
+        const problem = brokerConfigProblem(config);
+        if (problem) throw new Error(problem);
+        this.host = await BrokerHost.start(config);
+        this.tlsCertFile = config.tlsCertFile;
         return this.set({
           state: 'running',
           port: this.host.address.port,
           startedAt: new Date().toISOString(),
+          tls: this.host.security.tls,
+          saslMechanisms: this.host.security.saslMechanisms,
         });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -90,9 +120,36 @@ export class BrokerService {
     });
   }
 
-  /** The bootstrap address of the running broker, starting it first if needed (replay and stream use it). */
-  async ensureRunning(): Promise<string> {
-    if (this.host?.running) return this.status.bootstrap;
+  /**
+   * Where the app's own clients reach the running broker, starting it first if needed (replay and stream use
+   * it): its address and, when it is secured, the TLS and SASL settings to match.
+   */
+  async ensureRunning(): Promise<KafkaTarget> {
+    await this.ensureStarted();
+    const bootstrap = this.loopbackBootstrap();
+    return {
+      bootstrap,
+      ...(this.status.tls && this.tlsCertFile ? { ssl: true, tlsTrustCert: this.tlsCertFile } : {}),
+      ...(this.status.saslMechanisms.length
+        ? {
+            sasl: {
+              mechanism: 'scram-sha-512' as const,
+              username: this.internalUser.name,
+              password: this.internalUser.password,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** A listener on every interface is reached at 127.0.0.1 by the app itself. */
+  private loopbackBootstrap(): string {
+    const host = this.status.host === '0.0.0.0' || this.status.host === '::' ? '127.0.0.1' : this.status.host;
+    return `${host}:${this.status.port}`;
+  }
+
+  private async ensureStarted(): Promise<void> {
+    if (this.host?.running) return;
     try {
       await this.start();
     } catch (error) {
@@ -102,7 +159,6 @@ export class BrokerService {
       if (chosen !== undefined || this.status.freePort === null) throw error;
       await this.start(this.status.freePort);
     }
-    return this.status.bootstrap;
   }
 
   stop(): Promise<BrokerStatus> {
@@ -112,7 +168,7 @@ export class BrokerService {
       this.set({ state: 'stopping' });
       this.host = null;
       await host.stop();
-      return this.set({ state: 'stopped', startedAt: null });
+      return this.set({ state: 'stopped', startedAt: null, tls: false, saslMechanisms: [] });
     });
   }
 

@@ -15,8 +15,26 @@ export const BrokerStatus = z.object({
   error: z.string().nullable(),
   /** When the port was taken: a port that is free now, for the UI to offer. */
   freePort: z.number().int().nullable(),
+  /** Clients must use TLS (security.protocol SSL or SASL_SSL). */
+  tls: z.boolean(),
+  /** SASL mechanisms clients must authenticate with; empty = no authentication. */
+  saslMechanisms: z.array(z.string()),
 });
 export type BrokerStatus = z.infer<typeof BrokerStatus>;
+
+/**
+ * How the embedded broker listens: loopback without TLS or SASL by default. Another interface needs TLS or
+ * SASL; files are PEM (certificate and key) and the JSON users file README describes.
+ */
+export const BrokerSecurityOptions = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('interface to listen on'),
+    tlsCertFile: z.string().min(1).optional().describe('PEM certificate (chain) file'),
+    tlsKeyFile: z.string().min(1).optional().describe('PEM private key file'),
+    saslUsersFile: z.string().min(1).optional().describe('JSON users file'),
+  })
+  .strict();
+export type BrokerSecurityOptions = z.infer<typeof BrokerSecurityOptions>;
 
 export const PartitionInfo = z.object({
   partition: z.number().int(),
@@ -199,7 +217,14 @@ export const brokerCalls = {
   'broker.status': call('Whether the embedded broker runs, and where.', z.object({}).strict(), BrokerStatus),
   'broker.start': call(
     'Start the embedded broker (port from the request, else settings, else 9092; data in the app folder).',
-    z.object({ port: z.number().int().min(0).max(65535).optional().describe('0 = any free port') }).strict(),
+    z
+      .object({
+        port: z.number().int().min(0).max(65535).optional().describe('0 = any free port'),
+        security: BrokerSecurityOptions.optional().describe(
+          'TLS, SASL and the interface; default: loopback only',
+        ),
+      })
+      .strict(),
     BrokerStatus,
   ),
   'broker.stop': call(

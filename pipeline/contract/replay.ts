@@ -51,6 +51,8 @@ export const DLQ_TOPIC = 'clickpulse_events_dlq';
 export const ExternalBrokers = z.object({
   bootstrap: z.string().min(1).describe('host:port[,host:port…]'),
   ssl: z.boolean().default(false),
+  /** A PEM file of the certificate authority to trust, for clusters whose certificate is self-signed or private. */
+  tlsCa: z.string().min(1).optional(),
   sasl: z
     .object({
       mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Page } from 'playwright-core';
@@ -184,5 +185,38 @@ describe('Topics screen in Chromium', () => {
     } finally {
       await new Promise((r) => taken.server.close(r));
     }
+  });
+  it('starts the broker with SASL from the security fields and says how clients connect', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${app.url}#/topics`);
+    await expect.poll(() => brokerState(page), POLL).toMatch(/^(Stopped|Running)$/);
+    if ((await brokerState(page)) === 'Running')
+      await page.getByRole('button', { name: 'Stop broker' }).click();
+    await expect.poll(() => brokerState(page), POLL).toBe('Stopped');
+    const users = join(app.dir, 'users.json');
+    await writeFile(users, JSON.stringify({ users: { analyst: { password: 'e2e-secret' } } }));
+    const port = await freePort();
+    await page.getByRole('textbox', { name: 'Broker port' }).fill(String(port));
+    await page.getByText('Security: TLS, SASL and network').click();
+    await page.getByRole('textbox', { name: 'SASL users file' }).fill(users);
+    await screenshot(page, 'topics-broker-security');
+    await page.getByRole('button', { name: 'Start broker' }).click();
+    await expect.poll(() => brokerState(page), POLL).toBe('Running');
+    expect(await page.getByLabel('Broker security').textContent()).toBe(
+      'SASL_PLAINTEXT: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512',
+    );
+    const kafka = new Kafka({
+      brokers: [`127.0.0.1:${port}`],
+      logLevel: logLevel.NOTHING,
+      sasl: { mechanism: 'scram-sha-256', username: 'analyst', password: 'e2e-secret' },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'secured', numPartitions: 1 }] });
+    await admin.disconnect();
+    await expect.poll(() => page.getByLabel('Messages in secured').textContent(), POLL).toBe('0');
+    await screenshot(page, 'topics-broker-sasl-running');
+    await page.getByRole('button', { name: 'Stop broker' }).click();
+    await expect.poll(() => brokerState(page), POLL).toBe('Stopped');
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { BrokerConfig } from '../config';
 import { PartitionLog, type AppendResult, type LiveLogSettings } from '../log/partition-log';
@@ -152,7 +153,9 @@ export class TopicStore {
     topic.partitions.forEach((log, p) => {
       log.close();
       const dir = join(this.logsDir, `${name}-${p}`);
-      const doomed = `${dir}.deleted`;
+      // A short name of its own: "<topic>-<partition>.deleted" would pass 255 bytes for names near Kafka's
+      // 249-character limit, and the failed rename would bring the topic back at the next start.
+      const doomed = join(this.logsDir, `${randomUUID()}.deleted`);
       renameSync(dir, doomed);
       rmSync(doomed, { recursive: true, force: true });
     });

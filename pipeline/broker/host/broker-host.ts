@@ -13,7 +13,7 @@ import type { BrokerConfig } from '../config';
 import type { BrokerLog } from '../connection';
 import { PortInUseError } from '../port-in-use';
 import type { AdminCall } from '../topic-admin';
-import type { AdminValue, HostRequest, HostValue, Overview, WorkerMessage } from './messages';
+import type { AdminValue, HostRequest, HostValue, Overview, Started, WorkerMessage } from './messages';
 
 type Pending = { resolve: (v: HostValue) => void; reject: (e: Error) => void };
 type Op = HostRequest extends infer R ? (R extends { op: infer O } ? O : never) : never;
@@ -30,6 +30,7 @@ export class BrokerHost {
   private constructor(
     private readonly worker: Worker,
     readonly address: { host: string; port: number },
+    readonly security: { tls: boolean; saslMechanisms: string[] } = { tls: false, saslMechanisms: [] },
   ) {}
 
   static async start(config: BrokerConfig, log: BrokerLog = () => {}): Promise<BrokerHost> {
@@ -39,8 +40,10 @@ export class BrokerHost {
     worker.on('error', (err) => log('error', `broker thread failed: ${err.stack ?? err.message}`));
     worker.on('exit', () => host.onExit());
     try {
-      const bound = (await host.request({ op: 'start', config })) as { host: string; port: number };
+      const bound = (await host.request({ op: 'start', config })) as Started;
       host.address.port = bound.port;
+      host.security.tls = bound.tls;
+      host.security.saslMechanisms = bound.saslMechanisms;
       return host;
     } catch (err) {
       await worker.terminate();

@@ -31,8 +31,14 @@ export interface AdminValue {
   result: unknown;
 }
 
-export type HostValue =
-  { host: string; port: number } | Overview | MessagePage | ResetOffsetsResult | AdminValue | null;
+export interface Started {
+  host: string;
+  port: number;
+  tls: boolean;
+  saslMechanisms: string[];
+}
+
+export type HostValue = Started | Overview | MessagePage | ResetOffsetsResult | AdminValue | null;
 
 export type WorkerMessage =
   | { type: 'reply'; id: number; ok: true; value: HostValue }

@@ -31,7 +31,7 @@ async function answer(req: HostRequest): Promise<HostValue> {
   switch (req.op) {
     case 'start':
       broker = await Broker.start(req.config, (level, message) => post({ type: 'log', level, message }));
-      return broker.address;
+      return { ...broker.address, ...broker.security };
     case 'overview':
       return broker ? { topics: broker.topics(), groups: broker.groups(), stats: broker.stats() } : null;
     case 'messages':

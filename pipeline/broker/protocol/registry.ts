@@ -23,6 +23,8 @@ import { DeleteGroups } from './messages/delete-groups';
 import { DeleteRecords } from './messages/delete-records';
 import { DescribeCluster } from './messages/describe-cluster';
 import { IncrementalAlterConfigs } from './messages/incremental-alter-configs';
+import { SaslHandshake } from './messages/sasl-handshake';
+import { SaslAuthenticate } from './messages/sasl-authenticate';
 
 /**
  * Every API this broker speaks, at the versions it advertises (see docs: the ranges work with kafkajs
@@ -54,6 +56,9 @@ export const APIS = [
   AlterConfigs,
   IncrementalAlterConfigs,
   DescribeCluster,
+  // Advertised only while SASL is on (see requests/api-versions.ts); the connection answers them itself.
+  SaslHandshake,
+  SaslAuthenticate,
 ] as const;
 
 export type AnyApi = (typeof APIS)[number];

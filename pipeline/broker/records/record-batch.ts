@@ -44,6 +44,28 @@ export const Attribute = {
 /** 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd. */
 const MAX_COMPRESSION_CODEC = 4;
 
+/**
+ * The fewest bytes one record takes: length, attributes, timestamp delta, offset delta, key length, value
+ * length and header count, one byte each at the least. A batch claiming more records than its bytes can hold
+ * is lying (and would move the log's next offset by its claim).
+ */
+export const MIN_RECORD_BYTES = 7;
+/**
+ * For compressed batches, a bound on how far the records can have shrunk, far beyond what gzip, snappy, lz4
+ * or zstd reach on real records, so only an absurd claim (such as 2^31−1 records in a few bytes) is refused
+ * without decompressing on the produce path.
+ */
+const MAX_COMPRESSION_RATIO = 1 << 16;
+
+/** Why the record count cannot be true for the batch's size; null when it can. */
+export function recordCountProblem(header: BatchHeader, batchBytes: number): string | null {
+  const recordBytes = batchBytes - BATCH_HEADER_SIZE;
+  const capacity =
+    compressionCodec(header.attributes) === 0 ? recordBytes : recordBytes * MAX_COMPRESSION_RATIO;
+  if (header.recordsCount * MIN_RECORD_BYTES <= capacity) return null;
+  return `batch claims ${header.recordsCount} records in ${recordBytes} bytes of records (each takes at least ${MIN_RECORD_BYTES})`;
+}
+
 export interface BatchHeader {
   baseOffset: number;
   /** Bytes after the batchLength field; the whole batch is batchLength + 12 bytes. */
@@ -160,6 +182,8 @@ export function validateBatch(batch: Buffer): BatchValidation {
   }
   if (header.lastOffsetDelta < 0) return corrupt(`negative lastOffsetDelta ${header.lastOffsetDelta}`);
   if (header.recordsCount < 0) return corrupt(`negative record count ${header.recordsCount}`);
+  const countProblem = recordCountProblem(header, batch.length);
+  if (countProblem) return corrupt(countProblem);
   for (const field of ['baseOffset', 'baseTimestamp', 'maxTimestamp', 'producerId'] as const) {
     if (Number.isNaN(header[field])) return corrupt(`${field} is beyond 2^53`);
   }

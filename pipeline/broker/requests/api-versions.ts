@@ -1,15 +1,22 @@
 import type { ApiVersions } from '../protocol/messages/api-versions';
+import { SaslAuthenticate } from '../protocol/messages/sasl-authenticate';
+import { SaslHandshake } from '../protocol/messages/sasl-handshake';
 import { APIS } from '../protocol/registry';
 import type { Handler } from './context';
 
-export const advertisedApiKeys = APIS.map((api) => ({
+const SASL_KEYS: ReadonlySet<number> = new Set([SaslHandshake.key, SaslAuthenticate.key]);
+
+const allApiKeys = APIS.map((api) => ({
   apiKey: api.key,
   minVersion: api.minVersion,
   maxVersion: api.maxVersion,
 })).sort((a, b) => a.apiKey - b.apiKey);
 
-export const handleApiVersions: Handler<typeof ApiVersions> = () => ({
+/** What a broker without SASL advertises: clients then never try to authenticate. */
+export const advertisedApiKeys = allApiKeys.filter((k) => !SASL_KEYS.has(k.apiKey));
+
+export const handleApiVersions: Handler<typeof ApiVersions> = (_req, _ctx, core) => ({
   errorCode: 0,
-  apiKeys: advertisedApiKeys,
+  apiKeys: core.saslEnabled ? allApiKeys : advertisedApiKeys,
   throttleTimeMs: 0,
 });

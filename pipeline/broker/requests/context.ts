@@ -15,6 +15,8 @@ export interface BrokerCore {
   producerIds: ProducerIds;
   fetchWaiters: FetchWaiters;
   clusterId: string;
+  /** SASL is on: ApiVersions advertises SaslHandshake and SaslAuthenticate. */
+  saslEnabled: boolean;
   /** Where clients should connect: the address we listen on. */
   advertised(): { host: string; port: number };
 }

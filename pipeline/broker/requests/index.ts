@@ -49,7 +49,9 @@ import { handleDeleteGroups } from './delete-groups';
 import { handleDeleteRecords } from './delete-records';
 import { handleDescribeCluster } from './describe-cluster';
 
-type HandlerTable = { [A in AnyApi as A['key']]: Handler<A> };
+/** SaslHandshake and SaslAuthenticate change the connection's state, so the connection answers them (see sasl/). */
+type ConnectionApiKey = 17 | 36;
+type HandlerTable = { [A in AnyApi as A['key'] extends ConnectionApiKey ? never : A['key']]: Handler<A> };
 
 const table: HandlerTable = {
   [Produce.key]: handleProduce,

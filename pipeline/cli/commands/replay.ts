@@ -4,7 +4,12 @@ import { defaultConfigDir, dispatch, Workbench } from '../../workbench';
 import { APP_VERSION } from '../../version';
 import { resourcesDir } from '../app-root';
 import { EXIT_USAGE, type Command } from '../command';
-import { parsePort } from '../flags';
+import {
+  EXTERNAL_BROKER_OPTIONS,
+  EXTERNAL_BROKER_SYNOPSIS,
+  externalBrokersFromFlags,
+  parsePort,
+} from '../flags';
 import { goldRowCounts as goldRows } from '../../lake/gold/row-counts';
 import { statusLine } from './stream';
 
@@ -13,14 +18,13 @@ const PROGRESS_EVERY_MS = 2000;
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'Replay a clickstream file onto a Kafka topic (the embedded broker unless --brokers).',
-  synopsis:
-    'FILE [--lake DIR] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] [--brokers HOST:PORT] [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--broker-data DIR] [--broker-port P]',
+  synopsis: `FILE [--lake DIR] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] ${EXTERNAL_BROKER_SYNOPSIS} [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--broker-data DIR] [--broker-port P]`,
   options: {
     speed: { type: 'string' },
     rate: { type: 'string' },
     topic: { type: 'string' },
     partitions: { type: 'string' },
-    brokers: { type: 'string' },
+    ...EXTERNAL_BROKER_OPTIONS,
     key: { type: 'string' },
     limit: { type: 'string' },
     from: { type: 'string' },
@@ -42,13 +46,18 @@ export const replayCommand: Command = {
     const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
     const number = (name: string) => (text(name) === undefined ? undefined : Number(text(name)));
     const speed = text('speed');
+    const external = externalBrokersFromFlags(values);
+    if (typeof external === 'string') {
+      io.err(`clickpulse replay: ${external}`);
+      return EXIT_USAGE;
+    }
     const parsed = ReplayOptions.safeParse({
       path: resolve(file),
       ...(speed !== undefined ? { speed: speed === 'max' ? 'max' : Number(speed.replace(/^x/i, '')) } : {}),
       ...(text('rate') !== undefined ? { rate: number('rate') } : {}),
       ...(text('topic') !== undefined ? { topic: text('topic') } : {}),
       ...(text('partitions') !== undefined ? { partitions: number('partitions') } : {}),
-      ...(text('brokers') !== undefined ? { brokers: { bootstrap: text('brokers') } } : {}),
+      ...external,
       ...(text('key') !== undefined ? { key: text('key') } : {}),
       ...(text('limit') !== undefined ? { limit: number('limit') } : {}),
       ...(text('from') !== undefined ? { from: text('from') } : {}),

@@ -4,16 +4,17 @@ import { defaultConfigDir, dispatch, Workbench } from '../../workbench';
 import { APP_VERSION } from '../../version';
 import { resourcesDir } from '../app-root';
 import { EXIT_USAGE, type Command } from '../command';
+import { EXTERNAL_BROKER_OPTIONS, EXTERNAL_BROKER_SYNOPSIS, externalBrokersFromFlags } from '../flags';
 
 const STATUS_EVERY_MS = 5000;
 
 export const streamCommand: Command = {
   name: 'stream',
   summary: 'Run the lake consumer (topic → Bronze → Silver → Gold) until stopped.',
-  synopsis: '--lake DIR [--brokers HOST:PORT] [--topic T] [--group G] [--config DIR]',
+  synopsis: `--lake DIR ${EXTERNAL_BROKER_SYNOPSIS} [--topic T] [--group G] [--config DIR]`,
   options: {
     lake: { type: 'string' },
-    brokers: { type: 'string' },
+    ...EXTERNAL_BROKER_OPTIONS,
     topic: { type: 'string' },
     group: { type: 'string' },
     config: { type: 'string' },
@@ -23,10 +24,15 @@ export const streamCommand: Command = {
       io.err(`Usage: clickpulse stream ${streamCommand.synopsis}`);
       return EXIT_USAGE;
     }
+    const external = externalBrokersFromFlags(values);
+    if (typeof external === 'string') {
+      io.err(`clickpulse stream: ${external}`);
+      return EXIT_USAGE;
+    }
     const parsed = StreamOptions.safeParse({
       ...(typeof values.topic === 'string' ? { topic: values.topic } : {}),
       ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
-      ...(typeof values.brokers === 'string' ? { brokers: { bootstrap: values.brokers } } : {}),
+      ...external,
     });
     if (!parsed.success) {
       io.err(

@@ -1,19 +1,59 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import { Kafka, logLevel, Partitioners, type Message, type Producer, type SASLOptions } from 'kafkajs';
 import { DLQ_TOPIC, type ExternalBrokers } from '../../contract';
 
 export interface KafkaTarget {
   bootstrap: string;
   ssl?: boolean;
+  tlsCa?: string;
+  /**
+   * The embedded broker's own certificate file: the only one trusted (pinned), whatever host name it was
+   * issued for, since the app reaches its broker on this machine by a loopback address.
+   */
+  tlsTrustCert?: string;
   sasl?: ExternalBrokers['sasl'];
 }
 
 /** Where replay and the lake consumer connect: external servers when given, else the embedded broker (started on demand). */
 export async function resolveTarget(
   brokers: ExternalBrokers | undefined,
-  embedded: () => Promise<string>,
+  embedded: () => Promise<KafkaTarget>,
 ): Promise<KafkaTarget> {
-  if (!brokers) return { bootstrap: await embedded() };
-  return { bootstrap: brokers.bootstrap, ssl: brokers.ssl, ...(brokers.sasl ? { sasl: brokers.sasl } : {}) };
+  if (!brokers) return embedded();
+  return {
+    bootstrap: brokers.bootstrap,
+    // A CA to trust only makes sense over TLS: giving one turns TLS on.
+    ssl: brokers.ssl || brokers.tlsCa !== undefined,
+    ...(brokers.tlsCa ? { tlsCa: brokers.tlsCa } : {}),
+    ...(brokers.sasl ? { sasl: brokers.sasl } : {}),
+  };
+}
+
+function tlsOptions(target: KafkaTarget): boolean | ConnectionOptions {
+  if (!target.ssl) return false;
+  if (target.tlsTrustCert) return pinnedTls(target.tlsTrustCert);
+  if (!target.tlsCa) return true;
+  try {
+    return { ca: [readFileSync(target.tlsCa, 'utf8')] };
+  } catch (error) {
+    throw new Error(`Cannot read the TLS CA file ${target.tlsCa}: ${(error as Error).message}`);
+  }
+}
+
+function pinnedTls(certFile: string): ConnectionOptions {
+  const pem = readFileSync(certFile, 'utf8');
+  const fingerprint = new X509Certificate(pem).fingerprint256;
+  return {
+    // Trust this certificate itself, even when issued by a private CA (a partial chain), and nothing else.
+    ca: [pem],
+    allowPartialTrustChain: true,
+    checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+      cert.fingerprint256 === fingerprint
+        ? undefined
+        : new Error('The broker presented another certificate than the one it was started with.'),
+  };
 }
 
 /** The kafkajs client for a target: the embedded broker, or external servers with optional TLS and SASL. */
@@ -24,7 +64,7 @@ export function kafkaClient(target: KafkaTarget, clientId: string): Kafka {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    ssl: target.ssl ?? false,
+    ssl: tlsOptions(target),
     // Our schema allows exactly kafkajs' three username/password mechanisms.
     ...(target.sasl ? { sasl: target.sasl as SASLOptions } : {}),
     logLevel: logLevel.NOTHING,

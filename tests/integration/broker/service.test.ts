@@ -1,8 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../pipeline/workbench';
 import { runCli } from '../../helpers/run-cli';
+import { SAMPLE_CSV } from '../../helpers/query-lake';
+import { makeTestCerts } from '../../helpers/tls-certs';
 import { testWorkbench } from '../../helpers/workbench';
 
 const disposers: (() => Promise<void>)[] = [];
@@ -122,5 +126,60 @@ describe('the broker through the Workbench API (in its worker thread)', () => {
     ]);
     expect(code).toBe(2);
     expect(err).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+  });
+});
+
+describe('the secured broker through the Workbench API', () => {
+  it('starts with TLS and SASL, says so, and the app replays and streams into it by itself', async () => {
+    const { workbench, dir, dispose } = await testWorkbench();
+    disposers.push(dispose);
+    const certs = await makeTestCerts(dir);
+    const users = join(dir, 'users.json');
+    writeFileSync(users, JSON.stringify({ users: { analyst: { password: 'pw' } } }));
+    const security = {
+      host: '127.0.0.1',
+      tlsCertFile: certs.cert,
+      tlsKeyFile: certs.key,
+      saslUsersFile: users,
+    };
+    const started = await dispatch(workbench, 'broker.start', { port: 0, security });
+    expect(started).toMatchObject({
+      ok: true,
+      value: { state: 'running', tls: true, saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] },
+    });
+    // The app's own clients log in as its in-memory user over TLS: no password of the user's needed.
+    const streaming = await dispatch(workbench, 'stream.start', { topic: 'secured' });
+    expect(streaming.ok, JSON.stringify(streaming)).toBe(true);
+    const done = new Promise<{ state: string; rowsSent: number; error: string | null }>((resolve) => {
+      workbench.subscribe((name, payload) => {
+        const p = payload as { state: string; rowsSent: number; error: string | null };
+        if (name === 'replay.progress' && ['completed', 'failed', 'stopped'].includes(p.state)) resolve(p);
+      });
+    });
+    const replay = await dispatch(workbench, 'replay.start', {
+      path: SAMPLE_CSV,
+      topic: 'secured',
+      limit: 50,
+    });
+    expect(replay.ok, JSON.stringify(replay)).toBe(true);
+    expect(await done).toMatchObject({ state: 'completed', rowsSent: 50 });
+    expect((await workbench.stream.caughtUp()).bronze.rows).toBe(50);
+    // A client without credentials is refused.
+    const anonymous = new Kafka({
+      brokers: [`127.0.0.1:${(started as { value: { port: number } }).value.port}`],
+      ssl: { ca: [readFileSync(certs.ca, 'utf8')] },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
+    await expect(anonymous.connect().then(() => anonymous.listTopics())).rejects.toThrow();
+    await anonymous.disconnect();
+  }, 120_000);
+
+  it('refuses another interface without TLS or SASL, in one sentence', async () => {
+    const { workbench, dispose } = await testWorkbench();
+    disposers.push(dispose);
+    const r = await dispatch(workbench, 'broker.start', { port: 0, security: { host: '0.0.0.0' } });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('Refusing to listen on 0.0.0.0');
   });
 });

@@ -2,6 +2,13 @@ import { useState } from 'react';
 import type { BrokerStatus } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { formatInteger } from '../../lib/format';
+import {
+  BrokerSecurityFields,
+  EMPTY_SECURITY,
+  securityOptions,
+  securitySummary,
+  type SecurityForm,
+} from './BrokerSecurityFields';
 
 interface Props {
   status: BrokerStatus;
@@ -24,6 +31,7 @@ export function BrokerPanel({ status, connections, savedPort }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [copied, setCopied] = useState(false);
+  const [security, setSecurity] = useState<SecurityForm>(EMPTY_SECURITY);
   const running = status.state === 'running';
 
   const port = running ? String(status.port) : (typed ?? String(savedPort ?? status.port));
@@ -38,7 +46,7 @@ export function BrokerPanel({ status, connections, savedPort }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      await api().call('broker.start', { port: chosen });
+      await api().call('broker.start', { port: chosen, security: securityOptions(security) });
       // Remember the port that worked, so the next start (and replays) use it.
       if (chosen !== savedPort) await api().call('settings.update', { brokerPort: chosen });
       setTyped(undefined);
@@ -68,6 +76,7 @@ export function BrokerPanel({ status, connections, savedPort }: Props) {
   };
 
   const shownError = error ?? (status.state === 'failed' ? status.error : null);
+  const summary = securitySummary(status);
 
   return (
     <section className="topics-card broker-panel" aria-label="Broker">
@@ -119,9 +128,13 @@ export function BrokerPanel({ status, connections, savedPort }: Props) {
       {portError && !running && <p className="error-text">{portError}</p>}
       {running && (
         <p className="muted hint">
-          Any Kafka client connects here, e.g. <code>kcat -b {status.bootstrap} -L</code>
+          <span aria-label="Broker security">{summary.label}</span>. Any Kafka client connects here, e.g.{' '}
+          <code>
+            kcat -b {status.bootstrap} {summary.kcatFlags ? `${summary.kcatFlags} ` : ''}-L
+          </code>
         </p>
       )}
+      {!running && <BrokerSecurityFields form={security} disabled={busy} onChange={setSecurity} />}
       {shownError && (
         <div role="alert" className="banner error broker-error">
           <span>{shownError}</span>
