@@ -32,7 +32,7 @@ export class ReplayService {
     const run = new ReplayRun(options, target, {
       clock: systemClock,
       checkpoints: this.checkpoints,
-      openProducer: (t, topic, partitions) => ReplayProducer.open(t, topic, partitions),
+      openProducer: (t, topic, partitions, settings) => ReplayProducer.open(t, topic, partitions, settings),
       onProgress: (p) => this.ctx.emit('replay.progress', p),
     });
     this.run = run;
