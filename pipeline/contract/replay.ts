@@ -125,6 +125,10 @@ export const ReplayProgress = z.object({
   rejectReasons: z.array(z.object({ reason: z.string(), count: z.number() })),
   warnings: z.array(z.string()),
   error: z.string().nullable(),
+  /** Waiting for the lake's Bronze writer to catch up (backpressure): Bronze is the bottleneck. */
+  heldBackByBronze: z.boolean().optional(),
+  /** Seconds this run has spent held back by Bronze so far. */
+  heldBackSeconds: z.number().optional(),
 });
 export type ReplayProgress = z.infer<typeof ReplayProgress>;
 

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../broker/error-codes';
+import { BatchField } from '../broker/records/record-batch';
 import { ApiVersions } from '../broker/protocol/messages/api-versions';
 import { InitProducerId } from '../broker/protocol/messages/init-producer-id';
 import { Metadata } from '../broker/protocol/messages/metadata';
@@ -34,6 +35,8 @@ interface Item {
 
 interface TopicState {
   name: string;
+  /** Per partition, the offset after the last record Kafka acknowledged from this producer. */
+  acked: number[];
   builders: RecordBatchBuilder[];
   nextSequence: number[];
   leaders: number[];
@@ -165,9 +168,22 @@ export class LeanProducer {
           leaders,
           builders: leaders.map(() => new RecordBatchBuilder()),
           nextSequence: leaders.map(() => 0),
+          acked: leaders.map(() => 0),
           roundRobin: 0,
         });
     }
+  }
+
+  /** Partition → the offset after the last record Kafka acknowledged from this producer (the replay's backpressure). */
+  acknowledged(topic: string): Map<number, number> {
+    return new Map(this.topic(topic).acked.map((end, p) => [p, end]));
+  }
+
+  /** @internal for BrokerLink */
+  noteAck(topic: string, partition: number, baseOffset: number, count: number): void {
+    const t = this.topics.get(topic);
+    if (!t || baseOffset < 0) return;
+    t.acked[partition] = Math.max(t.acked[partition] ?? 0, baseOffset + count);
   }
 
   partitionsOf(topic: string): number {
@@ -383,6 +399,10 @@ class BrokerLink {
     for (const t of res.responses) {
       for (const p of t.partitionResponses) {
         const code = p.errorCode;
+        if (code === 0) {
+          const item = req.items.find((i) => i.topic === t.name && i.partition === p.index);
+          if (item) this.producer.noteAck(t.name, p.index, p.baseOffset, item.batch.readInt32BE(BatchField.recordsCount));
+        }
         if (code === 0 || code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) continue;
         const why = `Kafka refused a batch for ${t.name}[${p.index}] (error ${code}).`;
         if (RETRIABLE.has(code)) retriable ??= why;

@@ -76,6 +76,33 @@ export class LakeStream {
     return this.status;
   }
 
+  /**
+   * Partition → the next offset Bronze has not taken in yet (the replay's backpressure reads this);
+   * partitions Bronze has not seen are missing (read as 0).
+   */
+  bronzePosition(): Map<number, number> {
+    const writer = this.writer;
+    const out = new Map<number, number>();
+    if (!writer) return out;
+    for (const p of new Set([
+      ...this.endOffsets.keys(),
+      ...writer.manifest.ranges().map((r) => r.partition),
+    ])) {
+      const next = writer.next(p);
+      if (next !== null) out.set(p, next);
+    }
+    return out;
+  }
+
+  /** Stops fetching (Bronze stalls; the replay is held back) until resume(). */
+  pause(): void {
+    this.consumer?.pause([{ topic: this.options.topic }]);
+  }
+
+  resume(): void {
+    this.consumer?.resume([{ topic: this.options.topic }]);
+  }
+
   async start(): Promise<StreamStatus> {
     this.set({ state: 'starting', startedAt: new Date().toISOString(), lastError: null });
     try {

@@ -58,6 +58,26 @@ export class StreamService {
     this.ctx.emit('stream.status', status);
   }
 
+  /**
+   * Bronze's position on `topic` (partition → next offset not yet taken in), or null when the lake consumer
+   * is not running on that topic: the replay then runs as a plain producer.
+   */
+  bronzePosition(topic: string): Map<number, number> | null {
+    const s = this.stream;
+    const state = s?.current();
+    if (!s || state?.topic !== topic || !['starting', 'running'].includes(state.state)) return null;
+    return s.bronzePosition();
+  }
+
+  /** Pauses and resumes the lake consumer's fetching (Bronze stalls meanwhile). */
+  pause(): void {
+    this.stream?.pause();
+  }
+
+  resume(): void {
+    this.stream?.resume();
+  }
+
   async stop(): Promise<StreamStatus> {
     if (!this.stream) throw new ApiError({ code: 'CONFLICT', message: 'The lake consumer is not running.' });
     return this.stream.stop();

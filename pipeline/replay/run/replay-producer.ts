@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { DLQ_TOPIC, type ReplayOptions } from '../../contract';
-import { ensureTopics, kafkaClient, type KafkaTarget } from '../../kafka';
+import { endOffsets, ensureTopics, kafkaClient, type KafkaTarget } from '../../kafka';
 import { compression } from '../../kafka/compression';
 import { LeanProducer } from '../../kafka/lean-producer';
 import type { Lineage } from '../../kafka/record-batch-builder';
@@ -28,6 +28,8 @@ export interface ProducerLike {
   /** True when enough is buffered to send. */
   readonly due: boolean;
   flush(): Promise<void>;
+  /** Partition → the offset after the last event Kafka acknowledged (how far the replay got, for backpressure). */
+  acknowledged(): Promise<Map<number, number>>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,10 @@ class LeanReplayProducer implements ProducerLike {
     return this.producer.flush();
   }
 
+  async acknowledged(): Promise<Map<number, number>> {
+    return this.producer.acknowledged(this.topic);
+  }
+
   async close(): Promise<void> {
     this.producer.close();
   }
@@ -152,8 +158,12 @@ class KafkajsReplayProducer implements ProducerLike {
     ]);
   }
 
+  /** kafkajs does not say how many records of a send went to each partition: the topic's end offsets do. */
+  async acknowledged(): Promise<Map<number, number>> {
+    return endOffsets(this.kafka, this.topic);
+  }
+
   async close(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
-    void this.kafka;
   }
 }

@@ -27,11 +27,21 @@ export interface RunDeps {
     settings?: ProducerSettings,
   ): Promise<ProducerLike>;
   onProgress(progress: ReplayProgress): void;
+  /**
+   * Bronze's position on a topic (partition → next offset it has not taken in), or null when no lake
+   * consumer runs on it. Without it, or when it answers null, the replay runs unthrottled.
+   */
+  bronzePosition?(topic: string): Map<number, number> | null;
 }
 
 export type { ProducerLike };
 
 const IN_FLIGHT = 3;
+/** Backpressure: how many seconds of data the replay may be ahead of Bronze by default … */
+const DEFAULT_AHEAD_SECONDS = 3;
+/** … and the fewest rows, whatever the rate (Bronze takes rows in by fetched batches). */
+const MIN_AHEAD_ROWS = 20_000;
+const HOLD_POLL_MS = 50;
 const CHECKPOINT_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 250;
 /** A paced run never sleeps longer than this at once, so pause and stop are prompt. */
@@ -61,6 +71,10 @@ export class ReplayRun {
   private readonly warnings: string[] = [];
   private error: string | null = null;
   private outOfOrder = 0;
+  /** Waiting for Bronze to catch up (backpressure), and the highest send rate seen (sizes the bound). */
+  private heldBack = false;
+  private peakRate = 0;
+  private heldBackMs = 0;
   private lastEventMs: number | null = null;
   private resumeWaiters: (() => void)[] = [];
   private stopRequested = false;
@@ -113,6 +127,8 @@ export class ReplayRun {
         .slice(0, 20)
         .map(([reason, count]) => ({ reason, count })),
       warnings: [...this.warnings, ...this.orderWarning()],
+      heldBackByBronze: this.heldBack,
+      heldBackSeconds: this.heldBackMs / 1000,
       error: this.error,
     };
   }
@@ -252,6 +268,7 @@ export class ReplayRun {
         this.eventsPerSecond =
           this.eventsPerSecond === 0 ? instant : 0.7 * this.eventsPerSecond + 0.3 * instant;
       }
+      if (!this.heldBack) this.peakRate = Math.max(this.peakRate, this.eventsPerSecond);
       sentAtLastTick = this.rowsSent;
       lastProgress = now;
       if (now - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
@@ -301,6 +318,33 @@ export class ReplayRun {
       batchRows++;
     };
 
+    /** Waits while the replay is more than the bound ahead of Bronze (when a lake consumer runs on the topic). */
+    const holdBack = async () => {
+      const seconds = o.aheadOfBronzeSeconds === undefined ? DEFAULT_AHEAD_SECONDS : o.aheadOfBronzeSeconds;
+      const position = this.deps.bronzePosition;
+      if (seconds === null || !position) return;
+      const since = this.deps.clock.now();
+      for (;;) {
+        const bronze = position(o.topic);
+        if (!bronze || this.stopRequested || failure) break;
+        let ahead = 0;
+        for (const [p, end] of await producer.acknowledged())
+          ahead += Math.max(0, end - (bronze.get(p) ?? 0));
+        if (ahead <= Math.max(MIN_AHEAD_ROWS, seconds * this.peakRate)) break;
+        if (!this.heldBack) {
+          this.heldBack = true;
+          this.deps.onProgress(this.progress());
+        }
+        await this.deps.clock.sleep(HOLD_POLL_MS);
+        tick();
+      }
+      if (this.heldBack) {
+        this.heldBack = false;
+        this.heldBackMs += this.deps.clock.now() - since;
+        this.deps.onProgress(this.progress());
+      }
+    };
+
     try {
       await withLakeDb(async (db) => {
         const estimated = await estimateRows(db, o.path, format, this.totalBytes);
@@ -344,7 +388,10 @@ export class ReplayRun {
             add(rows, i);
             this.rowsRead++;
             sentThisRun++;
-            if (producer.due) await flush();
+            if (producer.due) {
+              await flush();
+              await holdBack();
+            }
           }
           tick();
         }

@@ -34,6 +34,7 @@ export class ReplayService {
       checkpoints: this.checkpoints,
       openProducer: (t, topic, partitions, settings) => ReplayProducer.open(t, topic, partitions, settings),
       onProgress: (p) => this.ctx.emit('replay.progress', p),
+      bronzePosition: (topic) => this.ctx.stream.bronzePosition(topic),
     });
     this.run = run;
     // File-level problems (missing file, unmapped required fields, unreachable broker) fail the call itself.
