@@ -5,4 +5,12 @@
  */
 export { bootstrapServers, resolveTarget, type KafkaTarget } from './target';
 export { kafkaClient } from './client';
-export { endOffsets, ensureTopics, type EnsuredTopics, type TopicSpec } from './topics';
+export {
+  DEFAULT_EVENT_PARTITIONS,
+  DEFAULT_RETENTION_BYTES,
+  endOffsets,
+  ensureTopics,
+  eventTopicSpec,
+  type EnsuredTopics,
+  type TopicSpec,
+} from './topics';

@@ -401,7 +401,13 @@ class BrokerLink {
         const code = p.errorCode;
         if (code === 0) {
           const item = req.items.find((i) => i.topic === t.name && i.partition === p.index);
-          if (item) this.producer.noteAck(t.name, p.index, p.baseOffset, item.batch.readInt32BE(BatchField.recordsCount));
+          if (item)
+            this.producer.noteAck(
+              t.name,
+              p.index,
+              p.baseOffset,
+              item.batch.readInt32BE(BatchField.recordsCount),
+            );
         }
         if (code === 0 || code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) continue;
         const why = `Kafka refused a batch for ${t.name}[${p.index}] (error ${code}).`;

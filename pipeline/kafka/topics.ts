@@ -1,5 +1,26 @@
 import type { Kafka } from 'kafkajs';
 
+/** A full month (~12 GB of JSON for 2019-Oct) should not leave a second copy of itself on a laptop's disk. */
+export const DEFAULT_RETENTION_BYTES = 2 * 1024 ** 3;
+export const DEFAULT_EVENT_PARTITIONS = 3;
+
+/**
+ * The one definition of an event topic, whoever creates it first (the replay, or the lake consumer
+ * waiting for one): its partitions, and a retention bound in bytes over the whole topic (Kafka's
+ * retention.bytes is per partition).
+ */
+export function eventTopicSpec(
+  topic: string,
+  partitions = DEFAULT_EVENT_PARTITIONS,
+  retentionBytes = DEFAULT_RETENTION_BYTES,
+): TopicSpec {
+  return {
+    topic,
+    partitions,
+    configs: { 'retention.bytes': String(Math.ceil(retentionBytes / partitions)) },
+  };
+}
+
 export interface TopicSpec {
   topic: string;
   partitions: number;

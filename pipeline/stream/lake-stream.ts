@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { StreamOptions, StreamStatus } from '../contract';
 import { withLakeDb } from '../lake/duckdb';
 import { refreshGold } from '../lake/gold/refresh';
-import { kafkaClient, type KafkaTarget } from '../kafka';
+import { ensureTopics, eventTopicSpec, kafkaClient, type KafkaTarget } from '../kafka';
 import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
@@ -115,19 +115,7 @@ export class LakeStream {
       );
       this.writer = writer;
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const topics = await admin.listTopics();
-        if (!topics.includes(this.options.topic)) {
-          await admin.createTopics({
-            topics: [{ topic: this.options.topic, numPartitions: 3 }],
-            waitForLeaders: true,
-          });
-        }
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopics(kafka, [eventTopicSpec(this.options.topic)]);
       const consumer = kafka.consumer({
         groupId: this.options.groupId,
         maxWaitTimeInMs: 250,

@@ -1,12 +1,10 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { DLQ_TOPIC, type ReplayOptions } from '../../contract';
-import { endOffsets, ensureTopics, kafkaClient, type KafkaTarget } from '../../kafka';
+import { endOffsets, ensureTopics, eventTopicSpec, kafkaClient, type KafkaTarget } from '../../kafka';
 import { compression } from '../../kafka/compression';
 import { LeanProducer } from '../../kafka/lean-producer';
 import type { Lineage } from '../../kafka/record-batch-builder';
 
-/** A full month (~12 GB of JSON for 2019-Oct) should not leave a second copy of itself on a laptop's disk. */
-export const DEFAULT_RETENTION_BYTES = 2 * 1024 ** 3;
 /** Bytes buffered before the run sends them: one Produce request's worth. */
 const FLUSH_BYTES = 1024 * 1024;
 const FLUSH_ROWS = 5000;
@@ -46,12 +44,10 @@ export const ReplayProducer = {
     settings: ProducerSettings = {},
   ): Promise<ProducerLike> {
     const kafka = kafkaClient(target, 'clickpulse-replay');
-    const retention = settings.retentionBytes ?? DEFAULT_RETENTION_BYTES;
     let warnings: string[];
     try {
       ({ warnings } = await ensureTopics(kafka, [
-        // Kafka's retention.bytes is per partition.
-        { topic, partitions, configs: { 'retention.bytes': String(Math.ceil(retention / partitions)) } },
+        eventTopicSpec(topic, partitions, settings.retentionBytes),
         { topic: DLQ_TOPIC, partitions: 1 },
       ]));
     } catch (error) {

@@ -11,6 +11,7 @@ import type { KafkaTarget } from '../../kafka';
 import { estimateRows } from './estimate-rows';
 import { normalizeSql } from './normalize-sql';
 import { Pacer, type Clock, type Pace } from './pacer';
+import { DEFAULT_RETENTION_BYTES } from '../../kafka';
 import { Lineage } from '../../kafka/record-batch-builder';
 import { type ProducerLike, type ProducerSettings } from './replay-producer';
 import { streamRows, type RowChunk } from './row-stream';
@@ -42,6 +43,8 @@ const DEFAULT_AHEAD_SECONDS = 3;
 /** … and the fewest rows, whatever the rate (Bronze takes rows in by fetched batches). */
 const MIN_AHEAD_ROWS = 20_000;
 const HOLD_POLL_MS = 50;
+/** Bytes a record takes on the topic beside its value (key, lineage headers, varints), near enough. */
+const RECORD_OVERHEAD = 70;
 const CHECKPOINT_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 250;
 /** A paced run never sleeps longer than this at once, so pause and stop are prompt. */
@@ -249,6 +252,9 @@ export class ReplayRun {
     /** Rows appended since the last flush, and how many of them are events (not DLQ). */
     let batchRows = 0;
     let batchEvents = 0;
+    /** Bytes and count of the events appended, for the average size of a record on the topic. */
+    let eventBytes = 0;
+    let eventsAppended = 0;
 
     const saveCheckpoint = () => {
       checkpoint.rowsDone = acks.done;
@@ -312,8 +318,11 @@ export class ReplayRun {
       } else {
         if (eventMs !== null && this.lastEventMs !== null && eventMs < this.lastEventMs) this.outOfOrder++;
         if (eventMs !== null) this.lastEventMs = eventMs;
-        producer.append(rows.key[i] ?? null, rows.value[i] ?? '', lineage, rowNumber);
+        const value = rows.value[i] ?? '';
+        producer.append(rows.key[i] ?? null, value, lineage, rowNumber);
         batchEvents++;
+        eventsAppended++;
+        eventBytes += value.length + RECORD_OVERHEAD;
       }
       batchRows++;
     };
@@ -330,7 +339,10 @@ export class ReplayRun {
         let ahead = 0;
         for (const [p, end] of await producer.acknowledged())
           ahead += Math.max(0, end - (bronze.get(p) ?? 0));
-        if (ahead <= Math.max(MIN_AHEAD_ROWS, seconds * this.peakRate)) break;
+        // Never more than half the topic's retention ahead, or the broker could delete rows Bronze has not read.
+        const avgBytes = eventBytes / Math.max(1, eventsAppended);
+        const safe = (o.retentionBytes ?? DEFAULT_RETENTION_BYTES) / 2 / avgBytes;
+        if (ahead <= Math.min(safe, Math.max(MIN_AHEAD_ROWS, seconds * this.peakRate))) break;
         if (!this.heldBack) {
           this.heldBack = true;
           this.deps.onProgress(this.progress());
