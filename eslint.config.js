@@ -2,6 +2,35 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+// What every pipeline/ file may not import; a folder with its own rule repeats these (a later
+// no-restricted-imports replaces an earlier one, it does not add to it).
+const pipelinePaths = [{ name: 'electron', message: 'pipeline/ is plain Node: it never imports electron.' }];
+const pipelinePatterns = [
+  {
+    regex: '^\\.\\./.*(main|preload|renderer)/',
+    message: 'pipeline/ imports nothing from main, preload or renderer.',
+  },
+];
+/** The house plan's arrows between stages: a stage knows another only through its output, never its code. */
+const stageArrows = (stage, others) => ({
+  files: [`pipeline/${stage}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: pipelinePaths,
+        patterns: [
+          ...pipelinePatterns,
+          ...others.map((other) => ({
+            regex: `^(\\.\\./)+${other}/`,
+            message: `pipeline/${stage} does not import pipeline/${other}: shared pieces live in pipeline/kafka/, the DuckDB kernel and the contract.`,
+          })),
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'test-results/**', 'node_modules/**'] },
   js.configs.recommended,
@@ -44,6 +73,9 @@ export default tseslint.config(
       ],
     },
   },
+  stageArrows('replay', ['stream']),
+  stageArrows('stream', ['replay']),
+  stageArrows('kafka', ['replay', 'stream']),
   {
     files: ['pipeline/contract/**/*.ts'],
     rules: {

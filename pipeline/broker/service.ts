@@ -16,7 +16,7 @@ import type {
   ResetOffsetsResult,
 } from '../contract/broker';
 import { ApiError } from '../contract/envelope';
-import type { KafkaTarget } from '../replay/run/kafka-target';
+import type { KafkaTarget } from '../kafka';
 import type { WorkbenchContext } from '../workbench-context';
 import { brokerConfig, brokerConfigProblem, DEFAULT_BROKER_PORT } from './config';
 import { BrokerHost } from './host/broker-host';

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { StreamOptions, StreamStatus } from '../contract';
 import { withLakeDb } from '../lake/duckdb';
 import { refreshGold } from '../lake/gold/refresh';
-import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
+import { ensureTopics, eventTopicSpec, kafkaClient, type KafkaTarget } from '../kafka';
 import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
@@ -76,6 +76,33 @@ export class LakeStream {
     return this.status;
   }
 
+  /**
+   * Partition → the next offset Bronze has not taken in yet (the replay's backpressure reads this);
+   * partitions Bronze has not seen are missing (read as 0).
+   */
+  bronzePosition(): Map<number, number> {
+    const writer = this.writer;
+    const out = new Map<number, number>();
+    if (!writer) return out;
+    for (const p of new Set([
+      ...this.endOffsets.keys(),
+      ...writer.manifest.ranges().map((r) => r.partition),
+    ])) {
+      const next = writer.next(p);
+      if (next !== null) out.set(p, next);
+    }
+    return out;
+  }
+
+  /** Stops fetching (Bronze stalls; the replay is held back) until resume(). */
+  pause(): void {
+    this.consumer?.pause([{ topic: this.options.topic }]);
+  }
+
+  resume(): void {
+    this.consumer?.resume([{ topic: this.options.topic }]);
+  }
+
   async start(): Promise<StreamStatus> {
     this.set({ state: 'starting', startedAt: new Date().toISOString(), lastError: null });
     try {
@@ -88,19 +115,7 @@ export class LakeStream {
       );
       this.writer = writer;
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const topics = await admin.listTopics();
-        if (!topics.includes(this.options.topic)) {
-          await admin.createTopics({
-            topics: [{ topic: this.options.topic, numPartitions: 3 }],
-            waitForLeaders: true,
-          });
-        }
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopics(kafka, [eventTopicSpec(this.options.topic)]);
       const consumer = kafka.consumer({
         groupId: this.options.groupId,
         maxWaitTimeInMs: 250,

@@ -1,5 +1,5 @@
 import { ApiError, type StreamOptions, type StreamStatus } from '../contract';
-import { kafkaClient, resolveTarget } from '../replay/run/kafka-target';
+import { kafkaClient, resolveTarget } from '../kafka';
 import type { WorkbenchContext } from '../workbench-context';
 import { LakeStream } from './lake-stream';
 
@@ -56,6 +56,26 @@ export class StreamService {
     this.lastEmit = Date.now();
     this.lastState = status.state;
     this.ctx.emit('stream.status', status);
+  }
+
+  /**
+   * Bronze's position on `topic` (partition → next offset not yet taken in), or null when the lake consumer
+   * is not running on that topic: the replay then runs as a plain producer.
+   */
+  bronzePosition(topic: string): Map<number, number> | null {
+    const s = this.stream;
+    const state = s?.current();
+    if (!s || state?.topic !== topic || !['starting', 'running'].includes(state.state)) return null;
+    return s.bronzePosition();
+  }
+
+  /** Pauses and resumes the lake consumer's fetching (Bronze stalls meanwhile). */
+  pause(): void {
+    this.stream?.pause();
+  }
+
+  resume(): void {
+    this.stream?.resume();
   }
 
   async stop(): Promise<StreamStatus> {

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayOptions } from '../../../pipeline/contract';
 import { CheckpointStore } from '../../../pipeline/replay/run/checkpoint';
-import { ReplayProducer } from '../../../pipeline/replay/run/kafka-target';
+import { ReplayProducer } from '../../../pipeline/replay/run/replay-producer';
 import { systemClock } from '../../../pipeline/replay/run/pacer';
 import { ReplayRun } from '../../../pipeline/replay/run/replay-run';
 import { startTestBroker, type TestBroker } from '../../helpers/broker';

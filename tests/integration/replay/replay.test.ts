@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayOptions, type ReplayProgress } from '../../../pipeline/contract';
 import { withLakeDb } from '../../../pipeline/lake/duckdb';
 import { CheckpointStore } from '../../../pipeline/replay/run/checkpoint';
-import { ReplayProducer } from '../../../pipeline/replay/run/kafka-target';
+import { ReplayProducer } from '../../../pipeline/replay/run/replay-producer';
 import type { Clock } from '../../../pipeline/replay/run/pacer';
 import { ReplayRun } from '../../../pipeline/replay/run/replay-run';
 import { startTestBroker, type TestBroker } from '../../helpers/broker';
@@ -53,7 +53,8 @@ function replay(
     {
       clock: clock ?? { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
       checkpoints: new CheckpointStore(join(dir.path, 'checkpoints')),
-      openProducer: (target, topic, partitions) => ReplayProducer.open(target, topic, partitions),
+      openProducer: (target, topic, partitions, settings) =>
+        ReplayProducer.open(target, topic, partitions, settings),
       onProgress: (p) => progress.push(p),
     },
   );
