@@ -4,7 +4,7 @@ import { withLakeDb } from '../lake/duckdb';
 import { refreshGold } from '../lake/gold/refresh';
 import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
 import type { BronzeRange } from './bronze-manifest';
-import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
+import { BronzeWriter, type BronzeWriterOptions } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
 import { lockLake } from './lake-lock';
 import { silverRowCount } from './silver-count';
@@ -141,23 +141,24 @@ export class LakeStream {
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const writer = this.writer;
     if (!writer) return;
-    const messages: RawMessage[] = batch.messages.map((m) => ({
-      offset: Number(m.offset),
-      key: m.key ?? null,
-      value: m.value ?? null,
-      headers: Object.fromEntries(
-        Object.entries(m.headers ?? {}).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.map(String).join(',') : String(v ?? ''),
-        ]),
-      ),
-      timestampMs: Number(m.timestamp),
-    }));
-    writer.add(batch.partition, messages);
-    this.endOffsets.set(batch.partition, Number(batch.highWatermark));
+    const partition = batch.partition;
+    for (const m of batch.messages) {
+      writer.add(
+        partition,
+        Number(m.offset),
+        Number(m.timestamp),
+        m.key ?? null,
+        m.headers ?? null,
+        m.value ?? null,
+      );
+    }
+    this.endOffsets.set(partition, Number(batch.highWatermark));
     const last = batch.messages.at(-1);
     if (last) resolveOffset(last.offset);
-    await writer.flush();
+    // Fetching goes on while DuckDB writes a file; only a second full file waiting holds the consumer back.
+    const written = writer.flush();
+    if (writer.pendingWrites > 1) await written;
+    else written.catch((error: unknown) => this.fail(error));
     await heartbeat();
   }
 
