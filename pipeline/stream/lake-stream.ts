@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { StreamOptions, StreamStatus } from '../contract';
 import { withLakeDb } from '../lake/duckdb';
 import { refreshGold } from '../lake/gold/refresh';
-import { kafkaClient, type KafkaTarget } from '../replay/run/kafka-target';
+import { kafkaClient, type KafkaTarget } from '../kafka';
 import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';

@@ -1,5 +1,5 @@
 import { ApiError, type StreamOptions, type StreamStatus } from '../contract';
-import { kafkaClient, resolveTarget } from '../replay/run/kafka-target';
+import { kafkaClient, resolveTarget } from '../kafka';
 import type { WorkbenchContext } from '../workbench-context';
 import { LakeStream } from './lake-stream';
 

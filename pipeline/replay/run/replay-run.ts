@@ -8,7 +8,7 @@ import { inspectSource } from '../sources/inspect';
 import { checkFile } from '../sources/read-source';
 import { AckTracker } from './ack-tracker';
 import { CheckpointStore, type Checkpoint } from './checkpoint';
-import type { KafkaTarget } from './kafka-target';
+import type { KafkaTarget } from '../../kafka';
 import { estimateRows } from './estimate-rows';
 import { normalizeSql } from './normalize-sql';
 import { Pacer, type Clock, type Pace } from './pacer';

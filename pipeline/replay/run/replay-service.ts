@@ -3,7 +3,8 @@ import type { ReplayOptions, ReplayProgress } from '../../contract';
 import { ApiError } from '../../contract';
 import type { WorkbenchContext } from '../../workbench-context';
 import { CheckpointStore } from './checkpoint';
-import { ReplayProducer, resolveTarget } from './kafka-target';
+import { resolveTarget } from '../../kafka';
+import { ReplayProducer } from './replay-producer';
 import { systemClock } from './pacer';
 import { ReplayRun } from './replay-run';
 

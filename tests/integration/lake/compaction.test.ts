@@ -7,7 +7,7 @@ import { lakePaths } from '../../../pipeline/lake/layout';
 import { bronzeFiles } from '../../../pipeline/query/catalog';
 import { quoteLiteral } from '../../../pipeline/query/sql-builder';
 import { CheckpointStore } from '../../../pipeline/replay/run/checkpoint';
-import { ReplayProducer } from '../../../pipeline/replay/run/kafka-target';
+import { ReplayProducer } from '../../../pipeline/replay/run/replay-producer';
 import { systemClock } from '../../../pipeline/replay/run/pacer';
 import { ReplayRun } from '../../../pipeline/replay/run/replay-run';
 import { BronzeManifest } from '../../../pipeline/stream/bronze-manifest';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ReplayOptions } from '../../../pipeline/contract';
 import { buildSilver } from '../../../pipeline/lake/build';
 import { CheckpointStore } from '../../../pipeline/replay/run/checkpoint';
-import { ReplayProducer } from '../../../pipeline/replay/run/kafka-target';
+import { ReplayProducer } from '../../../pipeline/replay/run/replay-producer';
 import { systemClock } from '../../../pipeline/replay/run/pacer';
 import { ReplayRun } from '../../../pipeline/replay/run/replay-run';
 import { startTestBroker } from '../../helpers/broker';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayOptions, type ReplayProgress } from '../../../pipeline/contract';
 import { withLakeDb } from '../../../pipeline/lake/duckdb';
 import { CheckpointStore } from '../../../pipeline/replay/run/checkpoint';
-import { ReplayProducer } from '../../../pipeline/replay/run/kafka-target';
+import { ReplayProducer } from '../../../pipeline/replay/run/replay-producer';
 import type { Clock } from '../../../pipeline/replay/run/pacer';
 import { ReplayRun } from '../../../pipeline/replay/run/replay-run';
 import { startTestBroker, type TestBroker } from '../../helpers/broker';
