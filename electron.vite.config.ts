@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve('main/index.ts'),
           'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
+          'lake-worker': resolve('pipeline/stream/host/lake-worker.ts'),
         },
       },
     },

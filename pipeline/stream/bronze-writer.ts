@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFil
 import { dirname, relative } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { fsyncDirectory } from '../fsync-dir';
+import { limitLakeDb } from '../lake/duckdb';
 import { lakePaths } from '../lake/layout';
 import { quoteLiteral } from '../query/sql-builder';
 import { BronzeManifest, type BronzeRange } from './bronze-manifest';
@@ -22,7 +23,8 @@ export const DEFAULT_BRONZE_OPTIONS: BronzeWriterOptions = { flushRows: 50_000, 
 export class BronzeWriter {
   private readonly buffers = new Map<number, BronzeRows>();
   private readonly expected = new Map<number, number>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One write lane per partition: its files in offset order, on its own connection, so partitions write in parallel. */
+  private readonly lanes = new Map<number, { db: Promise<DuckDBConnection>; queue: Promise<unknown> }>();
   /** Files being written (DuckDB works off the JS thread meanwhile). */
   private writing = 0;
 
@@ -45,7 +47,8 @@ export class BronzeWriter {
     const manifest = BronzeManifest.open(lake, topic);
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
-    await db.run(`SET TimeZone = 'UTC'`);
+    // One partition's block at a time: a small cap is plenty.
+    await limitLakeDb(db, '128MB');
     return new BronzeWriter(
       lake,
       topic,
@@ -110,18 +113,32 @@ export class BronzeWriter {
       if (ready && rows.count > 0) due.push([partition, rows]);
     }
     for (const [partition] of due) this.buffers.delete(partition);
-    this.writing += due.length;
-    const run = this.queue.then(async () => {
-      for (const [partition, rows] of due) {
-        try {
-          await this.writeFile(partition, rows);
-        } finally {
-          this.writing--;
-        }
-      }
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    const runs: Promise<unknown>[] = [];
+    for (const [partition, rows] of due) {
+      const lane = this.lane(partition);
+      this.writing++;
+      const run = lane.queue
+        .then(async () => this.writeFile(partition, rows, await lane.db))
+        .finally(() => this.writing--);
+      lane.queue = run.catch(() => undefined);
+      runs.push(run);
+    }
+    // Also waits for what earlier calls queued, so flush(true) means everything is written.
+    for (const lane of this.lanes.values()) runs.push(lane.queue);
+    return Promise.all(runs).then(() => undefined);
+  }
+
+  private lane(partition: number) {
+    let lane = this.lanes.get(partition);
+    if (!lane) {
+      const db = this.instance.connect().then(async (c) => {
+        await c.run("SET TimeZone = 'UTC'");
+        return c;
+      });
+      lane = { db, queue: db };
+      this.lanes.set(partition, lane);
+    }
+    return lane;
   }
 
   /** Drops what is buffered for partitions this consumer no longer owns (they will be re-read). */
@@ -132,7 +149,7 @@ export class BronzeWriter {
     }
   }
 
-  private async writeFile(partition: number, rows: BronzeRows): Promise<void> {
+  private async writeFile(partition: number, rows: BronzeRows, db: DuckDBConnection): Promise<void> {
     const first = rows.first;
     const last = rows.last;
     const target = lakePaths(this.lake).bronzeFile(this.topic, partition, BigInt(first), BigInt(last));
@@ -144,12 +161,12 @@ export class BronzeWriter {
       writeFileSync(text, rows.view());
       let written: number;
       try {
-        written = await this.copyRows(text, partition, temp, rows.longest);
+        written = await this.copyRows(db, text, partition, temp, rows.longest);
       } catch {
         // A key or value that is not UTF-8 text: the same rows again, every field hex-encoded.
         const hex = BronzeRows.hexOf(splitRows(rows.view()));
         writeFileSync(text, hex.view());
-        written = await this.copyRows(text, partition, temp, hex.longest);
+        written = await this.copyRows(db, text, partition, temp, hex.longest);
       }
       if (written !== rows.count) {
         throw new Error(
@@ -180,9 +197,15 @@ export class BronzeWriter {
   }
 
   /** One statement: the text block (see BronzeRows) read by DuckDB's CSV reader into a Parquet file. */
-  private async copyRows(text: string, partition: number, temp: string, longest: number): Promise<number> {
+  private async copyRows(
+    db: DuckDBConnection,
+    text: string,
+    partition: number,
+    temp: string,
+    longest: number,
+  ): Promise<number> {
     const lineBytes = Math.max(2 << 20, longest + 1);
-    const result = await this.db.run(`COPY (
+    const result = await db.run(`COPY (
         SELECT ${quoteLiteral(this.topic)} AS topic, ${partition}::INTEGER AS "partition", o AS "offset",
           CASE WHEN x THEN decode(unhex(k)) ELSE k END AS "key",
           CASE WHEN x THEN unhex(v) ELSE encode(v) END AS "value",
@@ -199,7 +222,10 @@ export class BronzeWriter {
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    for (const lane of this.lanes.values()) {
+      await lane.queue;
+      (await lane.db).closeSync();
+    }
     this.db.closeSync();
     this.instance.closeSync();
   }

@@ -1,13 +1,14 @@
 import { ApiError, type StreamOptions, type StreamStatus } from '../contract';
 import { kafkaClient, resolveTarget } from '../kafka';
 import type { WorkbenchContext } from '../workbench-context';
-import { LakeStream } from './lake-stream';
+import { LakeStreamHost } from './host/lake-host';
 
 const EMIT_EVERY_MS = 250;
 
 /** The Workbench's lake consumer: one at a time, into the current lake folder. */
 export class StreamService {
-  private stream: LakeStream | null = null;
+  private stream: LakeStreamHost | null = null;
+  private readonly advanceListeners = new Set<(topic: string, positions: Map<number, number>) => void>();
   private lastEmit = 0;
   private lastState: string | null = null;
   private pending: StreamStatus | null = null;
@@ -29,8 +30,17 @@ export class StreamService {
         message: `The lake consumer is already running (topic ${running.topic} into ${running.lake}): stop it first.`,
       });
     }
+    // A failed or stopped consumer's thread is ended before a new one starts.
+    await this.stream?.stop().catch(() => undefined);
     const target = await resolveTarget(options.brokers, () => this.ctx.broker.ensureRunning());
-    const stream = new LakeStream(await this.ctx.lakeDir(), options, target, (s) => this.emit(s));
+    // The consumer runs on its own thread; this one only relays its status and Bronze's position.
+    const stream = new LakeStreamHost(
+      { lake: await this.ctx.lakeDir(), options, target },
+      (s) => this.emit(s),
+      (positions) => {
+        for (const l of this.advanceListeners) l(options.topic, positions);
+      },
+    );
     this.stream = stream;
     try {
       return await stream.start();
@@ -68,6 +78,24 @@ export class StreamService {
       throw new ApiError({ code: 'NOT_FOUND', message: 'The lake consumer has not been started.' });
     }
     return this.stream.current();
+  }
+
+  /**
+   * Bronze's written position for `topic`: per partition, the next offset Bronze needs (everything before it
+   * is in committed Bronze files). Null when the lake consumer is not reading that topic. For a replay that
+   * stays a bounded distance ahead of the lake (backpressure); onBronzeAdvance tells each change.
+   */
+  bronzePosition(topic: string): Map<number, number> | null {
+    const stream = this.stream;
+    if (!stream || stream.options.topic !== topic) return null;
+    if (!['starting', 'running'].includes(stream.current().state)) return null;
+    return stream.bronzePositions();
+  }
+
+  /** Calls `listener` after every Bronze commit with the topic and its positions; returns the unsubscribe. */
+  onBronzeAdvance(listener: (topic: string, positions: Map<number, number>) => void): () => void {
+    this.advanceListeners.add(listener);
+    return () => this.advanceListeners.delete(listener);
   }
 
   /** Waits until the lake holds everything now on the topic (CLI: replay --lake). */
