@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { fsyncDirectory } from '../fsync-dir';
@@ -176,11 +177,12 @@ export class BronzeWriter {
     } finally {
       rmSync(text, { force: true });
     }
-    const fd = openSync(temp, 'r');
+    // Async: the thread goes on fetching while the disk syncs (a sync fsync showed as 4 % of its CPU profile).
+    const file = await open(temp, 'r');
     try {
-      fsyncSync(fd);
+      await file.sync();
     } finally {
-      closeSync(fd);
+      await file.close();
     }
     renameSync(temp, target);
     fsyncDirectory(dirname(target));
