@@ -85,6 +85,21 @@ export const ReplayOptions = z.object({
   /** Continue after the checkpointed position of an earlier run of the same file and topic. */
   resume: z.boolean().default(true),
   brokers: ExternalBrokers.optional(),
+  /** Record-batch compression on the wire and in the topic (omitted: none). */
+  compression: z.enum(['none', 'gzip', 'lz4']).optional(),
+  /** At most this many bytes kept in the topic when the replay creates it (omitted: 2 GiB). */
+  retentionBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .optional(),
+  /**
+   * While the lake consumer runs, the producer stays at most this many seconds of data ahead of Bronze
+   * (omitted: 3); null runs unthrottled, as a plain Kafka producer would.
+   */
+  aheadOfBronzeSeconds: z.number().positive().max(3600).nullable().optional(),
+  /** Which producer: the lean batch producer (default; kafkajs when SASL is on) or kafkajs. */
+  producer: z.enum(['lean', 'kafkajs']).optional(),
 });
 export type ReplayOptions = z.infer<typeof ReplayOptions>;
 
@@ -110,6 +125,10 @@ export const ReplayProgress = z.object({
   rejectReasons: z.array(z.object({ reason: z.string(), count: z.number() })),
   warnings: z.array(z.string()),
   error: z.string().nullable(),
+  /** Waiting for the lake's Bronze writer to catch up (backpressure): Bronze is the bottleneck. */
+  heldBackByBronze: z.boolean().optional(),
+  /** Seconds this run has spent held back by Bronze so far. */
+  heldBackSeconds: z.number().optional(),
 });
 export type ReplayProgress = z.infer<typeof ReplayProgress>;
 

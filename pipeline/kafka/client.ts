@@ -1,8 +1,10 @@
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { registerKafkajsCodecs } from './compression';
 import { bootstrapServers, type KafkaTarget } from './target';
 
 /** The kafkajs client for a target: the embedded broker, or external servers with optional TLS and SASL. */
 export function kafkaClient(target: KafkaTarget, clientId: string): Kafka {
+  registerKafkajsCodecs();
   return new Kafka({
     clientId,
     brokers: bootstrapServers(target).map((s) => `${s.host}:${s.port}`),

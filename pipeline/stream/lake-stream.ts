@@ -43,7 +43,7 @@ export class LakeStream {
   private goldDue = false;
   private lastGold = 0;
   private lastCompaction = Date.now();
-  /** Told Bronze's position per partition after every commit (backpressure for a replay). */
+  /** Told Bronze's position (bronzePosition) after every fetched batch and commit: the replay's backpressure. */
   onBronzeAdvance: ((positions: Map<number, number>) => void) | null = null;
 
   constructor(
@@ -84,6 +84,33 @@ export class LakeStream {
 
   current(): StreamStatus {
     return this.status;
+  }
+
+  /**
+   * Partition → the next offset Bronze has not taken in yet (the replay's backpressure reads this);
+   * partitions Bronze has not seen are missing (read as 0).
+   */
+  bronzePosition(): Map<number, number> {
+    const writer = this.writer;
+    const out = new Map<number, number>();
+    if (!writer) return out;
+    for (const p of new Set([
+      ...this.endOffsets.keys(),
+      ...writer.manifest.ranges().map((r) => r.partition),
+    ])) {
+      const next = writer.next(p);
+      if (next !== null) out.set(p, next);
+    }
+    return out;
+  }
+
+  /** Stops fetching (Bronze stalls; the replay is held back) until resume(). */
+  pause(): void {
+    this.consumer?.pause([{ topic: this.options.topic }]);
+  }
+
+  resume(): void {
+    this.consumer?.resume([{ topic: this.options.topic }]);
   }
 
   async start(): Promise<StreamStatus> {
@@ -169,6 +196,7 @@ export class LakeStream {
       );
     }
     this.endOffsets.set(partition, Number(batch.highWatermark));
+    this.onBronzeAdvance?.(this.bronzePosition());
     const last = batch.messages.at(-1);
     if (last) resolveOffset(last.offset);
     // Fetching goes on while DuckDB writes a file; only a second full file waiting holds the consumer back.
@@ -212,17 +240,8 @@ export class LakeStream {
     }
   }
 
-  /** Next offset Bronze needs per partition (everything before it is in committed files): for backpressure. */
-  bronzePositions(): Map<number, number> {
-    const out = new Map<number, number>();
-    const manifest = this.writer?.manifest;
-    if (!manifest) return out;
-    for (const r of manifest.ranges()) out.set(r.partition, Math.max(out.get(r.partition) ?? 0, r.last + 1));
-    return out;
-  }
-
   private onBronzeCommit(range: BronzeRange, oldestKafkaMs: number): void {
-    this.onBronzeAdvance?.(this.bronzePositions());
+    this.onBronzeAdvance?.(this.bronzePosition());
     this.rates.bronze.add(range.rows);
     this.pendingGold.push(oldestKafkaMs);
     const delay = Math.max(0, (Date.now() - oldestKafkaMs) / 1000);

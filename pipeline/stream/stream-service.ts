@@ -68,6 +68,27 @@ export class StreamService {
     this.ctx.emit('stream.status', status);
   }
 
+  /**
+   * Bronze's position on `topic` (partition → next offset not yet taken in), or null when the lake consumer
+   * is not running on that topic: the replay then runs as a plain producer. Pushed by the consumer's
+   * thread after every fetched batch and Bronze commit, so reading it is synchronous and cheap.
+   */
+  bronzePosition(topic: string): Map<number, number> | null {
+    const s = this.stream;
+    const state = s?.current();
+    if (!s || state?.topic !== topic || !['starting', 'running'].includes(state.state)) return null;
+    return s.bronzePosition();
+  }
+
+  /** Pauses and resumes the lake consumer's fetching (Bronze stalls meanwhile). */
+  pause(): void {
+    this.stream?.pause();
+  }
+
+  resume(): void {
+    this.stream?.resume();
+  }
+
   async stop(): Promise<StreamStatus> {
     if (!this.stream) throw new ApiError({ code: 'CONFLICT', message: 'The lake consumer is not running.' });
     return this.stream.stop();
@@ -80,19 +101,7 @@ export class StreamService {
     return this.stream.current();
   }
 
-  /**
-   * Bronze's written position for `topic`: per partition, the next offset Bronze needs (everything before it
-   * is in committed Bronze files). Null when the lake consumer is not reading that topic. For a replay that
-   * stays a bounded distance ahead of the lake (backpressure); onBronzeAdvance tells each change.
-   */
-  bronzePosition(topic: string): Map<number, number> | null {
-    const stream = this.stream;
-    if (!stream || stream.options.topic !== topic) return null;
-    if (!['starting', 'running'].includes(stream.current().state)) return null;
-    return stream.bronzePositions();
-  }
-
-  /** Calls `listener` after every Bronze commit with the topic and its positions; returns the unsubscribe. */
+  /** Calls `listener` whenever Bronze's position moves, with the topic and its positions; returns the unsubscribe. */
   onBronzeAdvance(listener: (topic: string, positions: Map<number, number>) => void): () => void {
     this.advanceListeners.add(listener);
     return () => this.advanceListeners.delete(listener);

@@ -14,7 +14,7 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'Replay a clickstream file onto a Kafka topic (the embedded broker unless --brokers).',
   synopsis:
-    'FILE [--lake DIR] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] [--brokers HOST:PORT] [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--broker-data DIR] [--broker-port P]',
+    'FILE [--lake DIR] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] [--brokers HOST:PORT] [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--compression none|gzip|lz4] [--producer lean|kafkajs] [--retention-bytes N] [--ahead-of-bronze SECONDS|unthrottled] [--broker-data DIR] [--broker-port P]',
   options: {
     speed: { type: 'string' },
     rate: { type: 'string' },
@@ -27,6 +27,10 @@ export const replayCommand: Command = {
     to: { type: 'string' },
     order: { type: 'string' },
     restart: { type: 'boolean' },
+    compression: { type: 'string' },
+    producer: { type: 'string' },
+    'retention-bytes': { type: 'string' },
+    'ahead-of-bronze': { type: 'string' },
     'broker-data': { type: 'string' },
     'broker-port': { type: 'string' },
     config: { type: 'string' },
@@ -55,6 +59,15 @@ export const replayCommand: Command = {
       ...(text('to') !== undefined ? { to: text('to') } : {}),
       ...(text('order') !== undefined
         ? { order: text('order') === 'event-time' ? 'event_time' : text('order') }
+        : {}),
+      ...(text('compression') !== undefined ? { compression: text('compression') } : {}),
+      ...(text('producer') !== undefined ? { producer: text('producer') } : {}),
+      ...(text('retention-bytes') !== undefined ? { retentionBytes: number('retention-bytes') } : {}),
+      ...(text('ahead-of-bronze') !== undefined
+        ? {
+            aheadOfBronzeSeconds:
+              text('ahead-of-bronze') === 'unthrottled' ? null : number('ahead-of-bronze'),
+          }
         : {}),
       resume: values.restart !== true,
     });

@@ -26,7 +26,7 @@ export interface NormalizeInput {
 }
 
 /** Columns of the query below, in order. */
-export const ROW_COLUMNS = ['event_ms', 'event_time', 'msg_key', 'msg_value', 'reason', 'raw'] as const;
+export const ROW_COLUMNS = ['event_ms', 'msg_key', 'msg_value', 'reason', 'raw'] as const;
 
 /**
  * One DuckDB query that turns the source into ready-to-send Kafka messages: the canonical event as JSON
@@ -45,8 +45,8 @@ export function normalizeSql(input: NormalizeInput): string {
   const time = col('event_time');
   const keyExpr = input.key === 'none' ? 'CAST(NULL AS VARCHAR)' : input.key;
   const window = [
-    input.from ? `ts >= ${quoteLiteral(input.from)}::TIMESTAMPTZ` : null,
-    input.to ? `ts < ${quoteLiteral(input.to)}::TIMESTAMPTZ` : null,
+    input.from ? `ts >= timezone('UTC', ${quoteLiteral(input.from)}::TIMESTAMPTZ)` : null,
+    input.to ? `ts < timezone('UTC', ${quoteLiteral(input.to)}::TIMESTAMPTZ)` : null,
   ].filter(Boolean);
   // Rows outside the window are skipped; rows without a usable time still reach the DLQ.
   const where = window.length ? `WHERE ts IS NULL OR (${window.join(' AND ')})` : '';
@@ -78,10 +78,15 @@ WITH src AS (
 ), typed AS (
   SELECT *,
     ${sorted ? 'row_number() OVER () AS src_row,' : ''}
+    -- ts is the instant as a UTC TIMESTAMP (no zone): the usual text forms ("2019-10-01 00:00:00 UTC",
+    -- ISO with Z) are parsed without ICU, which costs ~7 µs a row in casts, epoch_ms and strftime on
+    -- TIMESTAMPTZ (measured on REES46 rows); any other zone goes through TIMESTAMPTZ and back to UTC.
     CASE
-      WHEN regexp_full_match(time_text, '[0-9]{9,10}([.][0-9]+)?') THEN to_timestamp(CAST(time_text AS DOUBLE))
-      WHEN regexp_full_match(time_text, '[0-9]{12,13}') THEN to_timestamp(CAST(time_text AS DOUBLE) / 1000)
-      ELSE TRY_CAST(time_text AS TIMESTAMPTZ)
+      WHEN regexp_full_match(time_text, '[0-9]{9,10}([.][0-9]+)?') THEN timezone('UTC', to_timestamp(CAST(time_text AS DOUBLE)))
+      WHEN regexp_full_match(time_text, '[0-9]{12,13}') THEN timezone('UTC', to_timestamp(CAST(time_text AS DOUBLE) / 1000))
+      WHEN regexp_full_match(time_text, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?( UTC|Z)')
+        THEN TRY_CAST(regexp_replace(time_text, '( UTC|Z)$', '') AS TIMESTAMP)
+      ELSE timezone('UTC', TRY_CAST(time_text AS TIMESTAMPTZ))
     END AS ts,
     TRY_CAST(price_text AS DECIMAL(18, 2)) AS price
   FROM mapped
@@ -91,7 +96,7 @@ WITH src AS (
       WHEN invalid IS NOT NULL THEN invalid
       WHEN time_text IS NULL THEN 'event_time is missing'
       WHEN ts IS NULL THEN 'event_time is not a timestamp: ' || time_text
-      WHEN ts < TIMESTAMPTZ '1995-01-01 00:00:00+00' THEN 'event_time is implausibly early: ' || time_text
+      WHEN ts < TIMESTAMP '1995-01-01 00:00:00' THEN 'event_time is implausibly early: ' || time_text
       WHEN event_type IS NULL THEN 'event_type is missing'
       WHEN user_id IS NULL THEN 'user_id is missing'
       WHEN price_text IS NOT NULL AND price IS NULL THEN 'price is not a number: ' || price_text
@@ -101,8 +106,8 @@ WITH src AS (
   ${where}
 )
 SELECT
-  epoch_ms(ts) AS event_ms,
-  strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS event_time,
+  -- A double, not a BIGINT: the reader gets plain numbers instead of a BigInt per row (ms fit in 2^53).
+  epoch_ms(ts)::DOUBLE AS event_ms,
   ${keyExpr} AS msg_key,
   CASE WHEN reason IS NULL THEN json_object(
     'event_time', strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ'),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Message } from 'kafkajs';
 import { ApiError, missingRequired, type ReplayOptions, type ReplayProgress } from '../../contract';
 import { withLakeDb } from '../../lake/duckdb';
 import { inspectSource } from '../sources/inspect';
@@ -12,33 +11,41 @@ import type { KafkaTarget } from '../../kafka';
 import { estimateRows } from './estimate-rows';
 import { normalizeSql } from './normalize-sql';
 import { Pacer, type Clock, type Pace } from './pacer';
-import { streamRows, type SourceRow } from './row-stream';
+import { Lineage } from '../../kafka/record-batch-builder';
+import { type ProducerLike, type ProducerSettings } from './replay-producer';
+import { streamRows, type RowChunk } from './row-stream';
 import { rejectsSql, sourceSpec } from './source-spec';
 
 /** What the run needs from the outside; tests give a controllable clock. */
 export interface RunDeps {
   clock: Clock;
   checkpoints: CheckpointStore;
-  openProducer(target: KafkaTarget, topic: string, partitions: number): Promise<ProducerLike>;
+  openProducer(
+    target: KafkaTarget,
+    topic: string,
+    partitions: number,
+    settings?: ProducerSettings,
+  ): Promise<ProducerLike>;
   onProgress(progress: ReplayProgress): void;
+  /**
+   * Bronze's position on a topic (partition → next offset it has not taken in), or null when no lake
+   * consumer runs on it. Without it, or when it answers null, the replay runs unthrottled.
+   */
+  bronzePosition?(topic: string): Map<number, number> | null;
 }
 
-export interface ProducerLike {
-  warnings: string[];
-  send(messages: Message[]): Promise<void>;
-  sendDlq(messages: Message[]): Promise<void>;
-  close(): Promise<void>;
-}
+export type { ProducerLike };
 
-const BATCH_ROWS = 5000;
-const BATCH_BYTES = 1024 * 1024;
 const IN_FLIGHT = 3;
+/** Backpressure: how many seconds of data the replay may be ahead of Bronze by default … */
+const DEFAULT_AHEAD_SECONDS = 3;
+/** … and the fewest rows, whatever the rate (Bronze takes rows in by fetched batches). */
+const MIN_AHEAD_ROWS = 20_000;
+const HOLD_POLL_MS = 50;
 const CHECKPOINT_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 250;
 /** A paced run never sleeps longer than this at once, so pause and stop are prompt. */
 const MAX_SLEEP_MS = 100;
-
-type Batch = { messages: Message[]; dlq: Message[]; bytes: number; rows: number };
 
 /**
  * One replay of one file onto one topic: reads it with DuckDB (streamed, normalized to the canonical event),
@@ -58,12 +65,16 @@ export class ReplayRun {
   private bytesRead = 0;
   /** Rows the whole replay is expected to take (resumed ones included), for progress and ETA. */
   private estimatedRows = 0;
-  private currentEventTime: string | null = null;
+
   private eventsPerSecond = 0;
   private readonly reasons = new Map<string, number>();
   private readonly warnings: string[] = [];
   private error: string | null = null;
   private outOfOrder = 0;
+  /** Waiting for Bronze to catch up (backpressure), and the highest send rate seen (sizes the bound). */
+  private heldBack = false;
+  private peakRate = 0;
+  private heldBackMs = 0;
   private lastEventMs: number | null = null;
   private resumeWaiters: (() => void)[] = [];
   private stopRequested = false;
@@ -107,7 +118,8 @@ export class ReplayRun {
       totalBytes: this.totalBytes,
       eventsPerSecond: this.eventsPerSecond,
       etaSeconds: eta,
-      currentEventTime: this.currentEventTime,
+      // ISO text made only when progress is reported, not for every row.
+      currentEventTime: this.lastEventMs === null ? null : new Date(this.lastEventMs).toISOString(),
       startedAt: this.startedAt.toISOString(),
       elapsedSeconds: elapsed,
       rejectReasons: [...this.reasons]
@@ -115,6 +127,8 @@ export class ReplayRun {
         .slice(0, 20)
         .map(([reason, count]) => ({ reason, count })),
       warnings: [...this.warnings, ...this.orderWarning()],
+      heldBackByBronze: this.heldBack,
+      heldBackSeconds: this.heldBackMs / 1000,
       error: this.error,
     };
   }
@@ -206,7 +220,11 @@ export class ReplayRun {
     };
     const limit = o.limit !== undefined ? Math.max(0, o.limit - this.resumedFrom) : undefined;
 
-    const producer = await this.deps.openProducer(this.target, o.topic, o.partitions);
+    const producer = await this.deps.openProducer(this.target, o.topic, o.partitions, {
+      ...(o.compression ? { compression: o.compression } : {}),
+      ...(o.retentionBytes ? { retentionBytes: o.retentionBytes } : {}),
+      ...(o.producer ? { producer: o.producer } : {}),
+    });
     this.warnings.push(...producer.warnings);
     const pace: Pace =
       o.rate !== undefined
@@ -227,7 +245,10 @@ export class ReplayRun {
     let sentAtLastTick = 0;
     let rowNumber = this.resumedFrom;
     let sentThisRun = 0;
-    let batch: Batch = { messages: [], dlq: [], bytes: 0, rows: 0 };
+    const lineage = new Lineage(sourceId);
+    /** Rows appended since the last flush, and how many of them are events (not DLQ). */
+    let batchRows = 0;
+    let batchEvents = 0;
 
     const saveCheckpoint = () => {
       checkpoint.rowsDone = acks.done;
@@ -247,6 +268,7 @@ export class ReplayRun {
         this.eventsPerSecond =
           this.eventsPerSecond === 0 ? instant : 0.7 * this.eventsPerSecond + 0.3 * instant;
       }
+      if (!this.heldBack) this.peakRate = Math.max(this.peakRate, this.eventsPerSecond);
       sentAtLastTick = this.rowsSent;
       lastProgress = now;
       if (now - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
@@ -256,13 +278,14 @@ export class ReplayRun {
       this.deps.onProgress(this.progress());
     };
     const flush = async () => {
-      if (batch.rows === 0) return;
-      const sending = batch;
-      batch = { messages: [], dlq: [], bytes: 0, rows: 0 };
+      if (batchRows === 0) return;
+      const events = batchEvents;
+      batchRows = 0;
+      batchEvents = 0;
       const ack = acks.track(rowNumber);
-      const promise = Promise.all([producer.send(sending.messages), producer.sendDlq(sending.dlq)]).then(
+      const promise = producer.flush().then(
         () => {
-          this.rowsSent += sending.messages.length;
+          this.rowsSent += events;
           ack();
         },
         (error: unknown) => {
@@ -273,24 +296,53 @@ export class ReplayRun {
       inFlight.add(tracked);
       while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     };
-    const add = (row: SourceRow) => {
+    const add = (rows: RowChunk, i: number) => {
       rowNumber++;
-      const headers = { 'clickpulse.source': sourceId, 'clickpulse.row': String(rowNumber) };
-      if (row.reason !== null) {
+      const reason = rows.reason[i] ?? null;
+      const eventMs = rows.eventMs[i] ?? null;
+      if (reason !== null) {
         this.rowsRejected++;
-        this.reasons.set(reasonKind(row.reason), (this.reasons.get(reasonKind(row.reason)) ?? 0) + 1);
-        const value = JSON.stringify({ reason: row.reason, source: sourceId, row: rowNumber, raw: row.raw });
-        batch.dlq.push({ key: null, value, headers: { ...headers, 'clickpulse.reason': row.reason } });
-        batch.bytes += value.length;
+        this.reasons.set(reasonKind(reason), (this.reasons.get(reasonKind(reason)) ?? 0) + 1);
+        const value = JSON.stringify({ reason, source: sourceId, row: rowNumber, raw: rows.raw[i] ?? null });
+        producer.appendDlq(value, [
+          ['clickpulse.source', sourceId],
+          ['clickpulse.row', String(rowNumber)],
+          ['clickpulse.reason', reason],
+        ]);
       } else {
-        if (row.eventMs !== null && this.lastEventMs !== null && row.eventMs < this.lastEventMs)
-          this.outOfOrder++;
-        if (row.eventMs !== null) this.lastEventMs = row.eventMs;
-        this.currentEventTime = row.eventTime;
-        batch.messages.push({ key: row.key, value: row.value, headers });
-        batch.bytes += (row.value?.length ?? 0) + 120;
+        if (eventMs !== null && this.lastEventMs !== null && eventMs < this.lastEventMs) this.outOfOrder++;
+        if (eventMs !== null) this.lastEventMs = eventMs;
+        producer.append(rows.key[i] ?? null, rows.value[i] ?? '', lineage, rowNumber);
+        batchEvents++;
       }
-      batch.rows++;
+      batchRows++;
+    };
+
+    /** Waits while the replay is more than the bound ahead of Bronze (when a lake consumer runs on the topic). */
+    const holdBack = async () => {
+      const seconds = o.aheadOfBronzeSeconds === undefined ? DEFAULT_AHEAD_SECONDS : o.aheadOfBronzeSeconds;
+      const position = this.deps.bronzePosition;
+      if (seconds === null || !position) return;
+      const since = this.deps.clock.now();
+      for (;;) {
+        const bronze = position(o.topic);
+        if (!bronze || this.stopRequested || failure) break;
+        let ahead = 0;
+        for (const [p, end] of await producer.acknowledged())
+          ahead += Math.max(0, end - (bronze.get(p) ?? 0));
+        if (ahead <= Math.max(MIN_AHEAD_ROWS, seconds * this.peakRate)) break;
+        if (!this.heldBack) {
+          this.heldBack = true;
+          this.deps.onProgress(this.progress());
+        }
+        await this.deps.clock.sleep(HOLD_POLL_MS);
+        tick();
+      }
+      if (this.heldBack) {
+        this.heldBack = false;
+        this.heldBackMs += this.deps.clock.now() - since;
+        this.deps.onProgress(this.progress());
+      }
     };
 
     try {
@@ -312,7 +364,7 @@ export class ReplayRun {
           ...(limit !== undefined ? { limit } : {}),
         });
         outer: for await (const rows of streamRows(db, sql)) {
-          for (const row of rows) {
+          for (let i = 0; i < rows.count; i++) {
             if (this.stopRequested || failure) break outer;
             if (this.state === 'paused') {
               await flush();
@@ -320,7 +372,7 @@ export class ReplayRun {
               if (this.stopRequested) break outer;
             }
             if (pace.kind !== 'max') {
-              const due = pacer.dueAt(row.eventMs, sentThisRun);
+              const due = pacer.dueAt(rows.eventMs[i] ?? null, sentThisRun);
               for (
                 let wait = pacer.waitFor(due);
                 wait > 0 && !this.stopRequested;
@@ -333,10 +385,13 @@ export class ReplayRun {
               }
               if (this.state === 'paused' || this.stopRequested) continue;
             }
-            add(row);
+            add(rows, i);
             this.rowsRead++;
             sentThisRun++;
-            if (batch.rows >= BATCH_ROWS || batch.bytes >= BATCH_BYTES) await flush();
+            if (producer.due) {
+              await flush();
+              await holdBack();
+            }
           }
           tick();
         }
@@ -363,25 +418,27 @@ export class ReplayRun {
     checkpoint: Checkpoint,
   ): Promise<void> {
     const rejected = (await db.runAndReadAll(rejectsSql(checkpoint.rejectedLinesDone))).getRowsJS();
-    const messages: Message[] = [];
     for (const [line, raw, reason] of rejected) {
       const why = String(reason);
       this.rowsRejected++;
       this.reasons.set(reasonKind(why), (this.reasons.get(reasonKind(why)) ?? 0) + 1);
-      messages.push({
-        key: null,
-        value: JSON.stringify({
+      producer.appendDlq(
+        JSON.stringify({
           reason: why,
           source: sourceId,
           line: Number(line),
           raw: raw === null ? null : String(raw),
         }),
-        headers: { 'clickpulse.source': sourceId, 'clickpulse.line': String(line), 'clickpulse.reason': why },
-      });
+        [
+          ['clickpulse.source', sourceId],
+          ['clickpulse.line', String(line)],
+          ['clickpulse.reason', why],
+        ],
+      );
       checkpoint.rejectedLinesDone = Math.max(checkpoint.rejectedLinesDone, Number(line));
+      if (producer.due) await producer.flush();
     }
-    for (let i = 0; i < messages.length; i += BATCH_ROWS)
-      await producer.sendDlq(messages.slice(i, i + BATCH_ROWS));
+    await producer.flush();
   }
 }
 

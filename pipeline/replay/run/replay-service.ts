@@ -32,8 +32,9 @@ export class ReplayService {
     const run = new ReplayRun(options, target, {
       clock: systemClock,
       checkpoints: this.checkpoints,
-      openProducer: (t, topic, partitions) => ReplayProducer.open(t, topic, partitions),
+      openProducer: (t, topic, partitions, settings) => ReplayProducer.open(t, topic, partitions, settings),
       onProgress: (p) => this.ctx.emit('replay.progress', p),
+      bronzePosition: (topic) => this.ctx.stream.bronzePosition(topic),
     });
     this.run = run;
     // File-level problems (missing file, unmapped required fields, unreachable broker) fail the call itself.

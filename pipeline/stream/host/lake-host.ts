@@ -49,8 +49,18 @@ export class LakeStreamHost {
     return this.status;
   }
 
-  bronzePositions(): Map<number, number> {
+  /** The latest position the thread pushed (see LakeStream.bronzePosition). */
+  bronzePosition(): Map<number, number> {
     return new Map(this.positions);
+  }
+
+  /** Stops fetching in the thread (Bronze stalls) until resume(). */
+  pause(): void {
+    void this.call({ op: 'pause' }).catch(() => undefined);
+  }
+
+  resume(): void {
+    void this.call({ op: 'resume' }).catch(() => undefined);
   }
 
   async start(): Promise<StreamStatus> {

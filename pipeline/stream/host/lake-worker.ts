@@ -37,6 +37,12 @@ async function answer(req: LakeRequest) {
       if (!stream) throw new Error('The lake consumer is not running.');
       await stream.caughtUp(new Map(req.ends), req.timeoutMs);
       return stream.current();
+    case 'pause':
+      stream?.pause();
+      return null;
+    case 'resume':
+      stream?.resume();
+      return null;
     case 'stop':
       return stream ? stream.stop() : null;
   }

@@ -16,11 +16,13 @@ export interface LakeWorkerSetup {
 export type LakeRequest =
   | { id: number; op: 'start'; setup: LakeWorkerSetup }
   | { id: number; op: 'caughtUp'; ends: [number, number][]; timeoutMs: number }
+  | { id: number; op: 'pause' }
+  | { id: number; op: 'resume' }
   | { id: number; op: 'stop' };
 
 export type LakeWorkerMessage =
   | { type: 'status'; status: StreamStatus }
-  /** Next offset Bronze needs per partition, after every Bronze commit. */
+  /** Next offset Bronze has not taken in, per partition: after every fetched batch and Bronze commit. */
   | { type: 'position'; positions: [number, number][] }
   | { type: 'reply'; id: number; ok: true; value: StreamStatus | null }
   | { type: 'reply'; id: number; ok: false; error: string };

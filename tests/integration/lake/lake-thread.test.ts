@@ -24,7 +24,7 @@ describe('the lake consumer on its own worker thread', () => {
     cleanups.push(() => host.stop().then(() => undefined));
     expect(await host.start()).toMatchObject({ state: 'running', bottleneck: null, warnings: [] });
     expect(host.running).toBe(true);
-    expect(host.bronzePositions()).toEqual(new Map());
+    expect(host.bronzePosition()).toEqual(new Map());
     expect(await host.stop()).toMatchObject({ state: 'stopped' });
     expect(host.running).toBe(false);
     expect(statuses).toContain('running');

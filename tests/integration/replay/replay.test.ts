@@ -53,7 +53,8 @@ function replay(
     {
       clock: clock ?? { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
       checkpoints: new CheckpointStore(join(dir.path, 'checkpoints')),
-      openProducer: (target, topic, partitions) => ReplayProducer.open(target, topic, partitions),
+      openProducer: (target, topic, partitions, settings) =>
+        ReplayProducer.open(target, topic, partitions, settings),
       onProgress: (p) => progress.push(p),
     },
   );

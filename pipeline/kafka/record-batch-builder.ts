@@ -1,0 +1,186 @@
+import { BATCH_HEADER_SIZE, BatchField, computeBatchCrc } from '../broker/records/record-batch';
+
+/**
+ * Builds one Kafka RecordBatch (magic 2) in a single growing buffer: each record's key, value and headers
+ * are written straight from their JavaScript strings into the buffer, with no per-record object. The
+ * header (producer id, sequence, CRC-32C) is filled in when the batch is sealed.
+ */
+
+/** Bytes of the zigzag varint of a non-negative n. */
+function varintSize(n: number): number {
+  const z = n * 2;
+  if (z < 0x80) return 1;
+  if (z < 0x4000) return 2;
+  if (z < 0x20_0000) return 3;
+  if (z < 0x1000_0000) return 4;
+  return 5;
+}
+
+/** Writes the zigzag varint of a signed 32-bit n at pos; returns the position after it. */
+function writeVarint(buf: Buffer, pos: number, n: number): number {
+  let z = n >= 0 ? n * 2 : -n * 2 - 1;
+  while (z >= 0x80) {
+    buf[pos++] = (z & 0x7f) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[pos++] = z;
+  return pos;
+}
+
+/** Precomputed headers every record of a run shares: the source header, and the key of the row header. */
+export class Lineage {
+  /** headers count (2), "clickpulse.source" = source, then the key of "clickpulse.row". */
+  readonly prefix: Buffer;
+
+  constructor(readonly source: string) {
+    const parts: number[] = [];
+    const push = (b: Buffer) => {
+      const len = Buffer.alloc(5);
+      parts.push(...len.subarray(0, writeVarint(len, 0, b.length)), ...b);
+    };
+    parts.push(4); // zigzag(2): two headers
+    push(Buffer.from('clickpulse.source'));
+    push(Buffer.from(source, 'utf8'));
+    push(Buffer.from('clickpulse.row'));
+    this.prefix = Buffer.from(parts);
+  }
+}
+
+export class RecordBatchBuilder {
+  private buf: Buffer;
+  private pos = BATCH_HEADER_SIZE;
+  count = 0;
+  private firstTimestamp = 0;
+
+  constructor(private readonly initialBytes = 256 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Bytes the batch holds so far (header included). */
+  get size(): number {
+    return this.pos;
+  }
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Writes varint length + UTF-8 bytes of s at pos (null: length -1); returns the position after. */
+  private writeString(pos: number, s: string | null): number {
+    if (s === null) return writeVarint(this.buf, pos, -1);
+    const guess = varintSize(s.length * 3);
+    const start = pos + guess;
+    const n = s.length === 0 ? 0 : this.buf.write(s, start, 'utf8');
+    const width = varintSize(n);
+    if (width !== guess) this.buf.copyWithin(pos + width, start, start + n);
+    writeVarint(this.buf, pos, n);
+    return pos + width + n;
+  }
+
+  /** Starts a record: reserves its length prefix; returns where the body starts and how wide the prefix is. */
+  private begin(worst: number): number {
+    if (this.count === 0) this.firstTimestamp = Date.now();
+    this.ensure(worst + 5);
+    const body = this.pos + varintSize(worst);
+    this.buf[body] = 0; // attributes
+    this.buf[body + 1] = 0; // timestampDelta: the batch's time
+    return writeVarint(this.buf, body + 2, this.count);
+  }
+
+  /** Ends a record whose body runs from `body` to `end`: writes its length, moving the body if the guess was off. */
+  private end(worst: number, end: number): void {
+    const reserved = varintSize(worst);
+    const body = this.pos + reserved;
+    const length = end - body;
+    const width = varintSize(length);
+    if (width !== reserved) this.buf.copyWithin(this.pos + width, body, end);
+    writeVarint(this.buf, this.pos, length);
+    this.pos += width + length;
+    this.count++;
+  }
+
+  /** One record with the run's lineage headers (clickpulse.source, clickpulse.row = row). */
+  appendWithLineage(key: string | null, value: string | null, lineage: Lineage, row: number): void {
+    const worst =
+      3 + 5 + 5 + (key?.length ?? 0) * 3 + 5 + (value?.length ?? 0) * 3 + lineage.prefix.length + 1 + 16;
+    let p = this.begin(worst);
+    p = this.writeString(p, key);
+    p = this.writeString(p, value);
+    const prefix = lineage.prefix;
+    for (let i = 0; i < prefix.length; i++) this.buf[p + i] = prefix[i] as number;
+    p += prefix.length;
+    p = this.writeDigits(p, row);
+    this.end(worst, p);
+  }
+
+  /** One record with any headers (the DLQ's, which carry a reason). */
+  append(key: string | null, value: string | null, headers: [string, string][]): void {
+    let worst = 3 + 5 + 5 + (key?.length ?? 0) * 3 + 5 + (value?.length ?? 0) * 3 + 5;
+    for (const [k, v] of headers) worst += 10 + (k.length + v.length) * 3;
+    let p = this.begin(worst);
+    p = this.writeString(p, key);
+    p = this.writeString(p, value);
+    p = writeVarint(this.buf, p, headers.length);
+    for (const [k, v] of headers) {
+      p = this.writeString(p, k);
+      p = this.writeString(p, v);
+    }
+    this.end(worst, p);
+  }
+
+  /** A non-negative integer as a length-prefixed decimal string, without making the string. */
+  private writeDigits(pos: number, n: number): number {
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let p = writeVarint(this.buf, pos, digits) + digits;
+    for (let x = n, i = 0; i < digits; i++, x = Math.floor(x / 10)) this.buf[--p] = 48 + (x % 10);
+    return p + digits;
+  }
+
+  /**
+   * The finished batch (its own buffer; the builder starts empty again). `compress` turns the records
+   * section into the codec's bytes; its attribute id goes in the header.
+   */
+  seal(
+    producerId: number,
+    producerEpoch: number,
+    baseSequence: number,
+    compression?: { id: number; compress(records: Buffer): Buffer },
+  ): Buffer {
+    let batch = this.buf.subarray(0, this.pos);
+    if (compression) {
+      const packed = compression.compress(batch.subarray(BATCH_HEADER_SIZE));
+      const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + packed.length);
+      packed.copy(out, BATCH_HEADER_SIZE);
+      batch = out;
+    }
+    const ts = this.firstTimestamp;
+    writeInt64(batch, BatchField.baseOffset, 0);
+    batch.writeInt32BE(batch.length - 12, BatchField.batchLength);
+    batch.writeInt32BE(-1, BatchField.partitionLeaderEpoch);
+    batch.writeInt8(2, BatchField.magic);
+    batch.writeInt16BE(compression?.id ?? 0, BatchField.attributes);
+    batch.writeInt32BE(this.count - 1, BatchField.lastOffsetDelta);
+    writeInt64(batch, BatchField.baseTimestamp, ts);
+    writeInt64(batch, BatchField.maxTimestamp, ts);
+    writeInt64(batch, BatchField.producerId, producerId);
+    batch.writeInt16BE(producerEpoch, BatchField.producerEpoch);
+    batch.writeInt32BE(baseSequence, BatchField.baseSequence);
+    batch.writeInt32BE(this.count, BatchField.recordsCount);
+    batch.writeUInt32BE(computeBatchCrc(batch), BatchField.crc);
+    // The sealed bytes are handed off: a batch still in flight must never be overwritten.
+    this.buf = compression ? this.buf : Buffer.allocUnsafe(Math.max(this.initialBytes, this.pos));
+    this.pos = BATCH_HEADER_SIZE;
+    this.count = 0;
+    return batch;
+  }
+}
+
+function writeInt64(buf: Buffer, pos: number, value: number): void {
+  const hi = Math.floor(value / 0x1_0000_0000);
+  buf.writeInt32BE(hi, pos);
+  buf.writeUInt32BE(value - hi * 0x1_0000_0000, pos + 4);
+}
