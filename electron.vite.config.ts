@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve('main/index.ts'),
           'workbench-host': resolve('pipeline/app/host/utility-entry.ts'),
           'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
+          'lake-worker': resolve('pipeline/stream/host/lake-worker.ts'),
         },
       },
     },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // The CLI (and the pipeline it drives) as plain Node ESM; every npm dependency stays external.
-// The broker's worker thread is its own entry, emitted next to the CLI as broker-worker.js.
+// The broker's and the lake consumer's worker threads are their own entries, emitted next to the CLI.
 export default defineConfig({
   build: {
     ssr: true,
@@ -14,6 +14,7 @@ export default defineConfig({
       input: {
         clickpulse: resolve('pipeline/cli/clickpulse.ts'),
         'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
+        'lake-worker': resolve('pipeline/stream/host/lake-worker.ts'),
       },
       output: {
         format: 'es',

@@ -16,6 +16,9 @@ const LayerStatus = z.object({
   files: z.number(),
 });
 
+export const PipelineStage = z.enum(['producer', 'broker', 'bronze', 'silver', 'gold']);
+export type PipelineStage = z.infer<typeof PipelineStage>;
+
 export const StreamStatus = z.object({
   state: z.enum(['stopped', 'starting', 'running', 'stopping', 'failed']),
   lake: z.string(),
@@ -47,6 +50,15 @@ export const StreamStatus = z.object({
     goldP50: z.number().nullable(),
     goldP95: z.number().nullable(),
   }),
+  /**
+   * The pipeline stage holding the lake back, from the backlog in front of each stage: `bronze` (Kafka lag),
+   * `silver` (Bronze files Silver has not taken in), `gold` (a refresh waiting), or `producer` when the lake
+   * keeps up and waits for new events (a replay may say `broker` instead, from what it sees). Null when idle.
+   */
+  bottleneck: PipelineStage.nullable(),
+  /** Messages deleted by the topic's retention before Bronze read them (also told in warnings). */
+  lostMessages: z.number(),
+  warnings: z.array(z.string()),
   lastError: z.string().nullable(),
 });
 export type StreamStatus = z.infer<typeof StreamStatus>;

@@ -1,12 +1,14 @@
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { StreamOptions, StreamStatus } from '../contract';
 import { withLakeDb } from '../lake/duckdb';
 import { refreshGold } from '../lake/gold/refresh';
 import { ensureTopics, eventTopicSpec, kafkaClient, type KafkaTarget } from '../kafka';
 import type { BronzeRange } from './bronze-manifest';
-import { BronzeWriter, type BronzeWriterOptions, type RawMessage } from './bronze-writer';
+import { BronzeWriter, type BronzeWriterOptions } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
+import { bottleneck } from './bottleneck';
 import { lockLake } from './lake-lock';
+import { DelayPercentiles, RateMeter } from './run-stats';
 import { silverRowCount } from './silver-count';
 import { addToSilver, processedBronze } from './silver-incremental';
 
@@ -20,6 +22,9 @@ const GOLD_EVERY_MS = 2000;
  */
 export class LakeStream {
   private consumer: Consumer | null = null;
+  private kafka: Kafka | null = null;
+  /** Since when Gold has had changes waiting (0: none). */
+  private goldDueSince = 0;
   private writer: BronzeWriter | null = null;
   private unlock: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -32,12 +37,14 @@ export class LakeStream {
   private readonly rates = { bronze: new RateMeter(), silver: new RateMeter() };
   /** Kafka time of the oldest message of each Bronze commit not yet in Gold. */
   private pendingGold: number[] = [];
-  private readonly delays = { bronze: new Percentiles(), gold: new Percentiles() };
+  private readonly delays = { bronze: new DelayPercentiles(), gold: new DelayPercentiles() };
   /** Days Silver changed that Gold has not been refreshed for yet. */
   private readonly goldDates = new Set<string>();
   private goldDue = false;
   private lastGold = 0;
   private lastCompaction = Date.now();
+  /** Told Bronze's position (bronzePosition) after every fetched batch and commit: the replay's backpressure. */
+  onBronzeAdvance: ((positions: Map<number, number>) => void) | null = null;
 
   constructor(
     readonly lake: string,
@@ -68,6 +75,9 @@ export class LakeStream {
         goldP50: null,
         goldP95: null,
       },
+      bottleneck: null,
+      lostMessages: 0,
+      warnings: [],
       lastError: null,
     };
   }
@@ -115,6 +125,7 @@ export class LakeStream {
       );
       this.writer = writer;
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
+      this.kafka = kafka;
       await ensureTopics(kafka, [eventTopicSpec(this.options.topic)]);
       const consumer = kafka.consumer({
         groupId: this.options.groupId,
@@ -156,27 +167,69 @@ export class LakeStream {
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const writer = this.writer;
     if (!writer) return;
-    const messages: RawMessage[] = batch.messages.map((m) => ({
-      offset: Number(m.offset),
-      key: m.key ?? null,
-      value: m.value ?? null,
-      headers: Object.fromEntries(
-        Object.entries(m.headers ?? {}).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.map(String).join(',') : String(v ?? ''),
-        ]),
-      ),
-      timestampMs: Number(m.timestamp),
-    }));
-    writer.add(batch.partition, messages);
-    this.endOffsets.set(batch.partition, Number(batch.highWatermark));
+    const partition = batch.partition;
+    const expected = writer.next(partition);
+    const first = batch.messages[0];
+    if (expected !== null && first && Number(first.offset) > expected) {
+      void this.checkRetentionGap(partition, expected, Number(first.offset));
+    }
+    for (const m of batch.messages) {
+      writer.add(
+        partition,
+        Number(m.offset),
+        Number(m.timestamp),
+        m.key ?? null,
+        m.headers ?? null,
+        m.value ?? null,
+      );
+    }
+    this.endOffsets.set(partition, Number(batch.highWatermark));
+    this.onBronzeAdvance?.(this.bronzePosition());
     const last = batch.messages.at(-1);
     if (last) resolveOffset(last.offset);
-    await writer.flush();
+    // Fetching goes on while DuckDB writes a file; only a second full file waiting holds the consumer back.
+    const written = writer.flush();
+    if (writer.pendingWrites > 1) await written;
+    else written.catch((error: unknown) => this.fail(error));
     await heartbeat();
   }
 
+  /**
+   * Offsets skipped between what Bronze holds and what Kafka served: lost to retention when the log now
+   * starts after them (a transactional marker or a compacted key leaves gaps too, and those lose nothing).
+   * Bronze keeps its files as they are and goes on from the earliest offset still there; the loss is told.
+   */
+  private async checkRetentionGap(partition: number, expected: number, got: number): Promise<void> {
+    const kafka = this.kafka;
+    if (!kafka) return;
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(this.options.topic);
+      const low = Number(offsets.find((o) => o.partition === partition)?.low ?? 0);
+      if (low <= expected) return;
+      const lost = Math.min(low, got) - expected;
+      this.set({
+        lostMessages: this.status.lostMessages + lost,
+        warnings: [
+          ...this.status.warnings.slice(-19),
+          `Partition ${partition}: offsets ${expected}–${Math.min(low, got) - 1} (${lost} messages) were deleted by the topic's retention before Bronze read them; Bronze goes on from offset ${got}.`,
+        ],
+      });
+    } catch (error) {
+      this.set({
+        warnings: [
+          ...this.status.warnings.slice(-19),
+          `Partition ${partition}: Kafka served offset ${got} where Bronze expected ${expected}, and the log start could not be read (${error instanceof Error ? error.message : String(error)}).`,
+        ],
+      });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   private onBronzeCommit(range: BronzeRange, oldestKafkaMs: number): void {
+    this.onBronzeAdvance?.(this.bronzePosition());
     this.rates.bronze.add(range.rows);
     this.pendingGold.push(oldestKafkaMs);
     const delay = Math.max(0, (Date.now() - oldestKafkaMs) / 1000);
@@ -242,7 +295,10 @@ export class LakeStream {
         this.quarantined += step.quarantined;
         this.set({ silver: { ...this.status.silver, lastFlushAt: new Date().toISOString() } });
         for (const d of step.dates) this.goldDates.add(d);
-        if (step.dates.length || step.quarantined) this.goldDue = true;
+        if (step.dates.length || step.quarantined) {
+          if (!this.goldDue) this.goldDueSince = Date.now();
+          this.goldDue = true;
+        }
       }
       // Gold at most every GOLD_EVERY_MS while more Bronze keeps arriving, and always once caught up:
       // its whole-lake tables are the costly part, and at max speed Silver should not wait for them.
@@ -251,6 +307,7 @@ export class LakeStream {
       const dates = [...this.goldDates];
       this.goldDates.clear();
       this.goldDue = false;
+      this.goldDueSince = 0;
       const tables = await refreshGold(db, this.lake, dates);
       const now = Date.now();
       this.lastGold = now;
@@ -319,13 +376,25 @@ export class LakeStream {
         };
       });
     const ranges = writer.manifest.ranges();
+    const processed = processedBronze(this.lake, this.options.topic);
+    const bronzeRate = this.rates.bronze.rate();
+    const kafkaLag = partitions.reduce((n, p) => n + (p.lag ?? 0), 0);
+    const stage = bottleneck({
+      kafkaLag,
+      bronzeRowsPerSecond: bronzeRate,
+      silverBacklog: ranges.reduce((n, r) => (processed.has(r.file) ? n : n + r.rows), 0),
+      silverRowsPerSecond: this.rates.silver.rate(),
+      goldWaitingSeconds: this.goldDueSince ? (Date.now() - this.goldDueSince) / 1000 : 0,
+      active: bronzeRate > 0 || kafkaLag > 0 || writer.buffered > 0,
+    });
     this.set({
+      bottleneck: stage,
       partitions,
       bronze: {
         ...this.status.bronze,
         rows: writer.manifest.rows(),
         files: ranges.length,
-        rowsPerSecond: this.rates.bronze.rate(),
+        rowsPerSecond: bronzeRate,
       },
       silver: {
         ...this.status.silver,
@@ -358,6 +427,7 @@ export class LakeStream {
     this.timer = null;
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = null;
+    this.kafka = null;
     await this.writer?.flush(true).catch((error: unknown) => this.fail(error));
     await this.refining;
     if (this.writer && this.status.state !== 'failed') {
@@ -369,35 +439,5 @@ export class LakeStream {
     this.writer = null;
     this.unlock?.();
     this.unlock = null;
-  }
-}
-
-/** Rows per second over the last few seconds. */
-class RateMeter {
-  private readonly samples: { at: number; rows: number }[] = [];
-
-  add(rows: number): void {
-    this.samples.push({ at: Date.now(), rows });
-  }
-
-  rate(windowMs = 5000): number {
-    const since = Date.now() - windowMs;
-    while (this.samples.length && (this.samples[0]?.at ?? 0) < since) this.samples.shift();
-    return this.samples.reduce((n, s) => n + s.rows, 0) / (windowMs / 1000);
-  }
-}
-
-/** Percentiles of the delays seen in this run. */
-class Percentiles {
-  private readonly values: number[] = [];
-
-  add(value: number): void {
-    this.values.push(value);
-  }
-
-  at(q: number): number | null {
-    if (this.values.length === 0) return null;
-    const sorted = [...this.values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
   }
 }

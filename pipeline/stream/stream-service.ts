@@ -1,13 +1,14 @@
 import { ApiError, type StreamOptions, type StreamStatus } from '../contract';
 import { kafkaClient, resolveTarget } from '../kafka';
 import type { WorkbenchContext } from '../workbench-context';
-import { LakeStream } from './lake-stream';
+import { LakeStreamHost } from './host/lake-host';
 
 const EMIT_EVERY_MS = 250;
 
 /** The Workbench's lake consumer: one at a time, into the current lake folder. */
 export class StreamService {
-  private stream: LakeStream | null = null;
+  private stream: LakeStreamHost | null = null;
+  private readonly advanceListeners = new Set<(topic: string, positions: Map<number, number>) => void>();
   private lastEmit = 0;
   private lastState: string | null = null;
   private pending: StreamStatus | null = null;
@@ -29,8 +30,17 @@ export class StreamService {
         message: `The lake consumer is already running (topic ${running.topic} into ${running.lake}): stop it first.`,
       });
     }
+    // A failed or stopped consumer's thread is ended before a new one starts.
+    await this.stream?.stop().catch(() => undefined);
     const target = await resolveTarget(options.brokers, () => this.ctx.broker.ensureRunning());
-    const stream = new LakeStream(await this.ctx.lakeDir(), options, target, (s) => this.emit(s));
+    // The consumer runs on its own thread; this one only relays its status and Bronze's position.
+    const stream = new LakeStreamHost(
+      { lake: await this.ctx.lakeDir(), options, target },
+      (s) => this.emit(s),
+      (positions) => {
+        for (const l of this.advanceListeners) l(options.topic, positions);
+      },
+    );
     this.stream = stream;
     try {
       return await stream.start();
@@ -60,7 +70,8 @@ export class StreamService {
 
   /**
    * Bronze's position on `topic` (partition → next offset not yet taken in), or null when the lake consumer
-   * is not running on that topic: the replay then runs as a plain producer.
+   * is not running on that topic: the replay then runs as a plain producer. Pushed by the consumer's
+   * thread after every fetched batch and Bronze commit, so reading it is synchronous and cheap.
    */
   bronzePosition(topic: string): Map<number, number> | null {
     const s = this.stream;
@@ -88,6 +99,12 @@ export class StreamService {
       throw new ApiError({ code: 'NOT_FOUND', message: 'The lake consumer has not been started.' });
     }
     return this.stream.current();
+  }
+
+  /** Calls `listener` whenever Bronze's position moves, with the topic and its positions; returns the unsubscribe. */
+  onBronzeAdvance(listener: (topic: string, positions: Map<number, number>) => void): () => void {
+    this.advanceListeners.add(listener);
+    return () => this.advanceListeners.delete(listener);
   }
 
   /** Waits until the lake holds everything now on the topic (CLI: replay --lake). */

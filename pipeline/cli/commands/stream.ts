@@ -81,5 +81,5 @@ export function statusLine(s: StreamStatus): string {
     f.goldP95 === null
       ? ''
       : `; freshness p50/p95: Bronze ${secs(f.bronzeP50)}/${secs(f.bronzeP95)}, Gold ${secs(f.goldP50)}/${secs(f.goldP95)}`;
-  return `${s.state}: Bronze ${s.bronze.rows} rows (${s.bronze.files} files), Silver ${s.silver.rows} events, ${s.silver.quarantined} quarantined, lag ${lag}${fresh}${s.lastError ? `; error: ${s.lastError}` : ''}`;
+  return `${s.state}: Bronze ${s.bronze.rows} rows (${s.bronze.files} files), Silver ${s.silver.rows} events, ${s.silver.quarantined} quarantined, lag ${lag}${fresh}${s.bottleneck ? `; bottleneck: ${s.bottleneck}` : ''}${s.lostMessages ? `; ${s.lostMessages} messages lost to retention` : ''}${s.lastError ? `; error: ${s.lastError}` : ''}`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeBottleneck,
   appendPoint,
   formatEta,
   formatFreshness,
@@ -51,5 +52,13 @@ describe('shortcut targets', () => {
     expect(isTypingTarget({ tagName: 'DIV', isContentEditable: true })).toBe(true);
     expect(isTypingTarget({ tagName: 'BUTTON' })).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe('describeBottleneck', () => {
+  it('names the stage holding the pipeline back, and a dash when none', () => {
+    expect(describeBottleneck('silver')).toBe('Silver (Bronze files wait for it)');
+    expect(describeBottleneck('producer')).toBe('the producer (the lake keeps up)');
+    expect(describeBottleneck(null)).toBe('–');
   });
 });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { StreamStatus } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { formatInteger, formatTimestamp } from '../../lib/format';
-import { formatFreshness } from './monitor-logic';
+import { describeBottleneck, formatFreshness } from './monitor-logic';
 
 /** Flushes happen today: the time of day is what tells them apart (the full stamp is in the tooltip). */
 function timeOfDay(value: string | null): string {
@@ -115,7 +115,18 @@ export function LakePanel({ stream, streamError, topic, onStarted }: Props) {
           <dt>Gold freshness</dt>
           <dd>{formatFreshness(stream.freshness.goldSeconds)}</dd>
         </div>
+        <div>
+          <dt>Bottleneck</dt>
+          <dd data-testid="bottleneck">{describeBottleneck(stream.bottleneck)}</dd>
+        </div>
       </dl>
+      {stream.warnings.length > 0 && (
+        <ul className="error-text" aria-label="Lake warnings">
+          {stream.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       {stream.partitions.length > 0 && (
         <table className="monitor-table" aria-label="Consumer lag per partition">
           <thead>

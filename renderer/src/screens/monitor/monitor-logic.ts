@@ -1,4 +1,4 @@
-import type { ReplayProgress } from '../../../../pipeline/contract';
+import type { PipelineStage, ReplayProgress } from '../../../../pipeline/contract';
 import { formatDuration } from '../../lib/format';
 
 /**
@@ -60,4 +60,17 @@ export function isTypingTarget(target: unknown): boolean {
   if (!el || typeof el.tagName !== 'string') return false;
   const tag = el.tagName.toLowerCase();
   return tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable === true;
+}
+
+const STAGE_NAMES: Record<PipelineStage, string> = {
+  producer: 'the producer (the lake keeps up)',
+  broker: 'the broker',
+  bronze: 'Bronze (Kafka lag is growing)',
+  silver: 'Silver (Bronze files wait for it)',
+  gold: 'Gold (a refresh is waiting)',
+};
+
+/** The stage holding the pipeline back, in words for the Monitor. */
+export function describeBottleneck(stage: PipelineStage | null | undefined): string {
+  return stage ? STAGE_NAMES[stage] : '–';
 }
