@@ -51,6 +51,7 @@ export const ErrorCode = {
   GROUP_MAX_SIZE_REACHED: 81,
   FENCED_INSTANCE_ID: 82,
   UNSTABLE_OFFSET_COMMIT: 88,
+  UNKNOWN_TOPIC_ID: 100,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -12,4 +12,9 @@ export const handleApiVersions: Handler<typeof ApiVersions> = () => ({
   errorCode: 0,
   apiKeys: advertisedApiKeys,
   throttleTimeMs: 0,
+  // No KRaft features to report: the tagged fields stay at their defaults and off the wire.
+  supportedFeatures: [],
+  finalizedFeaturesEpoch: -1,
+  finalizedFeatures: [],
+  zkMigrationReady: false,
 });
