@@ -302,32 +302,60 @@ function sameValue(a: unknown, b: unknown): boolean {
   );
 }
 
+interface Plan {
+  /** Fields on the wire at this version, in order, outside the tagged section. */
+  names: string[];
+  fields: Field<unknown>[];
+  /** Every field's value when it is not read: filled first so each object gets one shape. */
+  absent: [string, unknown][];
+  tagged: [string, Field<unknown>][];
+}
+
 export function struct<F extends Fields>(fields: F): Type<StructOf<F>> {
   const entries = Object.entries(fields);
   const zero = Object.fromEntries(entries.map(([k, fd]) => [k, fd.absent])) as StructOf<F>;
   const taggedEntries = entries.filter(([, fd]) => fd.tag !== undefined);
+  // Which fields a version has is worked out once per version, not per value (Metadata for 5,000
+  // partitions reads and writes this struct thousands of times).
+  const plans = new Map<number, Plan>();
+  const planFor = (ctx: Ctx): Plan => {
+    const key = ctx.version * 2 + (ctx.flexible ? 1 : 0);
+    let plan = plans.get(key);
+    if (!plan) {
+      const wire = entries.filter(
+        ([, fd]) => ctx.version >= fd.min && ctx.version <= fd.max && !isTaggedAt(fd, ctx),
+      );
+      plan = {
+        names: wire.map(([n]) => n),
+        fields: wire.map(([, fd]) => fd),
+        absent: entries.map(([n, fd]) => [n, fd.absent]),
+        tagged: taggedEntries,
+      };
+      plans.set(key, plan);
+    }
+    return plan;
+  };
   return {
     label: 'struct',
     zero,
     shape: { kind: 'struct', fields },
     read(r, ctx) {
+      const plan = planFor(ctx);
       const out: Record<string, unknown> = {};
-      for (const [name, fd] of entries) {
-        out[name] =
-          ctx.version >= fd.min && ctx.version <= fd.max && !isTaggedAt(fd, ctx)
-            ? fd.type.read(r, ctx)
-            : fd.absent;
+      for (const [name, absent] of plan.absent) out[name] = absent;
+      for (let i = 0; i < plan.names.length; i++) {
+        out[plan.names[i] as string] = (plan.fields[i] as Field<unknown>).type.read(r, ctx);
       }
-      if (ctx.flexible) readTaggedFields(r, ctx, taggedEntries, out);
+      if (ctx.flexible) readTaggedFields(r, ctx, plan.tagged, out);
       return out as StructOf<F>;
     },
     write(w, v, ctx) {
+      const plan = planFor(ctx);
       const values = v as Record<string, unknown>;
-      for (const [name, fd] of entries) {
-        if (ctx.version >= fd.min && ctx.version <= fd.max && !isTaggedAt(fd, ctx))
-          fd.type.write(w, values[name], ctx);
+      for (let i = 0; i < plan.names.length; i++) {
+        (plan.fields[i] as Field<unknown>).type.write(w, values[plan.names[i] as string], ctx);
       }
-      if (ctx.flexible) writeTaggedFields(w, ctx, taggedEntries, values);
+      if (ctx.flexible) writeTaggedFields(w, ctx, plan.tagged, values);
     },
   };
 }
