@@ -56,6 +56,7 @@ export const ErrorCode = {
   POLICY_VIOLATION: 44,
   MISMATCHED_ENDPOINT_TYPE: 114,
   UNSUPPORTED_ENDPOINT_TYPE: 115,
+  UNKNOWN_TOPIC_ID: 100,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { BrokerConfig } from '../config';
 import { PartitionLog, type AppendResult, type LiveLogSettings } from '../log/partition-log';
@@ -7,6 +7,8 @@ import { defaultTopicSettings, type TopicSettings } from './topic-config';
 
 interface Topic {
   name: string;
+  /** Kafka's topic id (22-character base64url UUID), used by Metadata v10+ and Fetch v13+. */
+  id: string;
   partitions: PartitionLog[];
   overrides: Partial<TopicSettings>;
 }
@@ -18,17 +20,21 @@ const PARTITION_DIR = /^(.+)-(\d+)$/;
 /**
  * The topics of one broker on disk: `<data>/logs/<topic>-<partition>/` holds each partition's log
  * (the directories are the truth about which topics exist), `<data>/topic-settings.json` the
- * per-topic overrides given at creation.
+ * per-topic overrides given at creation, `<data>/topic-ids.json` each topic's id (kept for the topic's
+ * life, as clients that fetch by id notice a changed id as a deleted and recreated topic).
  */
 export class TopicStore {
   private readonly topics = new Map<string, Topic>();
   private readonly listeners = new Set<AppendListener>();
   private readonly logsDir: string;
   private readonly settingsFile: string;
+  private readonly idsFile: string;
+  private readonly byId = new Map<string, string>();
 
   private constructor(private readonly config: BrokerConfig) {
     this.logsDir = join(config.dataDir, 'logs');
     this.settingsFile = join(config.dataDir, 'topic-settings.json');
+    this.idsFile = join(config.dataDir, 'topic-ids.json');
   }
 
   static open(config: BrokerConfig): TopicStore {
@@ -54,22 +60,41 @@ export class TopicStore {
       list.push(Number(m[2]));
       found.set(m[1] as string, list);
     }
+    const savedIds = readJson<Record<string, string>>(this.idsFile);
+    let newIds = false;
     for (const [name, indexes] of found) {
       indexes.sort((a, b) => a - b);
       // Partitions are 0..n-1; a gap means a partition directory was removed by hand: recreate it empty.
       const count = (indexes.at(-1) ?? 0) + 1;
       const overrides = saved[name] ?? {};
-      this.topics.set(name, { name, overrides, partitions: this.openPartitions(name, count, overrides) });
+      let id = savedIds[name];
+      if (id === undefined || this.byId.has(id)) {
+        id = this.freshId();
+        newIds = true;
+      }
+      this.byId.set(id, name);
+      this.topics.set(name, { name, id, overrides, partitions: this.openPartitions(name, count, overrides) });
+    }
+    if (newIds || Object.keys(savedIds).length !== this.topics.size) this.writeIds();
+  }
+
+  /** Like Kafka's Uuid.randomUuid: never the zero id, never one whose text starts with '-'. */
+  private freshId(): string {
+    for (;;) {
+      const id = randomBytes(16).toString('base64url');
+      if (!id.startsWith('-') && id !== 'AAAAAAAAAAAAAAAAAAAAAA' && !this.byId.has(id)) return id;
     }
   }
 
+  private writeIds(): void {
+    const all = Object.fromEntries([...this.topics.values()].map((t) => [t.name, t.id]));
+    const tmp = `${this.idsFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(all, null, 2));
+    renameSync(tmp, this.idsFile);
+  }
+
   private readSettings(): Record<string, Partial<TopicSettings>> {
-    if (!existsSync(this.settingsFile)) return {};
-    try {
-      return JSON.parse(readFileSync(this.settingsFile, 'utf8')) as Record<string, Partial<TopicSettings>>;
-    } catch {
-      return {};
-    }
+    return readJson<Record<string, Partial<TopicSettings>>>(this.settingsFile);
   }
 
   private writeSettings(): void {
@@ -108,6 +133,16 @@ export class TopicStore {
     return [...this.topics.keys()].sort();
   }
 
+  /** The topic's id, or undefined for an unknown topic. */
+  idOf(name: string): string | undefined {
+    return this.topics.get(name)?.id;
+  }
+
+  /** The name of the topic with this id, or undefined when no topic has it. */
+  nameOf(id: string): string | undefined {
+    return this.byId.get(id);
+  }
+
   has(name: string): boolean {
     return this.topics.has(name);
   }
@@ -122,7 +157,15 @@ export class TopicStore {
 
   create(name: string, partitions: number, overrides: Partial<TopicSettings>): void {
     if (this.topics.has(name)) throw new Error(`topic ${name} exists`);
-    this.topics.set(name, { name, overrides, partitions: this.openPartitions(name, partitions, overrides) });
+    const id = this.freshId();
+    this.topics.set(name, {
+      name,
+      id,
+      overrides,
+      partitions: this.openPartitions(name, partitions, overrides),
+    });
+    this.byId.set(id, name);
+    this.writeIds();
     this.writeSettings();
   }
 
@@ -149,6 +192,8 @@ export class TopicStore {
     const topic = this.topics.get(name);
     if (!topic) return false;
     this.topics.delete(name);
+    this.byId.delete(topic.id);
+    this.writeIds();
     this.writeSettings();
     topic.partitions.forEach((log, p) => {
       log.close();
@@ -182,6 +227,16 @@ export class TopicStore {
   close(): void {
     this.forEachLog((log) => log.close());
     this.topics.clear();
+    this.byId.clear();
     this.listeners.clear();
+  }
+}
+
+function readJson<T extends object>(file: string): T {
+  if (!existsSync(file)) return {} as T;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return {} as T;
   }
 }

@@ -57,6 +57,9 @@ export class Reader {
     if (!Number.isSafeInteger(value)) throw new MalformedRequestError(`int64 at byte ${at} is beyond 2^53`);
     return value;
   }
+  float64(): number {
+    return this.buf.readDoubleBE(this.need(8));
+  }
   bool(): boolean {
     return this.int8() !== 0;
   }

@@ -66,6 +66,11 @@ export class Writer {
     this.scratch.writeUInt32BE(v - hi * 0x1_0000_0000, at + 4);
     return this;
   }
+  float64(v: number): this {
+    const at = this.room(8);
+    this.scratch.writeDoubleBE(v, at);
+    return this;
+  }
   bool(v: boolean): this {
     return this.int8(v ? 1 : 0);
   }

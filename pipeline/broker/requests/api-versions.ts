@@ -19,4 +19,9 @@ export const handleApiVersions: Handler<typeof ApiVersions> = (_req, _ctx, core)
   errorCode: 0,
   apiKeys: core.saslEnabled ? allApiKeys : advertisedApiKeys,
   throttleTimeMs: 0,
+  // No KRaft features to report: the tagged fields stay at their defaults and off the wire.
+  supportedFeatures: [],
+  finalizedFeaturesEpoch: -1,
+  finalizedFeatures: [],
+  zkMigrationReady: false,
 });

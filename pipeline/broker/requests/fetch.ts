@@ -22,14 +22,21 @@ export const handleFetch: Handler<typeof Fetch> = async (req, ctx, core) => {
       errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
       sessionId: 0,
       responses: [],
+      nodeEndpoints: [],
     };
   }
   const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+  // From v13 topics come by id; an unknown id leaves the name null and its partitions answer UNKNOWN_TOPIC_ID.
+  const names = req.topics.map((t) =>
+    ctx.version >= 13 ? (core.topics.nameOf(t.topicId) ?? null) : t.topic,
+  );
   const keys = new Set(
-    req.topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.topic, p.partition))),
+    req.topics.flatMap((t, i) =>
+      names[i] === null ? [] : t.partitions.map((p) => partitionKey(names[i] as string, p.partition)),
+    ),
   );
   for (;;) {
-    const { response, bytes, failed } = collect(req, core);
+    const { response, bytes, failed } = collect(req, names, core);
     const left = deadline - Date.now();
     if (
       bytes >= req.minBytes ||
@@ -44,28 +51,40 @@ export const handleFetch: Handler<typeof Fetch> = async (req, ctx, core) => {
   }
 };
 
+/** The tagged fields of a partition's answer at their defaults, so they stay off the wire. */
+const NO_LEADER_CHANGE = {
+  divergingEpoch: { epoch: -1, endOffset: -1 },
+  currentLeader: { leaderId: -1, leaderEpoch: -1 },
+  snapshotId: { endOffset: -1, epoch: -1 },
+};
+
 function collect(
   req: FetchRequest,
+  names: (string | null)[],
   core: BrokerCore,
 ): { response: FetchResponse; bytes: number; failed: boolean } {
   let budget = req.maxBytes;
   let bytes = 0;
   let failed = false;
-  const responses = req.topics.map((t) => ({
-    topic: t.topic,
+  const responses = req.topics.map((t, i) => ({
+    topic: names[i] ?? '',
+    topicId: t.topicId,
     partitions: t.partitions.map((p) => {
-      const log = core.topics.log(t.topic, p.partition);
+      const name = names[i] ?? null;
+      const log = name === null ? undefined : core.topics.log(name, p.partition);
       const base = {
         partitionIndex: p.partition,
         highWatermark: log?.logEndOffset ?? -1,
         lastStableOffset: log?.logEndOffset ?? -1,
         logStartOffset: log?.logStartOffset ?? -1,
+        ...NO_LEADER_CHANGE,
         abortedTransactions: [],
         preferredReadReplica: -1,
       };
       if (!log) {
         failed = true;
-        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, records: EMPTY };
+        const errorCode = name === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        return { ...base, errorCode, records: EMPTY };
       }
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
         failed = true;
@@ -84,7 +103,7 @@ function collect(
     }),
   }));
   return {
-    response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses },
+    response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses, nodeEndpoints: [] },
     bytes,
     failed,
   };

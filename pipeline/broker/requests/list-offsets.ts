@@ -18,6 +18,8 @@ export const handleListOffsets: Handler<typeof ListOffsets> = (req, ctx, core) =
         oldStyleOffsets: offset >= 0 ? [offset] : [],
         timestamp,
         offset,
+        // Unknown, as in Metadata: we keep no leader epochs.
+        leaderEpoch: -1,
       });
       if (!log) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
       if (p.timestamp === LATEST) return answer(ErrorCode.NONE, log.logEndOffset, -1);

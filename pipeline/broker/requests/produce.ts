@@ -18,6 +18,9 @@ export const handleProduce: Handler<typeof Produce> = (req, _ctx, core) => {
         baseOffset,
         logAppendTimeMs: -1,
         logStartOffset: core.topics.log(topic.name, p.index)?.logStartOffset ?? -1,
+        recordErrors: [],
+        errorMessage: null,
+        currentLeader: { leaderId: -1, leaderEpoch: -1 },
       });
       if (badAcks) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
       // Transactions are not offered by this broker (idempotence is).
@@ -30,5 +33,5 @@ export const handleProduce: Handler<typeof Produce> = (req, _ctx, core) => {
     }),
   }));
   if (req.acks === 0) return null;
-  return { responses, throttleTimeMs: 0 };
+  return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
 };

@@ -88,9 +88,9 @@ describe('the broker under bad input', () => {
     const unknown = await RawKafka.open(t.port);
     expect(await unknown.request(99, 0, Buffer.alloc(0))).toBeNull();
     const tooNew = await RawKafka.open(t.port);
-    expect(await tooNew.request(3, 12, Buffer.alloc(4))).toBeNull();
+    expect(await tooNew.request(3, 13, Buffer.alloc(4))).toBeNull();
     expect(t.logs.some((l) => l.includes('unknown API key 99'))).toBe(true);
-    expect(t.logs.some((l) => l.includes('Metadata v12 is not supported'))).toBe(true);
+    expect(t.logs.some((l) => l.includes('Metadata v13 is not supported'))).toBe(true);
   });
 
   it('answers an ApiVersions version it does not know with UNSUPPORTED_VERSION and its range, as Kafka does', async () => {
@@ -101,7 +101,7 @@ describe('the broker under bad input', () => {
     expect(f.readInt32BE(0)).toBe(42);
     expect(f.readInt16BE(4)).toBe(35);
     expect([f.readInt32BE(6), f.readInt16BE(10), f.readInt16BE(12), f.readInt16BE(14)]).toEqual([
-      1, 18, 0, 3,
+      1, 18, 0, 4,
     ]);
     // The connection stays usable: ApiVersions v0 now works.
     const v0 = (await raw.request(18, 0, Buffer.alloc(0), 43)) as Buffer;

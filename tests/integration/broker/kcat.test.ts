@@ -55,4 +55,47 @@ describe('the embedded broker with kcat (librdkafka 2.0.2)', () => {
     const g = t.broker.groups().find((x) => x.groupId === 'kcat-group');
     expect(g?.offsets).toEqual([{ topic: 'kg', partition: 0, committedOffset: 4, logEndOffset: 4, lag: 0 }]);
   });
+
+  it('works with the flexible versions librdkafka now picks: idempotent produce, group commits, offsets by time', async () => {
+    const sentVersions = (stderr: string) =>
+      new Set([...stderr.matchAll(/Sent (\w+)Request \(v(\d+)/g)].map((m) => `${m[1]} v${m[2]}`));
+    const produced = await kcat(
+      ['-P', '-t', 'kflex', '-X', 'enable.idempotence=true', '-d', 'protocol'],
+      'x\ny\nz\n',
+    );
+    expect(produced.code, produced.stderr).toBe(0);
+    // InitProducerId v4 is flexible (from v2).
+    expect(sentVersions(produced.stderr)).toContain('InitProducerId v4');
+    const consumed = await kcat([
+      '-G',
+      'kflex-group',
+      '-X',
+      'auto.offset.reset=earliest',
+      '-X',
+      'session.timeout.ms=6000',
+      '-e',
+      '-f',
+      '%s\n',
+      '-d',
+      'protocol',
+      'kflex',
+    ]);
+    expect(consumed.code, consumed.stderr).toBe(0);
+    expect(consumed.stdout.trim().split('\n')).toEqual(['x', 'y', 'z']);
+    // OffsetFetch v7 is flexible (from v6): the group's committed offsets came back through it.
+    expect(sentVersions(consumed.stderr)).toContain('OffsetFetch v7');
+    const again = await kcat([
+      '-G',
+      'kflex-group',
+      '-X',
+      'session.timeout.ms=6000',
+      '-e',
+      '-f',
+      '%s\n',
+      'kflex',
+    ]);
+    expect(again.stdout.trim()).toBe('');
+    const byTime = await kcat(['-Q', '-t', `kflex:0:${Date.now() + 60_000}`]);
+    expect(byTime.stdout).toContain('kflex [0] offset -1');
+  });
 });

@@ -62,6 +62,8 @@ describe('Kafka message codec', () => {
     expect(decodeRequest(Metadata, r, ctxFor(Metadata, 1))).toEqual({
       topics: null,
       allowAutoTopicCreation: true,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
     });
   });
 
@@ -90,6 +92,10 @@ describe('Kafka message codec', () => {
       errorCode: 0,
       apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }],
       throttleTimeMs: 0,
+      supportedFeatures: [],
+      finalizedFeaturesEpoch: -1,
+      finalizedFeatures: [],
+      zkMigrationReady: false,
     });
     expect([...frame]).toEqual([0, 0, 0, 19, 0, 0, 0, 9, 0, 0, 2, 0, 18, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0]);
   });
