@@ -16,6 +16,8 @@ export interface TestPostgres {
   port: number;
   user: string;
   password: string;
+  /** The server's log (pg_ctl -l). */
+  logFile: string;
   /** Folder of the server's binaries (psql, pg_ctl). */
   bin: string;
   /** URL of a database in the cluster, without the password (it goes through an environment variable). */
@@ -101,6 +103,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     user,
     password: TEST_PG_PASSWORD,
     bin,
+    logFile: join(dir, 'server.log'),
     url: (database = 'clickpulse_test') => `postgres://${user}@127.0.0.1:${port}/${database}`,
     psql: async (sql, database = 'clickpulse_test') => {
       const { stdout } = await run(

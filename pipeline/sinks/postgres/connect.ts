@@ -145,3 +145,12 @@ export function classify(error: unknown, t: ResolvedTarget): ConnectionError {
   }
   return new ConnectionError('OTHER', `PostgreSQL at ${where}: ${text}`);
 }
+
+/** A failure of the connection itself (server gone, restarted, network), as opposed to a refused statement. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  const e = error as { code?: string; message?: string };
+  if (e.code && /^(08|57P0)/.test(e.code)) return true;
+  if (e.code && /^E[A-Z]+$/.test(e.code)) return true;
+  return /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(e.message ?? '');
+}

@@ -6,7 +6,7 @@ import { ApiError } from '../../contract/envelope';
 import type { SinkStatus } from '../../contract/sink';
 import { lakePaths } from '../../lake/layout';
 import { applyPlan, prepareTable } from './apply';
-import { classify, connect, ConnectionError } from './connect';
+import { classify, connect, ConnectionError, isConnectionLoss } from './connect';
 import { SinkDuck } from './duck';
 import { goldGrains, SILVER_TABLE } from './grains';
 import { planFiles, planGold, snapshotGold } from './plan';
@@ -109,9 +109,14 @@ export class PostgresSink {
         failures++;
         delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failures - 1));
         await this.close();
-        const message = error instanceof Error ? error.message : String(error);
+        const lost = isConnectionLoss(error);
+        const text = error instanceof Error ? error.message : String(error);
+        const message =
+          lost && !(error instanceof ConnectionError)
+            ? `Lost the connection to PostgreSQL at ${describeTarget(this.options.target)} (${text}); retrying.`
+            : text;
         this.update({
-          state: error instanceof ConnectionError ? 'retrying' : 'failed',
+          state: lost ? 'retrying' : 'failed',
           lastError: message,
           retryAt: new Date(Date.now() + delay).toISOString(),
         });
