@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,9 +58,10 @@ function asServerUser(cmd: string, args: string[]): [string, string[]] {
 /**
  * Starts a fresh cluster (initdb, password auth for TCP, a `sink` superuser with a password, database
  * `clickpulse_test`). Register stop() in afterAll right after awaiting this; if start-up fails half-way the
- * cluster is stopped and removed before the error is thrown.
+ * cluster is stopped and removed before the error is thrown. `tlsOnly`: TCP clients must use TLS (a
+ * self-signed certificate made with openssl), as many hosted databases require.
  */
-export async function startTestPostgres(): Promise<TestPostgres> {
+export async function startTestPostgres(options: { tlsOnly?: boolean } = {}): Promise<TestPostgres> {
   const bin = binDir();
   const dir = await mkdtemp(join(tmpdir(), 'clickpulse-pg-'));
   const data = join(dir, 'data');
@@ -152,6 +153,29 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       'UTF8',
       '--locale=C',
     ]);
+    if (options.tlsOnly) {
+      const [c, a] = asServerUser('/usr/bin/openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(data, 'server.key'),
+        '-out',
+        join(data, 'server.crt'),
+      ]);
+      await run(c, a, { cwd: dir });
+      appendFileSync(join(data, 'postgresql.conf'), '\nssl = on\n');
+      writeFileSync(
+        join(data, 'pg_hba.conf'),
+        'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n',
+      );
+    }
     await pgCtl('start');
     await pg.psql('CREATE DATABASE clickpulse_test', 'postgres');
     return pg;
