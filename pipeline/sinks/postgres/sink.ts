@@ -54,6 +54,8 @@ export class PostgresSink {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly latencies: number[] = [];
+  /** Refreshes older than the sink (files it finds on its first pass) are catch-up, not latency. */
+  private readonly createdMs = Date.now();
   private readonly stateDir: string;
   private status: SinkStatus;
 
@@ -179,7 +181,7 @@ export class PostgresSink {
         await Promise.all(planFiles(planned.plan).map((f) => rm(f, { force: true })));
       }
       result.applied.push(table);
-      this.latencies.push(Date.now() - source.modifiedMs);
+      if (source.modifiedMs >= this.createdMs) this.latencies.push(Date.now() - source.modifiedMs);
       await this.keepOnly(table, source.fingerprint);
     }
     if (this.options.silver && !this.stopping) {
@@ -195,7 +197,8 @@ export class PostgresSink {
       if (silver?.changedDays) {
         result.applied.push(SILVER_TABLE);
         result.rowsCopied += silver.rowsCopied;
-        if (silver.modifiedMs) this.latencies.push(Date.now() - silver.modifiedMs);
+        if (silver.modifiedMs && silver.modifiedMs >= this.createdMs)
+          this.latencies.push(Date.now() - silver.modifiedMs);
       }
       if (silver?.behind) behind.add(SILVER_TABLE);
     }
