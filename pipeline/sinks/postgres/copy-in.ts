@@ -10,9 +10,12 @@ export async function copyCsvInto(
   relation: string,
   columns: Column[],
   file: string,
+  options: { freeze?: boolean } = {},
 ): Promise<number> {
   const stream = client.query(
-    copyFrom(`COPY ${relation} (${columns.map((c) => ident(c.name)).join(', ')}) FROM STDIN (FORMAT csv)`),
+    copyFrom(
+      `COPY ${relation} (${columns.map((c) => ident(c.name)).join(', ')}) FROM STDIN (FORMAT csv${options.freeze ? ', FREEZE' : ''})`,
+    ),
   );
   await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), stream);
   return stream.rowCount;

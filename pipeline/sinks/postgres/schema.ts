@@ -135,22 +135,6 @@ export function createTableSql(schema: string, spec: TableSpec, name = spec.tabl
   return `CREATE TABLE ${ident(schema)}.${ident(name)} (${[...cols, pk].join(', ')})${partition}`;
 }
 
-/** Day partitions of a partitioned table, created for each day about to be written. */
-export async function ensureDayPartitions(
-  client: pg.Client,
-  schema: string,
-  table: string,
-  days: string[],
-): Promise<void> {
-  for (const day of days) {
-    const name = `${table}_${day.replace(/-/g, '')}`;
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${ident(schema)}.${ident(name)} PARTITION OF ${ident(schema)}.${ident(table)}
-         FOR VALUES FROM ('${day}') TO ('${day}'::date + 1)`,
-    );
-  }
-}
-
 async function relationExists(client: pg.Client, schema: string, name: string): Promise<boolean> {
   const r = await client.query(
     `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,

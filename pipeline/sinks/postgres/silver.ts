@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type pg from 'pg';
-import { copyCsvInto } from './copy-in';
 import { inTransaction, prepareTable } from './apply';
 import { readSource, type SinkDuck } from './duck';
 import { SILVER_TABLE, silverGrain } from './grains';
-import { DAYS_TABLE, ensureDayPartitions, STATE_TABLE } from './schema';
+import { replaceDayPartition } from './day-partition';
+import { DAYS_TABLE, STATE_TABLE } from './schema';
 import { dayFolders } from './source-files';
 import { ident } from './types';
 import { mkdir, rm } from 'node:fs/promises';
@@ -20,9 +20,9 @@ export interface SilverResult {
 
 /**
  * Mirrors Silver's events into <schema>.silver_events, range-partitioned by event_date (one partition a
- * day). Silver is already partitioned by day on disk, so a day whose files changed is replaced whole:
- * DELETE that day and COPY its rows straight into the table, and that day's fingerprint recorded, in one
- * transaction. Days gone from the lake are deleted.
+ * day). Silver is already partitioned by day on disk, so a day whose files changed is replaced whole: its
+ * partition swapped for one freshly loaded by COPY (day-partition.ts), and that day's fingerprint recorded,
+ * in one transaction. Days gone from the lake are deleted.
  */
 export async function syncSilver(
   client: pg.Client,
@@ -71,9 +71,15 @@ export async function syncSilver(
           await client.query(`SELECT 1 FROM ${s}.${STATE_TABLE} WHERE table_name = $1 FOR UPDATE`, [
             SILVER_TABLE,
           ]);
-          await ensureDayPartitions(client, schema, SILVER_TABLE, [day]);
-          await client.query(`DELETE FROM ${target} WHERE event_date = $1::date`, [day]);
-          result.rowsCopied += await copyCsvInto(client, target, columns, csv);
+          result.rowsCopied += await replaceDayPartition(
+            client,
+            schema,
+            SILVER_TABLE,
+            day,
+            columns,
+            silverGrain.key,
+            csv,
+          );
           await client.query(
             `INSERT INTO ${s}.${DAYS_TABLE} (table_name, event_date, fingerprint, rows) VALUES ($1, $2::date, $3, $4)
              ON CONFLICT (table_name, event_date) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, rows = EXCLUDED.rows`,

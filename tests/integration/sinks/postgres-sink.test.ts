@@ -158,6 +158,42 @@ describe('clickpulse sink postgres', () => {
     expect((await sink('--once')).code).toBe(0);
     expect(await rowVersions(pg, 'clickpulse', Object.keys(gold))).toEqual(before);
   });
+  it('replaces a Silver day whose files changed (twice), and only that day', async () => {
+    const { differenceFromParquet } = await import('../../helpers/postgres-compare');
+    const events = join(lake, 'silver', 'events');
+    for (const round of [1, 2]) {
+      const instance = await DuckDBInstance.create(':memory:');
+      const db = await instance.connect();
+      await db.run("SET TimeZone = 'UTC'");
+      const day = String(
+        (
+          await db.runAndReadAll(
+            `SELECT strftime(min(event_date), '%Y-%m-%d') FROM read_parquet('${events}/**/*.parquet', hive_partitioning = true)`,
+          )
+        ).getRowsJS()[0]?.[0],
+      );
+      const folder = join(events, `event_date=${day}`);
+      await db.run(`COPY (SELECT * REPLACE (price + ${round} AS price) FROM read_parquet('${folder}/*.parquet') LIMIT 900)
+        TO '${folder}/.round.parquet.tmp' (FORMAT parquet)`);
+      db.closeSync();
+      instance.closeSync();
+      const { readdirSync, rmSync } = await import('node:fs');
+      for (const f of readdirSync(folder)) if (f.endsWith('.parquet')) rmSync(join(folder, f));
+      renameSync(join(folder, '.round.parquet.tmp'), join(folder, `part-r${round}.parquet`));
+      const r = await sink('--once', '--silver');
+      expect(r.err).toBe('');
+      expect(
+        await differenceFromParquet(
+          pg,
+          dir.path,
+          'clickpulse',
+          'silver_events',
+          join(events, '**', '*.parquet'),
+        ),
+      ).toBeNull();
+      expect(await pg.psql(`SELECT count(*) FROM clickpulse.silver_events`)).toBe('900');
+    }
+  });
 });
 
 describe('clickpulse sink postgres: failures named precisely', () => {
