@@ -1,6 +1,7 @@
 import type { SettingsStore } from './app/settings-store';
 import type { BrokerService } from './broker/service';
 import type { StreamService } from './stream/stream-service';
+import type { SecretStore } from './sinks/postgres/secrets';
 import type { CallName, CallResponse, EventName, EventPayload, ParsedRequest, Transport } from './contract';
 import type { z } from 'zod';
 
@@ -15,6 +16,8 @@ export interface WorkbenchOptions {
   /** Folder holding the bundled sample dataset and icons. */
   resourcesDir: string;
   version: string;
+  /** The OS keychain (desktop app: Electron safeStorage, see main/secret-store.ts); absent in CLI and browser mode. */
+  secrets?: SecretStore;
 }
 
 /** What a domain's handlers may use: the options, settings and the event stream. Nothing transport-specific. */

@@ -13,6 +13,7 @@ import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
 import { replayHandlers } from './replay/handlers';
+import { sinkHandlers } from './sinks/handlers';
 import {
   ApiError,
   calls,
@@ -67,6 +68,7 @@ export class Workbench implements WorkbenchContext {
       ...lakeHandlers(this),
       ...queryHandlers(this),
       ...exportHandlers(this),
+      ...sinkHandlers(this),
     };
   }
 

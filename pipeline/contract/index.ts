@@ -6,6 +6,7 @@ import { exportCalls, exportEvents } from './export';
 import { lakeCalls, lakeEvents } from './lake';
 import { queryCalls, queryEvents } from './query';
 import { replayCalls, replayEvents } from './replay';
+import { sinkCalls, sinkEvents } from './sink';
 import type { CallSpec, EventSpec } from './define';
 
 export * from './app';
@@ -15,6 +16,7 @@ export * from './export';
 export * from './lake';
 export * from './query';
 export * from './replay';
+export * from './sink';
 export * from './define';
 export * from './envelope';
 export * from './wire';
@@ -28,6 +30,7 @@ export const calls = {
   ...lakeCalls,
   ...queryCalls,
   ...exportCalls,
+  ...sinkCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */
@@ -39,6 +42,7 @@ export const events = {
   ...lakeEvents,
   ...queryEvents,
   ...exportEvents,
+  ...sinkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

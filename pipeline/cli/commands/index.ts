@@ -6,6 +6,7 @@ import { exportCommand } from './export';
 import { generateCommand } from './generate';
 import { queryCommand } from './query';
 import { replayCommand } from './replay';
+import { sinkCommand } from './sink';
 import { streamCommand } from './stream';
 import { webCommand } from './web';
 
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   streamCommand,
   buildCommand,
   exportCommand,
+  sinkCommand,
   queryCommand,
   webCommand,
 ];

@@ -6,6 +6,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { usePathPicker } from '../../lib/usePathPicker';
 import { ExportedFiles } from './ExportedFiles';
 import { FORMATS } from './formats';
+import { SinksPanel } from './SinksPanel';
 import { TableChooser } from './TableChooser';
 import './export.css';
 
@@ -222,6 +223,7 @@ export function ExportScreen() {
         </p>
       )}
       {result && <ExportedFiles outDir={result.outDir} files={result.files} />}
+      <SinksPanel />
       {picker.element}
     </div>
   );

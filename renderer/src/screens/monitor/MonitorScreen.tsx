@@ -4,6 +4,7 @@ import { formatBytes, formatDuration, formatInteger, formatPercent, formatTimest
 import { LakePanel } from './LakePanel';
 import { formatEta, isActive, progressRatio } from './monitor-logic';
 import { RateChart } from './RateChart';
+import { SinkLag } from './SinkLag';
 import { ReplayControls } from './ReplayControls';
 import { useMonitorData } from './useMonitorData';
 import './monitor.css';
@@ -129,6 +130,7 @@ export function MonitorScreen() {
           onStarted={data.refreshStream}
         />
       </div>
+      <SinkLag />
       {(progress.rowsRejected > 0 || progress.warnings.length > 0) && (
         <section className="monitor-card" aria-label="Rejected rows and warnings">
           {progress.rowsRejected > 0 && (

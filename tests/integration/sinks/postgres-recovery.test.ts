@@ -1,0 +1,195 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { spawn } from 'node:child_process';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SinkStatus } from '../../../pipeline/contract';
+import { buildGold } from '../../../pipeline/lake/build';
+import { Workbench } from '../../../pipeline/workbench';
+import { builtCli } from '../../helpers/cli';
+import { differenceFromParquet, goldDifferences } from '../../helpers/postgres-compare';
+import { startTestPostgres, type TestPostgres } from '../../helpers/postgres';
+import { repoRoot } from '../../helpers/repo-root';
+import { tempDir } from '../../helpers/temp';
+import { buildSampleGold } from '../export/gold-lake';
+
+let pg: TestPostgres;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let lake: string;
+const children: ReturnType<typeof spawn>[] = [];
+const PW_ENV = 'CLICKPULSE_RECOVERY_PG';
+
+/** Silver of the sample grown to `copies` × 1,000 events over 5 days (new event ids), and its Gold. */
+async function growLake(copies: number): Promise<void> {
+  const events = join(lake, 'silver', 'events');
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  await db.run(`SET TimeZone = 'UTC';
+    CREATE TABLE grown AS
+      SELECT * REPLACE (md5(event_id || '-' || i) AS event_id, event_time + to_days(CAST(i % 5 AS INTEGER)) AS event_time,
+                        user_session || '-' || i AS user_session, session_id || '-' || i AS session_id,
+                        CAST(event_time + to_days(CAST(i % 5 AS INTEGER)) AS DATE) AS event_date)
+      FROM read_parquet('${events}/**/*.parquet', hive_partitioning = true), range(${copies}) t(i);
+    COPY grown TO '${events}.grown' (FORMAT parquet, PARTITION_BY (event_date), FILENAME_PATTERN 'part-{i}');`);
+  db.closeSync();
+  instance.closeSync();
+  rmSync(events, { recursive: true });
+  renameSync(`${events}.grown`, events);
+  await buildGold(lake);
+}
+
+/** A Gold refresh: every row of the table's file changes a little, file replaced by rename. */
+async function touchGold(table: string, column: string, n: number): Promise<void> {
+  const file = join(lake, 'gold', table, 'data.parquet');
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  await db.run(
+    `COPY (SELECT * REPLACE (${column} + ${n} AS ${column}) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+  );
+  db.closeSync();
+  instance.closeSync();
+  renameSync(`${file}.tmp`, file);
+}
+
+beforeAll(async () => {
+  dir = await tempDir('clickpulse-sink-recovery-');
+  pg = await startTestPostgres();
+  lake = join(dir.path, 'lake');
+  await buildSampleGold(lake);
+  await growLake(30);
+  process.env[PW_ENV] = pg.password;
+}, 120_000);
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  delete process.env.CLICKPULSE_RECOVERY_PG;
+  await pg?.stop();
+  await dir?.remove();
+});
+
+async function expectEqual(schema: string): Promise<void> {
+  expect(await goldDifferences(pg, dir.path, lake, schema)).toEqual([]);
+  expect(
+    await differenceFromParquet(
+      pg,
+      dir.path,
+      schema,
+      'silver_events',
+      join(lake, 'silver', 'events', '**', '*.parquet'),
+    ),
+  ).toBeNull();
+}
+
+describe('the PostgreSQL sink after a crash or an outage', () => {
+  it(
+    'SIGKILLed during syncs, then restarted: equal to Gold and Silver, no duplicates',
+    { timeout: 180_000 },
+    async () => {
+      const args = [
+        'sink',
+        'postgres',
+        '--lake',
+        lake,
+        '--url',
+        pg.url(),
+        '--schema',
+        'crash',
+        '--silver',
+        '--password-env',
+        PW_ENV,
+        '--poll-ms',
+        '50',
+        '--config',
+        join(dir.path, 'config'),
+      ];
+      let output = '';
+      let seen = 0;
+      for (let kill = 0; kill < 5; kill++) {
+        const child = spawn(process.execPath, [builtCli, ...args], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          cwd: repoRoot,
+        });
+        children.push(child);
+        child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+        // Kill it while it holds a transaction open (seen from the server), or after 20 s at the latest.
+        for (let i = 0; i < 200; i++) {
+          const open = await pg.psql(
+            `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'clickpulse-sink' AND xact_start IS NOT NULL AND state <> 'idle'`,
+          );
+          if (open !== '0') {
+            seen++;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+        }
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+        // The lake moves on meanwhile: Gold refreshed, so the next run has work in hand when it is killed.
+        await touchGold('session_stats', 'events', kill + 1);
+        await touchGold('brand_daily', 'views', kill + 1);
+      }
+      const last = spawn(process.execPath, [builtCli, ...args, '--once'], { stdio: 'pipe', cwd: repoRoot });
+      children.push(last);
+      let err = '';
+      last.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+      const code = await new Promise((r) => last.once('exit', r));
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      console.log(
+        `open transactions seen before a kill: ${seen} of 5; sink output: ${output.slice(0, 2000)}`,
+      );
+      await expectEqual('crash');
+      const log = readFileSync(join(pg.logFile), 'utf8');
+      expect(
+        (log.match(/unexpected EOF on client connection with an open transaction/g) ?? []).length,
+      ).toBeGreaterThan(0);
+    },
+  );
+
+  it('PostgreSQL stopped mid-stream: the sink says it is retrying, the lake goes on, and it catches up', async () => {
+    const workbench = new Workbench({
+      transport: 'cli',
+      configDir: join(dir.path, 'config-wb'),
+      lakeDir: lake,
+      resourcesDir: join(repoRoot, 'resources'),
+      version: 'test',
+    });
+    const statuses: SinkStatus[] = [];
+    workbench.subscribe((name, payload) => {
+      if (name === 'sink.status') statuses.push(payload as SinkStatus);
+    });
+    const until = async (what: string, test: (s: SinkStatus) => boolean) => {
+      for (let i = 0; i < 600; i++) {
+        const s = await workbench.call('sink.postgres.status', {});
+        if (test(s)) return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`sink never reached: ${what}; last status ${JSON.stringify(statuses.at(-1))}`);
+    };
+    try {
+      await workbench.call('sink.postgres.start', {
+        target: { url: pg.url(), schema: 'outage', passwordEnv: PW_ENV },
+        silver: true,
+        pollMs: 100,
+      });
+      await until('first sync', (s) => s.state === 'idle' && s.tables.length >= 10);
+      await pg.pause();
+      await touchGold('user_activity', 'events', 100);
+      await touchGold('traffic_minute', 'events', 100);
+      const retrying = await until('retrying', (s) => s.state === 'retrying');
+      expect(retrying.lastError).toMatch(
+        /Cannot reach PostgreSQL at 127\.0\.0\.1:\d+: connection refused|Lost the connection to PostgreSQL/,
+      );
+      expect(retrying.retryAt).not.toBeNull();
+      // Gold moves on while the database is away.
+      await touchGold('funnel_daily', 'views', 5);
+      await pg.start();
+      await until('caught up', (s) => s.state === 'idle' && s.lagSeconds === 0 && s.lastError === null);
+      await workbench.call('sink.postgres.stop', {});
+      await expectEqual('outage');
+      expect(statuses.some((s) => s.state === 'retrying')).toBe(true);
+    } finally {
+      await workbench.close();
+    }
+  });
+});
