@@ -101,7 +101,11 @@ export class TopicAdmin {
   }
 
   private async deleteTopic(name: string): Promise<void> {
-    const res = await handleDeleteTopics({ topicNames: [name], timeoutMs: 0 }, this.ctx, this.core);
+    const res = await handleDeleteTopics(
+      { topics: [], topicNames: [name], timeoutMs: 0 },
+      this.ctx,
+      this.core,
+    );
     const t = res?.responses[0];
     if (t && t.errorCode !== ErrorCode.NONE) throw refused(t.errorCode, `There is no topic ${name}.`);
   }

@@ -5,6 +5,7 @@ import { InitProducerId } from '../broker/protocol/messages/init-producer-id';
 import { Metadata } from '../broker/protocol/messages/metadata';
 import { Produce } from '../broker/protocol/messages/produce';
 import type { RequestOf, ResponseOf } from '../broker/protocol/api';
+import { ZERO_UUID } from '../broker/protocol/types';
 import { type Compression } from './compression';
 import { KafkaConnection, type ClientApi } from './connection';
 import { partitionOf } from './murmur2';
@@ -127,7 +128,13 @@ export class LeanProducer {
       const init = await conn.request<ResponseOf<typeof InitProducerId>>(
         InitProducerId as ClientApi,
         versions.initProducerId,
-        { transactionalId: null, transactionTimeoutMs: 60_000 } satisfies RequestOf<typeof InitProducerId>,
+        {
+          ...InitProducerId.request.zero,
+          transactionalId: null,
+          transactionTimeoutMs: 60_000,
+          producerId: -1,
+          producerEpoch: -1,
+        } satisfies RequestOf<typeof InitProducerId>,
       );
       if (init.errorCode !== 0)
         throw new Error(`Kafka at ${conn.address} refused a producer id (error ${init.errorCode}).`);
@@ -151,21 +158,24 @@ export class LeanProducer {
       Metadata as ClientApi,
       this.versions.metadata,
       {
-        topics: names.map((name) => ({ name })),
+        ...Metadata.request.zero,
+        topics: names.map((name) => ({ name, topicId: ZERO_UUID })),
         allowAutoTopicCreation: false,
       } satisfies RequestOf<typeof Metadata>,
     );
     this.brokers = new Map(meta.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     for (const t of meta.topics) {
+      // Metadata up to v4 always names its topics (a null name exists only from v12, by topic id).
+      const name = t.name ?? '';
       if (t.errorCode !== 0 || t.partitions.length === 0)
-        throw new Error(`Topic ${t.name} is not available on Kafka (error ${t.errorCode}).`);
+        throw new Error(`Topic ${name} is not available on Kafka (error ${t.errorCode}).`);
       const leaders: number[] = [];
       for (const p of t.partitions) leaders[p.partitionIndex] = p.leaderId;
-      const state = this.topics.get(t.name);
+      const state = this.topics.get(name);
       if (state) state.leaders = leaders;
       else
-        this.topics.set(t.name, {
-          name: t.name,
+        this.topics.set(name, {
+          name,
           leaders,
           builders: leaders.map(() => new RecordBatchBuilder()),
           nextSequence: leaders.map(() => 0),

@@ -47,6 +47,7 @@ async function topicConfigs(): Promise<Record<string, string | null>> {
   const res = await kafkaCall(raw, DescribeConfigs, 1, {
     resources: [{ resourceType: TOPIC, resourceName: 'flex', configurationKeys: null }],
     includeSynonyms: false,
+    includeDocumentation: false,
   });
   return Object.fromEntries(res.results[0]?.configs.map((c) => [c.name, c.value]) ?? []);
 }

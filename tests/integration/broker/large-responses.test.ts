@@ -58,7 +58,7 @@ describe('responses larger than 4 KiB', () => {
       ] as const) {
         const body = encode(
           Metadata.request,
-          { topics: version === 0 ? [] : null, allowAutoTopicCreation: false },
+          { ...Metadata.request.zero, topics: version === 0 ? [] : null, allowAutoTopicCreation: false },
           version,
           Metadata,
         );
@@ -72,11 +72,11 @@ describe('responses larger than 4 KiB', () => {
         expect(res.brokers).toEqual([
           expect.objectContaining({ nodeId: 0, host: '127.0.0.1', port: t.port }),
         ]);
-        const names = res.topics.map((x) => x.name).sort();
+        const names = res.topics.map((x) => x.name ?? '').sort();
         expect(names).toEqual([WIDE, ...Array.from({ length: MANY }, (_, i) => manyName(i))].sort());
         for (const topic of res.topics) {
           const count = topic.name === WIDE ? WIDE_PARTITIONS : 2;
-          expect(topic.errorCode, topic.name).toBe(0);
+          expect(topic.errorCode, topic.name ?? undefined).toBe(0);
           expect(topic.partitions.map((p) => p.partitionIndex).sort((a, b) => a - b)).toEqual(
             Array.from({ length: count }, (_, i) => i),
           );

@@ -8,7 +8,7 @@ export const alterConfigsResponse = struct({
     array(
       struct({
         errorCode: f(int16, '0+'),
-        errorMessage: f(nullableString, '0+', null),
+        errorMessage: f(nullableString, '0+', null, { nullableVersions: '0+' }),
         resourceType: f(int8, '0+'),
         resourceName: f(string, '0+'),
       }),
@@ -30,7 +30,15 @@ export const AlterConfigs = defineApi({
         struct({
           resourceType: f(int8, '0+'),
           resourceName: f(string, '0+'),
-          configs: f(array(struct({ name: f(string, '0+'), value: f(nullableString, '0+', null) })), '0+'),
+          configs: f(
+            array(
+              struct({
+                name: f(string, '0+'),
+                value: f(nullableString, '0+', null, { nullableVersions: '0+' }),
+              }),
+            ),
+            '0+',
+          ),
         }),
       ),
       '0+',

@@ -13,7 +13,9 @@ export const CreatePartitions = defineApi({
         struct({
           name: f(string, '0+'),
           count: f(int32, '0+'),
-          assignments: f(nullableArray(struct({ brokerIds: f(array(int32), '0+') })), '0+', null),
+          assignments: f(nullableArray(struct({ brokerIds: f(array(int32), '0+') })), '0+', null, {
+            nullableVersions: '0+',
+          }),
         }),
       ),
       '0+',
@@ -28,7 +30,7 @@ export const CreatePartitions = defineApi({
         struct({
           name: f(string, '0+'),
           errorCode: f(int16, '0+'),
-          errorMessage: f(nullableString, '0+', null),
+          errorMessage: f(nullableString, '0+', null, { nullableVersions: '0+' }),
         }),
       ),
       '0+',

@@ -15,7 +15,7 @@ export const DescribeCluster = defineApi({
   response: struct({
     throttleTimeMs: f(int32, '0+'),
     errorCode: f(int16, '0+'),
-    errorMessage: f(nullableString, '0+', null),
+    errorMessage: f(nullableString, '0+', null, { nullableVersions: '0+' }),
     endpointType: f(int8, '1+', 1),
     clusterId: f(string, '0+'),
     controllerId: f(int32, '0+', -1),
@@ -25,7 +25,7 @@ export const DescribeCluster = defineApi({
           brokerId: f(int32, '0+'),
           host: f(string, '0+'),
           port: f(int32, '0+'),
-          rack: f(nullableString, '0+', null),
+          rack: f(nullableString, '0+', null, { nullableVersions: '0+' }),
         }),
       ),
       '0+',

@@ -20,7 +20,7 @@ export const IncrementalAlterConfigs = defineApi({
                 name: f(string, '0+'),
                 /** 0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT. */
                 configOperation: f(int8, '0+'),
-                value: f(nullableString, '0+', null),
+                value: f(nullableString, '0+', null, { nullableVersions: '0+' }),
               }),
             ),
             '0+',

@@ -13,7 +13,7 @@ export const SaslAuthenticate = defineApi({
   }),
   response: struct({
     errorCode: f(int16, '0+'),
-    errorMessage: f(nullableString, '0+'),
+    errorMessage: f(nullableString, '0+', null, { nullableVersions: '0+' }),
     authBytes: f(bytes, '0+'),
     sessionLifetimeMs: f(int64, '1+'),
   }),
