@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, protocol, session } from 'electron';
 import type { WorkbenchClient } from '../pipeline/app/host/client';
+import { answerSecret, SECRET_QUESTION } from '../pipeline/app/host/relayed-secrets';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './app-protocol';
 import { registerIpc, showPicker } from './ipc';
+import { keychainSecretStore } from './secret-store';
 import { installMenu } from './menu';
 import { CONTENT_SECURITY_POLICY, devToolsAllowed, permissionCheck, permissionRequest } from './security';
 import { createMainWindow, rendererDir, rendererLocation } from './window';
@@ -55,6 +57,11 @@ if (!app.requestSingleInstanceLock()) {
     });
     // The host asks main for what only main can do: a native dialog.
     workbench.onAsk('pick', (request) => showPicker(request, BrowserWindow.getAllWindows()[0] ?? null));
+    // ...and the OS keychain, where a sink's database password is kept (encrypted by safeStorage).
+    workbench.onAsk(
+      SECRET_QUESTION,
+      answerSecret(keychainSecretStore(join(app.getPath('userData'), 'secrets.json'))),
+    );
     registerIpc(workbench, where, () => BrowserWindow.getAllWindows());
     installMenu(devTools);
     createMainWindow(where, devTools);

@@ -3,7 +3,9 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromNodePort, fromProcess } from '../../pipeline/app/host/channel';
 import { WorkbenchClient } from '../../pipeline/app/host/client';
+import { answerSecret, SECRET_QUESTION } from '../../pipeline/app/host/relayed-secrets';
 import { hostWorkbench } from '../../pipeline/app/host/serve';
+import type { SecretStore } from '../../pipeline/sinks/postgres/secrets';
 import type { WorkbenchOptions } from '../../pipeline/workbench';
 import { startChild } from '../helpers/children';
 import { tempDir } from '../helpers/temp';
@@ -69,6 +71,27 @@ describe('the Workbench host over a worker_threads MessageChannel', () => {
     client.onAsk('pick', (request) => `/picked/for/${(request as { mode: string }).mode}`);
     expect(await hosted.ask('pick', { mode: 'folder' })).toBe('/picked/for/folder');
     await expect(hosted.ask('print', {})).rejects.toThrow('Nothing here answers "print".');
+  });
+
+  it("keeps a sink's password in main's keychain store through the relay, never in the host's settings", async () => {
+    const { client, hosted } = await pair();
+    const kept = new Map<string, string>();
+    const keychain: SecretStore = {
+      get: async (id) => kept.get(id) ?? null,
+      set: async (id, secret) => void kept.set(id, secret),
+      delete: async (id) => void kept.delete(id),
+    };
+    client.onAsk(SECRET_QUESTION, answerSecret(keychain));
+    const target = { host: '127.0.0.1', port: 5999, database: 'shop', user: 'analyst' };
+    expect(await client.call('sink.postgres.savePassword', { target, password: 's3cret' })).toEqual({
+      ok: true,
+      value: { saved: true },
+    });
+    expect([...kept.entries()]).toEqual([['postgres://analyst@127.0.0.1:5999/shop', 's3cret']]);
+    // A malformed question from the host is refused by main, not run.
+    await expect(hosted.ask(SECRET_QUESTION, { op: 'dump' })).rejects.toThrow(
+      'Refused: not a secret-store question.',
+    );
   });
 
   it('closes the Workbench on shutdown, after which calls fail instead of hanging', async () => {

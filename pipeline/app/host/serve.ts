@@ -1,6 +1,7 @@
 import { dispatch, Workbench, type WorkbenchOptions } from '../../workbench';
 import type { Channel } from './channel';
 import { isMessage, type FromHost, type ToHost } from './messages';
+import { relayedSecretStore } from './relayed-secrets';
 
 export interface HostedWorkbench {
   workbench: Workbench;
@@ -18,7 +19,11 @@ export interface HostedWorkbench {
  */
 export function hostWorkbench(
   channel: Channel,
-  create: (options: WorkbenchOptions) => Workbench = (options) => new Workbench(options),
+  create: (options: WorkbenchOptions, ask: HostedWorkbench['ask']) => Workbench = (options, ask) =>
+    // The desktop app's keychain lives in main: passwords go there through the relay, never to settings.
+    new Workbench(
+      options.transport === 'electron' ? { ...options, secrets: relayedSecretStore(ask) } : options,
+    ),
 ): Promise<HostedWorkbench> {
   const send = (message: FromHost) => channel.post(message);
   return new Promise((resolveHosted) => {
@@ -39,7 +44,7 @@ export function hostWorkbench(
       const message = raw;
       if (message.type === 'init') {
         if (workbench) return; // one Workbench per host
-        const created = create(message.options);
+        const created = create(message.options, ask);
         workbench = created;
         created.subscribe((name, payload) => send({ type: 'event', name, payload }));
         send({ type: 'ready' });

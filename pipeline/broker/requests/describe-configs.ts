@@ -1,5 +1,5 @@
 import { brokerConfig, type BrokerConfig } from '../config';
-import { FIXED_TOPIC_SETTINGS, TOPIC_SETTING_NAMES } from '../core/topic-config';
+import { DEFAULT_SEGMENT_MS, FIXED_TOPIC_SETTINGS, TOPIC_SETTING_NAMES } from '../core/topic-config';
 import { ErrorCode } from '../error-codes';
 import type { DescribeConfigs } from '../protocol/messages/describe-configs';
 import type { RequestOf } from '../protocol/api';
@@ -102,6 +102,12 @@ const BROKER_ENTRIES: BrokerEntry[] = [
     value: (c) => String(c.segmentBytes),
   },
   {
+    name: 'log.roll.ms',
+    kind: Kind.LONG,
+    doc: 'Time after which a new log segment is rolled even if the active one is not full (log.roll.hours = 168).',
+    value: () => String(DEFAULT_SEGMENT_MS),
+  },
+  {
     name: 'log.flush.interval.ms',
     kind: Kind.LONG,
     doc: 'How often logs are flushed to disk.',
@@ -156,6 +162,7 @@ const TOPIC_TO_BROKER: Record<string, string> = {
   'retention.ms': 'log.retention.ms',
   'retention.bytes': 'log.retention.bytes',
   'segment.bytes': 'log.segment.bytes',
+  'segment.ms': 'log.roll.ms',
   'cleanup.policy': 'log.cleanup.policy',
   'compression.type': 'compression.type',
   'message.timestamp.type': 'log.message.timestamp.type',
@@ -192,7 +199,9 @@ function describeBroker(config: BrokerConfig): Described[] {
 
 function describeTopic(overrides: Record<string, unknown>, config: BrokerConfig): Described[] {
   return TOPIC_NAMES.map((name) => {
-    const broker = brokerSynonym(TOPIC_TO_BROKER[name] as string, config);
+    const brokerName = TOPIC_TO_BROKER[name];
+    if (!brokerName) throw new Error(`topic setting ${name} has no broker synonym in TOPIC_TO_BROKER`);
+    const broker = brokerSynonym(brokerName, config);
     const fallback: Synonym = { name: broker.name, value: broker.value, source: broker.source };
     const own = overrides[name];
     const base = { name, readOnly: false, kind: broker.entry.kind, doc: broker.entry.doc };

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runChild } from '../helpers/children';
+import { repoRoot } from '../helpers/repo-root';
+
+/**
+ * Every `npm run bench:*` script run once at a tiny size, so none rots: each must finish and print its
+ * figures. Speed is not judged here (that is what the benchmarks are for, at full size).
+ */
+const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+const benches: { name: string; env: Record<string, string>; prints: RegExp[] }[] = [
+  {
+    name: 'broker',
+    env: { MESSAGES: '3000', TOPICS: '20' },
+    prints: [
+      /kafkajs produce .* msgs\/s/,
+      /platformatic produce .* msgs\/s/,
+      /kcat consume/,
+      /metadata kcat -L/,
+    ],
+  },
+  {
+    name: 'generate',
+    env: { ROWS: '20000' },
+    prints: [/events\.csv: 20,000 rows/, /events\.csv\.gz: 20,000 rows/],
+  },
+  { name: 'replay', env: { ROWS: '3000' }, prints: [/rows\/s; CPU\/event/, /vs kcat's rate/] },
+  {
+    name: 'lake',
+    env: { ROWS: '3000', PACED_ROWS: '300' },
+    prints: [/end to end .* µs per event/, /at 1,000 events\/s for 300 events/],
+  },
+  {
+    name: 'sink',
+    env: { ROWS: '3000', PACED_ROWS: '300' },
+    prints: [/COPY path: .* rows\/s/, /second run, nothing changed/],
+  },
+  {
+    name: 'ui',
+    env: { ROWS: '3000' },
+    prints: [/time to first grid page: \d+ ms/, /scroll to the last row: \d+ ms/],
+  },
+];
+
+describe('benchmarks at a tiny size', () => {
+  for (const bench of benches) {
+    it(`bench:${bench.name} runs to the end and prints its figures`, async () => {
+      const { code, stdout, stderr } = await runChild(
+        tsx,
+        [join(repoRoot, 'tests', 'bench', `${bench.name}.ts`)],
+        {
+          env: bench.env,
+          cwd: repoRoot,
+          timeoutMs: 170_000,
+        },
+      );
+      expect(code, `${stdout}\n${stderr}`).toBe(0);
+      for (const figure of bench.prints) expect(stdout, stderr).toMatch(figure);
+    }, 180_000);
+  }
+});
