@@ -11,9 +11,25 @@ import { projectRoot } from '../../unit/packaging/builder';
 /**
  * Runs the real electron-builder over the real config and out/ tree, packing the unpacked Linux app
  * (`--dir`). Electron's binary cannot be downloaded here, so `electronDist` points at a placeholder
- * executable: electron-builder only copies it, while the archive, the unpacked files, the extra resources
+ * executable carrying Electron's fuse wire (its sentinel and 8 fuses as Electron ships them): electron-builder
+ * copies it and flips its fuses as configured, while the archive, the unpacked files, the extra resources
  * and the beforePack hook are all its own work, exactly as in `npm run dist`.
  */
+/** @electron/fuses' marker in an Electron binary; the wire follows it: version 1, a length, one byte a fuse. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** Electron's own defaults, in FuseV1Options order: RunAsNode on, cookie encryption off, NODE_OPTIONS on, … */
+const SHIPPED_FUSES = '10110001';
+const FUSE_NAMES = [
+  'runAsNode',
+  'enableCookieEncryption',
+  'enableNodeOptionsEnvironmentVariable',
+  'enableNodeCliInspectArguments',
+  'enableEmbeddedAsarIntegrityValidation',
+  'onlyLoadAppFromAsar',
+  'loadBrowserProcessSpecificV8Snapshot',
+  'grantFileProtocolExtraPrivileges',
+];
+
 describe('electron-builder --dir over the built app', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
   let resources: string;
@@ -24,7 +40,10 @@ describe('electron-builder --dir over the built app', () => {
     work = await tempDir('clickpulse-pack-');
     const electronDist = join(work.path, 'electron-dist');
     await mkdir(electronDist);
-    await writeFile(join(electronDist, 'electron'), '#!/bin/sh\nexit 0\n');
+    await writeFile(
+      join(electronDist, 'electron'),
+      `#!/bin/sh\nexit 0\n# ${FUSE_SENTINEL}\x01\x08${SHIPPED_FUSES}\n`,
+    );
     await chmod(join(electronDist, 'electron'), 0o755);
     const cli = join(projectRoot, 'node_modules/electron-builder/cli.js');
     const result = await run(
@@ -66,6 +85,23 @@ describe('electron-builder --dir over the built app', () => {
     }
     expect(archived.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(archived.filter((f) => /^(main|preload|renderer|pipeline|tests|scripts)\//.test(f))).toEqual([]);
+  });
+
+  it('flips the fuses in the packed Electron binary as electron-builder.yml says', () => {
+    const binary = readFileSync(join(resources, '..', 'clickpulse-workbench'));
+    const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+    const wire = binary.subarray(at + 2, at + 2 + (binary[at + 1] ?? 0)).toString('latin1');
+    const fuses = Object.fromEntries(FUSE_NAMES.map((name, i) => [name, wire[i] === '1']));
+    expect(fuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 
   it('ships production dependencies only', () => {
