@@ -7,6 +7,7 @@ import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
 import { bottleneck } from './bottleneck';
+import { emptyStreamStatus } from './empty-status';
 import { lockLake } from './lake-lock';
 import { DelayPercentiles, RateMeter } from './run-stats';
 import { silverRowCount } from './silver-count';
@@ -56,30 +57,7 @@ export class LakeStream {
     /** How often small Bronze files are merged. */
     private readonly compactEveryMs = 30_000,
   ) {
-    this.status = {
-      state: 'stopped',
-      lake,
-      topic: options.topic,
-      groupId: options.groupId,
-      bootstrap: target.bootstrap,
-      startedAt: null,
-      partitions: [],
-      bronze: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0 },
-      silver: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0, quarantined: 0 },
-      gold: { lastFlushAt: null, tables: 0 },
-      freshness: {
-        bronzeSeconds: null,
-        goldSeconds: null,
-        bronzeP50: null,
-        bronzeP95: null,
-        goldP50: null,
-        goldP95: null,
-      },
-      bottleneck: null,
-      lostMessages: 0,
-      warnings: [],
-      lastError: null,
-    };
+    this.status = emptyStreamStatus('stopped', lake, options, target.bootstrap);
   }
 
   current(): StreamStatus {

@@ -3,6 +3,7 @@ import type { StreamOptions, StreamStatus } from '../../contract';
 import type { KafkaTarget } from '../../kafka';
 import type { LakeRequest, LakeWorkerMessage, LakeWorkerSetup } from './messages';
 import { spawnPipelineWorker } from './spawn-worker';
+import { emptyStreamStatus } from '../empty-status';
 
 type Pending = { resolve: (v: StreamStatus | null) => void; reject: (e: Error) => void };
 type Body = LakeRequest extends infer R ? (R extends LakeRequest ? Omit<R, 'id'> : never) : never;
@@ -25,7 +26,7 @@ export class LakeStreamHost {
     private readonly onStatus: (status: StreamStatus) => void,
     private readonly onPosition: (positions: Map<number, number>) => void = () => undefined,
   ) {
-    this.status = initialStatus(setup);
+    this.status = emptyStreamStatus('starting', setup.lake, setup.options, setup.target.bootstrap);
     this.worker = spawnPipelineWorker('lake-worker', import.meta.url, 'lake-worker.ts');
     this.worker.on('message', (m: LakeWorkerMessage) => this.onMessage(m));
     this.worker.on('error', (err) => this.crashed(`The lake consumer's thread failed: ${err.message}`));
@@ -122,31 +123,4 @@ export class LakeStreamHost {
       this.onStatus(this.status);
     }
   }
-}
-
-function initialStatus(setup: LakeWorkerSetup): StreamStatus {
-  return {
-    state: 'starting',
-    lake: setup.lake,
-    topic: setup.options.topic,
-    groupId: setup.options.groupId,
-    bootstrap: setup.target.bootstrap,
-    startedAt: null,
-    partitions: [],
-    bronze: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0 },
-    silver: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0, quarantined: 0 },
-    gold: { lastFlushAt: null, tables: 0 },
-    freshness: {
-      bronzeSeconds: null,
-      goldSeconds: null,
-      bronzeP50: null,
-      bronzeP95: null,
-      goldP50: null,
-      goldP95: null,
-    },
-    bottleneck: null,
-    lostMessages: 0,
-    warnings: [],
-    lastError: null,
-  };
 }
