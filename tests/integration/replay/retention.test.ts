@@ -32,6 +32,10 @@ afterEach(async () => {
 
 describe('replay topic retention', () => {
   it('creates the topic with its byte bound, and Bronze stays whole while old segments go', async () => {
+    // Retention deletes whole segments, so a partition may keep as little as retention − one segment: with
+    // 1 MiB segments (no smaller: the producer sends 1 MiB requests) and 1 MiB per partition that was
+    // nothing beyond the active segment, and a Bronze slowed by a busy machine lost rows. 3 MiB per
+    // partition keeps ≥ 2 MiB, more than the replay's bound (half the topic's retention: 1.5 MiB each).
     broker = await startTestBroker({ segmentBytes: MiB, retentionCheckMs: 100 });
     dir = await tempDir('clickpulse-retention-');
     const target = { bootstrap: broker.bootstrap };
@@ -39,8 +43,8 @@ describe('replay topic retention', () => {
     const { path } = await generateDataset({ rows: ROWS, seed: 5, out: join(dir.path, 'events.csv') });
 
     // The replay's producer makes the topic (with its bound), then Bronze starts on it, then the replay runs.
-    const options = ReplayOptions.parse({ path, topic: 'ret', partitions: 2, retentionBytes: 2 * MiB });
-    await (await ReplayProducer.open(target, 'ret', 2, { retentionBytes: 2 * MiB })).close();
+    const options = ReplayOptions.parse({ path, topic: 'ret', partitions: 2, retentionBytes: 6 * MiB });
+    await (await ReplayProducer.open(target, 'ret', 2, { retentionBytes: 6 * MiB })).close();
     stream = new LakeStream(lake, StreamOptions.parse({ topic: 'ret' }), target, () => undefined);
     await stream.start();
     const replay = new ReplayRun(options, target, {
@@ -64,9 +68,9 @@ describe('replay topic retention', () => {
           includeSynonyms: false,
         })
       ).resources;
-      // Kafka's retention.bytes is per partition: 2 MiB over 2 partitions.
+      // Kafka's retention.bytes is per partition: 6 MiB over 2 partitions.
       expect(resource?.configEntries.find((e) => e.configName === 'retention.bytes')?.configValue).toBe(
-        String(MiB),
+        String(3 * MiB),
       );
       // Segments were deleted while the replay ran: the log no longer starts at 0.
       const low = await admin.fetchTopicOffsets('ret');
