@@ -20,10 +20,12 @@ import { arbitraryFor, grow } from '../../helpers/kafka-arbitraries';
  * buffer), 64 KiB and 1 MiB.
  */
 const KiB = 1024;
+// 1 MiB messages cost most of this file's time (building and comparing them): they are grown at each API's
+// oldest and newest version, where the layouts differ most; 4 KiB and 64 KiB at every version.
 const BOUNDARIES = [
-  { size: 4 * KiB, runs: 4 },
-  { size: 64 * KiB, runs: 1 },
-  { size: 1024 * KiB, runs: 1 },
+  { size: 4 * KiB, runs: 4, everyVersion: true },
+  { size: 64 * KiB, runs: 1, everyVersion: true },
+  { size: 1024 * KiB, runs: 1, everyVersion: false },
 ];
 
 function requestFrame(api: AnyApi, version: number, correlationId: number, body: unknown): Buffer {
@@ -95,7 +97,8 @@ describe.each(APIS.map((api) => [api.name, api] as const))('%s round trips', (_n
           }),
           { numRuns: 8 },
         );
-        for (const { size, runs } of BOUNDARIES) {
+        for (const { size, runs, everyVersion } of BOUNDARIES) {
+          if (!everyVersion && version !== api.minVersion && version !== api.maxVersion) continue;
           fc.assert(
             fc.property(
               arbitraryFor(type, ctx),
