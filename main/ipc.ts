@@ -5,12 +5,15 @@ import { isAppUrl, type RendererLocation } from './security';
 /** The contract as main relays it: the Workbench lives in its utility process (WorkbenchClient). */
 export interface ContractRelay {
   call(name: unknown, payload: unknown): Promise<Envelope>;
+  /** The user chose this path in main's dialog (or dropped it): the page may use it this session. */
+  grant(path: string, kind: 'file' | 'folder'): Promise<void>;
   subscribe(listener: (name: EventName, payload: unknown) => void): () => void;
 }
 
 export const CALL_CHANNEL = 'clickpulse:call';
 export const EVENT_CHANNEL = 'clickpulse:event';
 export const PICK_CHANNEL = 'clickpulse:pick';
+export const DROP_CHANNEL = 'clickpulse:dropped';
 
 /**
  * Wires the contract to Electron IPC: renderer ↔ main ↔ Workbench process. The host's dispatch() validates
@@ -31,10 +34,21 @@ export function registerIpc(
     }
     return workbench.call(name, payload);
   });
-  // Native open/save dialogs: the one thing only the desktop transport can do; the page gets a path back.
+  // Native open/save dialogs: the one thing only the desktop transport can do; the page gets a path back,
+  // and the Workbench lets the page use that path (and only such paths) from now on.
   ipcMain.handle(PICK_CHANNEL, async (event, request: unknown) => {
     if (!isTrusted(event.senderFrame, where, windows())) return null;
-    return showPicker(request, BrowserWindow.fromWebContents(event.sender));
+    const options = parsePick(request);
+    const path = await showPicker(options, BrowserWindow.fromWebContents(event.sender));
+    if (path) await workbench.grant(path, options.mode === 'folder' ? 'folder' : 'file');
+    return path;
+  });
+  // A file dropped on the window: the preload sends the path Electron gives a real dropped File (a page
+  // cannot reach this channel, and cannot make a File with a path of its choosing).
+  ipcMain.handle(DROP_CHANNEL, async (event, path: unknown) => {
+    if (!isTrusted(event.senderFrame, where, windows()) || typeof path !== 'string' || !path) return false;
+    await workbench.grant(path, 'file');
+    return true;
   });
   const unsubscribe = workbench.subscribe((name, payload) => {
     for (const window of windows())
@@ -44,6 +58,7 @@ export function registerIpc(
     unsubscribe();
     ipcMain.removeHandler(CALL_CHANNEL);
     ipcMain.removeHandler(PICK_CHANNEL);
+    ipcMain.removeHandler(DROP_CHANNEL);
   };
 }
 

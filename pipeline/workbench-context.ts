@@ -1,3 +1,4 @@
+import type { PathPolicy } from './app/path-policy';
 import type { SettingsStore } from './app/settings-store';
 import type { BrokerService } from './broker/service';
 import type { StreamService } from './stream/stream-service';
@@ -28,6 +29,8 @@ export interface WorkbenchContext {
   readonly broker: BrokerService;
   /** The lake consumer (topic → Bronze → Silver → Gold); replay --lake waits on it. */
   readonly stream: StreamService;
+  /** Which paths calls may use, and what the user chose this session (the picker records and grants). */
+  readonly paths: PathPolicy;
   lakeDir(): Promise<string>;
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
   /** Registers clean-up (stop a broker, close DuckDB) that Workbench.close() runs. */

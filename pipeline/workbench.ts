@@ -2,13 +2,13 @@ import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appHandlers } from './app/handlers';
-import { checkPaths, grantPaths } from './app/path-checks';
+import { checkChosen, checkPaths, noteWrites } from './app/path-checks';
 import { PathPolicy } from './app/path-policy';
 import { SettingsStore } from './app/settings-store';
 import { brokerHandlers } from './broker/handlers';
 import { BrokerService } from './broker/service';
 import { StreamService } from './stream/stream-service';
-import { datasetHandlers } from './dataset/handlers';
+import { datasetHandlers, defaultDownloadDir } from './dataset/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
@@ -50,10 +50,12 @@ export class Workbench implements WorkbenchContext {
     this.settings = new SettingsStore(options.configDir);
     this.paths = new PathPolicy({
       strict: options.transport === 'web',
+      chooser: options.transport === 'electron' ? 'dialog' : options.transport === 'web' ? 'picker' : null,
       lakeDir: () => this.lakeDir(),
       appDirs: () => [
         options.configDir,
         options.resourcesDir,
+        defaultDownloadDir(),
         ...(options.brokerDataDir ? [options.brokerDataDir] : []),
       ],
     });
@@ -78,14 +80,22 @@ export class Workbench implements WorkbenchContext {
     return saved ? resolve(saved) : defaultLakeDir();
   }
 
-  /** Typed, already-validated call: what in-process code (CLI, tests) uses. Paths are checked first. */
-  async call<K extends CallName>(name: K, request: ParsedRequest<K>): Promise<CallResponse<K>> {
+  /**
+   * Typed, already-validated call: what in-process code (CLI, tests) uses. Paths are checked first; a call
+   * `fromPage` (dispatch: a window or the browser bridge) may use only paths the user chose this session.
+   */
+  async call<K extends CallName>(
+    name: K,
+    request: ParsedRequest<K>,
+    fromPage = false,
+  ): Promise<CallResponse<K>> {
     const handler = this.handlers[name] as (
       r: ParsedRequest<K>,
     ) => Promise<CallResponse<K>> | CallResponse<K>;
     await checkPaths(this.paths, name, request);
+    if (fromPage) await checkChosen(this.paths, name, request);
     const response = await handler(request);
-    await grantPaths(this.paths, name, request);
+    await noteWrites(this.paths, name, request);
     return response;
   }
 
@@ -121,7 +131,7 @@ export async function dispatch(workbench: Workbench, name: unknown, payload: unk
     const spec = calls[name];
     const parsed = spec.request.safeParse(payload ?? {});
     if (!parsed.success) throw validationError(`request for ${name}`, parsed.error);
-    const value = await workbench.call(name, parsed.data as never);
+    const value = await workbench.call(name, parsed.data as never, true);
     return { ok: true, value };
   } catch (error) {
     if (error instanceof ApiError) return { ok: false, error: error.toData() };

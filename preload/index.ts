@@ -4,6 +4,7 @@ import { callNames, eventNames } from '../pipeline/contract';
 const CALL_CHANNEL = 'clickpulse:call';
 const EVENT_CHANNEL = 'clickpulse:event';
 const PICK_CHANNEL = 'clickpulse:pick';
+const DROP_CHANNEL = 'clickpulse:dropped';
 const knownCalls = new Set<string>(callNames);
 const knownEvents = new Set<string>(eventNames);
 
@@ -25,12 +26,17 @@ contextBridge.exposeInMainWorld('clickpulse', {
     ipcRenderer.on(EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.off(EVENT_CHANNEL, wrapped);
   },
-  /** Native open/save dialog; resolves to the chosen path or null. */
+  /** Native open/save dialog; resolves to the chosen path or null (main grants it to the page). */
   pick(options: unknown): Promise<string | null> {
     return ipcRenderer.invoke(PICK_CHANNEL, options);
   },
-  /** The real path of a file dropped on the window. */
-  pathForFile(file: File): string {
-    return webUtils.getPathForFile(file);
+  /**
+   * The real path of a file dropped on the window ('' for a File not from disk), granted like a dialog's
+   * choice: the path comes from Electron, not from the page.
+   */
+  async pathForFile(file: File): Promise<string> {
+    const path = webUtils.getPathForFile(file);
+    if (path) await ipcRenderer.invoke(DROP_CHANNEL, path);
+    return path;
   },
 });

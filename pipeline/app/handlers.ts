@@ -19,7 +19,12 @@ export function appHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof appC
       };
     },
     'settings.get': () => ctx.settings.get(),
-    'files.list': ({ path, extensions, foldersOnly }) => listDirectory(path, extensions, foldersOnly),
+    'files.list': async ({ path, extensions, foldersOnly }) => {
+      const listing = await listDirectory(path, extensions, foldersOnly);
+      await ctx.paths.grants.listedFolder(listing.path);
+      return listing;
+    },
+    'files.pick': async ({ path, mode }) => ({ path: await ctx.paths.picked(path, mode) }),
     'settings.update': async (patch) => {
       const next = await ctx.settings.update(patch);
       ctx.emit('settings.changed', next);

@@ -45,13 +45,50 @@ export async function checkPaths<K extends CallName>(
   }
 }
 
-/** After a successful export or save, its folder is one the user writes to (see PathPolicy.granted). */
-export async function grantPaths<K extends CallName>(
+/**
+ * For calls from a page (Electron IPC, the browser bridge): every path it reads or writes must be in the
+ * app's own folders or chosen by the user this session (PathPolicy.chosen). files.list is the picker's own
+ * browsing, so it is not asked; it obeys checkPaths' rules.
+ */
+export async function checkChosen<K extends CallName>(
   policy: PathPolicy,
   name: K,
   request: ParsedRequest<K>,
 ): Promise<void> {
   const r = request as Record<string, unknown>;
-  if (name === 'export.run' && typeof r.outDir === 'string') await policy.granted(r.outDir);
-  if (name === 'query.save' && typeof r.path === 'string') await policy.granted(dirname(r.path));
+  const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : undefined);
+  switch (name) {
+    case 'replay.inspect':
+    case 'replay.start':
+      return policy.chosen(text('path') ?? '', 'read as a dataset');
+    case 'settings.update': {
+      const lake = text('lakeDir');
+      return lake === undefined ? undefined : policy.chosen(lake, 'the lake');
+    }
+    case 'query.openFolder':
+      return policy.chosen(text('path') ?? '', 'opened as files');
+    case 'query.save':
+      return policy.chosen(text('path') ?? '', 'written');
+    case 'export.run': {
+      for (const result of (r.results as string[] | undefined) ?? []) await policy.chosen(result, 'exported');
+      return policy.chosen(text('outDir') ?? '', 'an export folder');
+    }
+    case 'dataset.download': {
+      const outDir = text('outDir');
+      return outDir === undefined ? undefined : policy.chosen(outDir, 'a download folder');
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** After a successful export or save, its folder is one the user writes to (see PathPolicy.wroteInto). */
+export async function noteWrites<K extends CallName>(
+  policy: PathPolicy,
+  name: K,
+  request: ParsedRequest<K>,
+): Promise<void> {
+  const r = request as Record<string, unknown>;
+  if (name === 'export.run' && typeof r.outDir === 'string') await policy.wroteInto(r.outDir);
+  if (name === 'query.save' && typeof r.path === 'string') await policy.wroteInto(dirname(r.path));
 }

@@ -1,7 +1,9 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { ApiError } from '../contract';
+import { PathGrants } from './path-grants';
+import { realTarget } from './real-target';
 
 /**
  * Which paths the Workbench's calls may touch. Every transport gets the structural rules (the lake and
@@ -9,15 +11,28 @@ import { ApiError } from '../contract';
  * result is a .csv or .parquet file). The browser mode, where whatever holds the bridge's token can name
  * any path, also refuses hidden (dot) folders and files and known credential files for every path-taking
  * call, and overwrites only files inside the lake, the export folders and the folders results were saved
- * to. Paths are judged after symbolic links are resolved, so a link cannot smuggle a refused path in.
+ * to. A page (desktop window or browser) may moreover use only paths inside the app's own folders or ones
+ * the user chose this session in the native dialog or the in-app picker (chosen(), PathGrants); the CLI,
+ * where a local user typed the path, is not asked. Paths are judged after symbolic links are resolved, so a
+ * link cannot smuggle a refused path in.
  */
 export interface PathPolicyOptions {
   /** Browser mode: the deny-list and the overwrite rule apply. */
   strict: boolean;
+  /**
+   * Who grants paths to a page (see chosen()): the desktop app's native dialog, the browser mode's in-app
+   * picker; null for the CLI, whose paths a local user typed.
+   */
+  chooser: 'dialog' | 'picker' | null;
   lakeDir: () => Promise<string>;
-  /** The app's own folders (settings, generated datasets, bundled sample): read even when hidden. */
+  /**
+   * The app's own folders (settings, generated datasets, bundled sample, default downloads): read even when
+   * hidden, and used by a page without being chosen.
+   */
   appDirs: () => string[];
 }
+
+const CHOOSER = { dialog: 'a file dialog', picker: 'the in-app file picker' } as const;
 
 /** System folders no call reads from or writes to. */
 const SYSTEM = [
@@ -41,7 +56,46 @@ export class PathPolicy {
   /** Folders the user exported or saved into: files there may be overwritten (besides the lake's). */
   private readonly writable = new Set<string>();
 
+  /** What the user chose this session (dialog or picker); see chosen(). */
+  readonly grants = new PathGrants();
+
   constructor(private readonly options: PathPolicyOptions) {}
+
+  /**
+   * A path a page sends must be inside the app's own folders (the lake, settings, bundled and generated
+   * data, default downloads) or one the user chose this session: a page cannot reach a path by naming it.
+   */
+  async chosen(path: string, what: string): Promise<void> {
+    if (!this.options.chooser) return;
+    const real = await realTarget(path);
+    if ((await this.insideApp(real)) || (await this.grants.covers(real))) return;
+    throw refusal(
+      `${real} was not chosen in ${CHOOSER[this.options.chooser]} this session, so it cannot be ${what}; choose it there first.`,
+    );
+  }
+
+  /**
+   * What the in-app picker returns (browser mode): a file or folder in a folder it showed this session,
+   * under the same rules as any path-taking call. The desktop app's grants come only from main's dialogs.
+   */
+  async picked(path: string, mode: 'file' | 'folder' | 'save'): Promise<string> {
+    if (this.options.chooser !== 'picker') {
+      throw refusal(
+        this.options.chooser === 'dialog'
+          ? 'in the desktop app only the native file dialog grants a path.'
+          : 'the command line uses the paths it is given; there is nothing to pick.',
+      );
+    }
+    const real = await realTarget(path);
+    const what = mode === 'folder' ? 'a picked folder' : 'a picked file';
+    refuseSystem(real, what);
+    if (this.options.strict) refuseSecret(real, what);
+    if (!(await this.grants.wasListed(mode === 'folder' ? real : dirname(real)))) {
+      throw refusal(`${real} is not in a folder the in-app file picker showed this session.`);
+    }
+    await this.grants.grant(real, mode === 'folder' ? 'folder' : 'file');
+    return resolve(path);
+  }
 
   /** A file or folder to read (listing, inspecting, replaying, exporting a saved result). */
   async readable(path: string | undefined, what: string): Promise<void> {
@@ -105,7 +159,7 @@ export class PathPolicy {
   }
 
   /** Called after a successful export or save: that folder is one the user writes to. */
-  async granted(folder: string): Promise<void> {
+  async wroteInto(folder: string): Promise<void> {
     this.writable.add(await realTarget(folder));
   }
 
@@ -118,24 +172,6 @@ export class PathPolicy {
     const lake = await realTarget(await this.options.lakeDir());
     const folders = [lake, ...this.writable];
     return folders.some((f) => real.startsWith(f + sep));
-  }
-}
-
-/** The absolute path with symbolic links resolved, for the part of it that exists. */
-async function realTarget(path: string): Promise<string> {
-  const absolute = resolve(path);
-  let existing = absolute;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      const real = await realpath(existing);
-      return rest.length ? resolve(real, ...rest.reverse()) : real;
-    } catch {
-      const parent = dirname(existing);
-      if (parent === existing) return absolute;
-      rest.push(basename(existing));
-      existing = parent;
-    }
   }
 }
 

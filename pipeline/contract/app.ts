@@ -59,6 +59,11 @@ export const appCalls = {
       .strict(),
     DirectoryListing,
   ),
+  'files.pick': call(
+    'What the in-app picker (browser mode) returns: the user chose this path, so this session may use it (a folder: everything inside). It must be in a folder files.list showed.',
+    z.object({ path: z.string().min(1), mode: z.enum(['file', 'folder', 'save']) }).strict(),
+    z.object({ path: z.string() }),
+  ),
 };
 
 export const appEvents = {

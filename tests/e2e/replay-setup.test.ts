@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { POLL, screenshot, watchErrors } from './browser';
+import { repoRoot } from '../helpers/repo-root';
 import { useWebApp } from './web-app';
 
 describe('Replay setup in Chromium', () => {
@@ -34,6 +35,48 @@ describe('Replay setup in Chromium', () => {
     await page.getByRole('combobox', { name: 'Source column for user_id' }).selectOption('user_id');
     await expect(page.getByText('Map a column to user_id before replaying.').count()).resolves.toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('a script in the page holding the token cannot read a file until the user picks it in the picker', async () => {
+    const file = join(app.dir, 'picked-later.csv');
+    await copyFile(join(repoRoot, 'resources', 'rees46-2019-oct-head1000.csv'), file);
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}#/replay`);
+    // The page's own WebSocket to the bridge (the cookie authenticates it), as any script in it could open.
+    const inspect = () =>
+      page.evaluate(
+        (path) =>
+          new Promise<{ ok: boolean; error?: { code: string; message: string } }>((resolve, reject) => {
+            const socket = new WebSocket(`ws://${location.host}/api`);
+            socket.onerror = () => reject(new Error('the bridge refused the socket'));
+            socket.onopen = () =>
+              socket.send(JSON.stringify({ id: 1, call: 'replay.inspect', payload: { path } }));
+            socket.onmessage = (event) => {
+              const message = JSON.parse(String(event.data)) as { id?: number };
+              if (message.id !== 1) return;
+              socket.close();
+              resolve(message as { ok: boolean });
+            };
+          }),
+        file,
+      );
+    expect(await inspect()).toEqual({
+      id: 1,
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `Refused: ${file} was not chosen in the in-app file picker this session, so it cannot be read as a dataset; choose it there first.`,
+      },
+    });
+    await page.getByRole('button', { name: 'Choose file…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose a clickstream file' });
+    const folder = picker.getByRole('textbox', { name: 'Folder' });
+    await expect.poll(() => folder.inputValue(), POLL).not.toBe('');
+    await folder.fill(app.dir);
+    await picker.getByRole('button', { name: 'Go' }).click();
+    await picker.getByRole('button', { name: /picked-later\.csv/ }).click();
+    await page.getByText('REES46 multi-category behaviour data').waitFor();
+    expect(await inspect()).toMatchObject({ id: 1, ok: true });
   });
 
   it('shows the file-level error of a malformed dataset chosen in the in-app picker', async () => {

@@ -5,7 +5,7 @@ import { tempDir } from './temp';
 export { repoRoot } from './repo-root';
 import { repoRoot } from './repo-root';
 
-/** A Workbench on throw-away config and lake folders, as the web transport would create it. */
+/** A Workbench on throw-away config and lake folders, as the web transport would create it, its folder picked. */
 export async function testWorkbench(): Promise<{
   workbench: Workbench;
   dir: string;
@@ -19,6 +19,10 @@ export async function testWorkbench(): Promise<{
     resourcesDir: join(repoRoot, 'resources'),
     version: '0.0.0-test',
   });
+  // As if the user had picked the test's folder and the fixtures in the picker: tests that call through
+  // dispatch() (a page's entry) use them freely; tests/unit/path-grants.test.ts covers the refusals.
+  await workbench.paths.grants.grant(dir.path, 'folder');
+  await workbench.paths.grants.grant(join(repoRoot, 'tests', 'fixtures'), 'folder');
   return {
     workbench,
     dir: dir.path,

@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,41 @@ describe('the Workbench host over a worker_threads MessageChannel', () => {
     client.onAsk('pick', (request) => `/picked/for/${(request as { mode: string }).mode}`);
     expect(await hosted.ask('pick', { mode: 'folder' })).toBe('/picked/for/folder');
     await expect(hosted.ask('print', {})).rejects.toThrow('Nothing here answers "print".');
+  });
+
+  it("lets the desktop page use only what main's dialog granted: a path it names is refused", async () => {
+    const { client } = await pair();
+    const outside = await tempDir('clickpulse-picked-');
+    cleanups.push(outside.remove);
+    const sample = join(repoRoot, 'resources', 'rees46-2019-oct-head1000.csv');
+    const [picked, sibling] = [join(outside.path, 'picked.csv'), join(outside.path, 'sibling.csv')];
+    await copyFile(sample, picked);
+    await copyFile(sample, sibling);
+    expect(await client.call('replay.inspect', { path: picked })).toEqual({
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `Refused: ${picked} was not chosen in a file dialog this session, so it cannot be read as a dataset; choose it there first.`,
+      },
+    });
+    // The page cannot grant itself a path; the bundled sample (an app folder) needs no grant.
+    expect(await client.call('files.pick', { path: picked, mode: 'file' })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: 'Refused: in the desktop app only the native file dialog grants a path.',
+      },
+    });
+    expect(await client.call('replay.inspect', { path: sample })).toMatchObject({ ok: true });
+
+    await client.grant(picked, 'file'); // what main does when its dialog returns the file
+    expect(await client.call('replay.inspect', { path: picked })).toMatchObject({ ok: true });
+    expect(await client.call('replay.inspect', { path: sibling })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    await client.grant(outside.path, 'folder');
+    expect(await client.call('replay.inspect', { path: sibling })).toMatchObject({ ok: true });
   });
 
   it("keeps a sink's password in main's keychain store through the relay, never in the host's settings", async () => {

@@ -1,13 +1,14 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../pipeline/contract';
 import { builtCli } from '../helpers/cli';
+import { repoRoot } from '../helpers/repo-root';
 import { tempDir } from '../helpers/temp';
 
 /**
@@ -48,6 +49,15 @@ async function expectRefused(name: string, payload: unknown, why: RegExp, code =
   expect(answer.error.message).not.toMatch(/\n/);
 }
 
+/** What the in-app picker does when the user opens a folder and clicks "Choose this folder". */
+async function pickFolder(folder: string) {
+  expect(await call('files.list', { path: folder, extensions: ['/'] })).toMatchObject({ ok: true });
+  expect(await call('files.pick', { path: folder, mode: 'folder' })).toMatchObject({
+    ok: true,
+    value: { path: folder },
+  });
+}
+
 beforeAll(async () => {
   if (!existsSync(builtCli))
     throw new Error('The CLI is not built: run "npm run build" first (npm test does).');
@@ -67,6 +77,11 @@ beforeAll(async () => {
   await mkdir(join(home, 'docs'));
   await writeFile(join(home, 'docs', 'letter.txt'), 'not a lake');
   await mkdir(join(home, 'data'));
+  await mkdir(join(home, 'ClickPulse'));
+  await mkdir(join(home, 'Documents'));
+  const sample = join(repoRoot, 'resources', 'rees46-2019-oct-head1000.csv');
+  await copyFile(sample, join(home, 'Documents', 'plan.csv'));
+  await copyFile(sample, join(home, 'Documents', 'budget.csv'));
   const duck = await DuckDBInstance.create(':memory:');
   const db = await duck.connect();
   for (const file of [join(home, 'one.parquet'), join(home, 'data', 'events.parquet')])
@@ -156,8 +171,11 @@ describe('path authority through the bridge (fake HOME)', () => {
     );
     expect(await readFile(join(home, '.bashrc'), 'utf8')).toBe('original bashrc\n');
     expect(await readFile(join(home, 'notes.csv'), 'utf8')).toBe('mine\n');
-    // A new file is fine, and once saved there, that folder's files may be replaced.
-    const fresh = join(home, 'results', 'r.csv');
+    // A new file the picker returned is fine, and once saved there, that folder's files may be replaced.
+    const fresh = join(home, 'r.csv');
+    await expectRefused('query.save', save(fresh, { overwrite: false }), /r\.csv was not chosen/);
+    expect(await call('files.list', { path: home })).toMatchObject({ ok: true });
+    expect(await call('files.pick', { path: fresh, mode: 'save' })).toMatchObject({ ok: true });
     expect(await call('query.save', save(fresh, { overwrite: false }))).toMatchObject({ ok: true });
     expect(await call('query.save', save(fresh))).toMatchObject({ ok: true });
   });
@@ -185,6 +203,9 @@ describe('path authority through the bridge (fake HOME)', () => {
   });
 
   it('SQL cannot read /etc/passwd, /proc/self/environ or ~/.aws/credentials after any settings change', async () => {
+    // The user picks a folder for the new lake and opens a folder, both through the in-app picker.
+    await pickFolder(join(home, 'ClickPulse'));
+    await pickFolder(join(home, 'data'));
     const newLake = join(home, 'ClickPulse', 'lake2');
     expect(await call('settings.update', { lakeDir: newLake })).toMatchObject({ ok: true });
     expect(await call('query.openFolder', { path: join(home, 'data') })).toMatchObject({ ok: true });
@@ -203,5 +224,70 @@ describe('path authority through the bridge (fake HOME)', () => {
       value: { totalRows: 1 },
     });
     expect(await call('app.info')).toMatchObject({ ok: true, value: { lakeDir: newLake } });
+  });
+});
+
+describe('provenance: a page holding the token uses only paths the user picked this session', () => {
+  const plan = () => join(home, 'Documents', 'plan.csv');
+  const budget = () => join(home, 'Documents', 'budget.csv');
+
+  it('cannot read, open, save over or export into a path it only names', async () => {
+    await expectRefused(
+      'replay.inspect',
+      { path: plan() },
+      new RegExp(
+        `^Refused: ${plan()} was not chosen in the in-app file picker this session, so it cannot be read as a dataset; choose it there first\\.$`,
+      ),
+    );
+    await expectRefused('replay.start', { path: plan() }, /plan\.csv was not chosen/);
+    await expectRefused('query.openFolder', { path: join(home, 'Documents') }, /Documents was not chosen/);
+    await expectRefused(
+      'settings.update',
+      { lakeDir: join(home, 'Documents', 'lake') },
+      /cannot be the lake/,
+    );
+    await expectRefused(
+      'export.run',
+      { tables: ['x'], formats: ['csv'], outDir: join(home, 'Documents', 'out') },
+      /cannot be an export folder/,
+    );
+    await expectRefused(
+      'export.run',
+      { results: [budget()], formats: ['csv'], outDir: join(home, 'ClickPulse', 'out') },
+      /budget\.csv was not chosen .* so it cannot be exported/,
+    );
+    await expectRefused(
+      'dataset.download',
+      { month: '2019-Oct', outDir: join(home, 'Documents') },
+      /cannot be a download folder/,
+    );
+    const opened = await call('query.run', { sql: 'SELECT 1 AS a' });
+    const queryId = opened.ok ? opened.value.queryId : '';
+    await expectRefused(
+      'query.save',
+      { queryId, path: join(home, 'Documents', 'new.csv'), format: 'csv' },
+      /new\.csv was not chosen .* so it cannot be written/,
+    );
+    // The picker cannot return what it never showed, so naming a path to files.pick grants nothing.
+    await expectRefused(
+      'files.pick',
+      { path: plan(), mode: 'file' },
+      /plan\.csv is not in a folder the in-app file picker showed this session/,
+    );
+    await expectRefused('replay.inspect', { path: plan() }, /was not chosen/);
+  });
+
+  it('can, after the user picked it: the file alone, or a folder with everything in it', async () => {
+    expect(await call('files.list', { path: join(home, 'Documents'), extensions: ['.csv'] })).toMatchObject({
+      ok: true,
+    });
+    expect(await call('files.pick', { path: plan(), mode: 'file' })).toMatchObject({
+      ok: true,
+      value: { path: plan() },
+    });
+    expect(await call('replay.inspect', { path: plan() })).toMatchObject({ ok: true });
+    await expectRefused('replay.inspect', { path: budget() }, /budget\.csv was not chosen/);
+    await pickFolder(join(home, 'Documents'));
+    expect(await call('replay.inspect', { path: budget() })).toMatchObject({ ok: true });
   });
 });

@@ -1,6 +1,7 @@
 import type { Envelope, EventName } from '../../contract';
 import type { WorkbenchOptions } from '../../workbench-context';
 import type { Channel } from './channel';
+import type { GrantKind } from '../path-grants';
 import { isMessage, type FromHost, type ToHost } from './messages';
 
 export type EventListener = (name: EventName, payload: unknown) => void;
@@ -14,6 +15,7 @@ export type AskHandler = (payload: unknown) => Promise<unknown> | unknown;
 export class WorkbenchClient {
   private nextId = 1;
   private readonly pending = new Map<number, (envelope: Envelope) => void>();
+  private readonly grants = new Map<number, () => void>();
   private readonly listeners = new Set<EventListener>();
   private readonly askHandlers = new Map<string, AskHandler>();
   private readonly ready: Promise<void>;
@@ -38,6 +40,9 @@ export class WorkbenchClient {
         this.pending.delete(message.id);
       } else if (message.type === 'event') {
         for (const listener of this.listeners) listener(message.name, message.payload);
+      } else if (message.type === 'granted') {
+        this.grants.get(message.id)?.();
+        this.grants.delete(message.id);
       } else if (message.type === 'ask') void this.answer(message.id, message.what, message.payload);
       else if (message.type === 'closed') this.closedWaiter?.();
     });
@@ -56,6 +61,20 @@ export class WorkbenchClient {
       const id = this.nextId++;
       this.pending.set(id, resolve);
       this.send({ type: 'call', id, name, payload });
+    });
+  }
+
+  /**
+   * Main's native dialog returned this path (or the user dropped it on the window): the Workbench lets the
+   * page use it this session. Resolves once the host holds the grant, so the page's next call sees it.
+   */
+  async grant(path: string, kind: GrantKind): Promise<void> {
+    await Promise.race([this.ready, this.goneSignal]);
+    if (this.gone) return;
+    await new Promise<void>((resolve) => {
+      const id = this.nextId++;
+      this.grants.set(id, resolve);
+      this.send({ type: 'grant', id, path, kind });
     });
   }
 
@@ -91,6 +110,8 @@ export class WorkbenchClient {
     for (const resolve of this.pending.values())
       resolve({ ok: false, error: { code: 'FAILED', message: reason } });
     this.pending.clear();
+    for (const resolve of this.grants.values()) resolve();
+    this.grants.clear();
     this.closedWaiter?.();
   }
 

@@ -62,6 +62,13 @@ export function hostWorkbench(
         void dispatch(workbench, message.name, message.payload).then((envelope) =>
           send({ type: 'reply', id, envelope }),
         );
+      } else if (message.type === 'grant') {
+        // Only main posts on this channel, and it grants only what its own dialog returned (main/ipc.ts).
+        const { id, path, kind } = message;
+        const granted = workbench
+          ? workbench.paths.grants.grant(String(path), kind === 'folder' ? 'folder' : 'file')
+          : Promise.resolve();
+        void granted.catch(() => undefined).then(() => send({ type: 'granted', id }));
       } else if (message.type === 'answer') {
         const pending = asks.get(message.id);
         asks.delete(message.id);

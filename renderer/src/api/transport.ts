@@ -19,7 +19,8 @@ interface PreloadApi {
   call(name: string, payload: unknown): Promise<Envelope>;
   on(name: string, listener: (payload: unknown) => void): () => void;
   pick(options: PickOptions): Promise<string | null>;
-  pathForFile(file: File): string;
+  /** The dropped file's path, granted to the page like a dialog's choice ('' if it is not on disk). */
+  pathForFile(file: File): Promise<string>;
 }
 
 /** The desktop-only extras (native dialogs, dropped files' paths), or undefined in browser mode. */

@@ -12,7 +12,8 @@ interface Props {
 
 /**
  * The browser mode's stand-in for the native dialog: it browses the machine's folders through the
- * Workbench (files.list), since a web page cannot see real paths.
+ * Workbench (files.list), since a web page cannot see real paths. What it returns is granted to the page
+ * for this session (files.pick); a path the page merely names is refused.
  */
 export function FilePicker({ options, startPath, onDone }: Props) {
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -49,13 +50,20 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   }, [path]);
 
   const join = (dir: string, name: string) => `${dir.replace(/[\\/]+$/, '')}/${name}`;
-  const finish = (value: string | null) => {
+  const close = (value: string | null) => {
     dialogRef.current?.close();
     onDone(value);
   };
+  // The Workbench grants what the picker returns (files.pick): the one way a page comes to use a path.
+  const finish = (value: string) => {
+    api()
+      .call('files.pick', { path: value, mode: options.mode })
+      .then((picked) => close(picked.path))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
 
   return (
-    <dialog ref={dialogRef} className="file-picker" aria-label={options.title} onCancel={() => finish(null)}>
+    <dialog ref={dialogRef} className="file-picker" aria-label={options.title} onCancel={() => close(null)}>
       <h2>{options.title}</h2>
       <form
         className="file-picker-path"
@@ -120,7 +128,7 @@ export function FilePicker({ options, startPath, onDone }: Props) {
             onChange={(e) => setFileName(e.target.value)}
           />
         )}
-        <button type="button" onClick={() => finish(null)}>
+        <button type="button" onClick={() => close(null)}>
           Cancel
         </button>
         {options.mode === 'folder' && listing && (

@@ -66,7 +66,10 @@ export function ReplayScreen() {
     const file = event.dataTransfer.files[0];
     if (!file) return;
     const native = desktop();
-    if (native) void load(native.pathForFile(file));
+    if (native)
+      void native.pathForFile(file).then((path) => {
+        if (path) void load(path);
+      });
     else setError('Dropping files works in the desktop app; in the browser, use “Choose file…”.');
   };
 
