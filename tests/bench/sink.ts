@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { builtCli } from '../helpers/cli';
 import { startTestPostgres } from '../helpers/postgres';
 import { tempDir } from '../helpers/temp';
+import { timedCli } from './timed-cli';
 
 const rows = Number(process.env.ROWS ?? 1_000_000);
 const pacedRows = Number(process.env.PACED_ROWS ?? 30_000);
@@ -18,30 +19,7 @@ const dir = await tempDir('clickpulse-bench-sink-');
 const pg = await startTestPostgres();
 const env = { ...process.env, BENCH_PG_PASSWORD: pg.password };
 
-/** Runs the CLI under /usr/bin/time; resolves with stdout, stderr, wall seconds and CPU seconds. */
-function timed(args: string[]): Promise<{ out: string; err: string; seconds: number; cpu: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, builtCli, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => {
-      const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(err);
-      if (code !== 0) return reject(new Error(`clickpulse ${args[0]} exited ${code}: ${err}`));
-      resolve({
-        out,
-        err,
-        seconds: (performance.now() - started) / 1000,
-        cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN,
-      });
-    });
-  });
-}
+const timed = (args: string[]) => timedCli(args, env);
 
 const sinkArgs = (lake: string, schema: string) => [
   'sink',
