@@ -69,3 +69,29 @@ export const testIdText = (page: Page, testId: string) => () =>
     .textContent({ timeout: 1000 })
     .then((t) => t ?? '')
     .catch(() => '');
+
+/**
+ * One contract call over a WebSocket the page itself opens to its bridge (the cookie authenticates it), as
+ * any script running in the page could: resolves with the raw answer ({ id, ok, value | error }).
+ */
+export function callFromPage(
+  page: Page,
+  call: string,
+  payload: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  return page.evaluate(
+    ([name, body]) =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket(`ws://${location.host}/api`);
+        socket.onerror = () => reject(new Error('the bridge refused the socket'));
+        socket.onopen = () => socket.send(JSON.stringify({ id: 1, call: name, payload: body }));
+        socket.onmessage = (event) => {
+          const message = JSON.parse(String(event.data)) as { id?: number };
+          if (message.id !== 1) return;
+          socket.close();
+          resolve(message as never);
+        };
+      }),
+    [call, payload] as const,
+  );
+}

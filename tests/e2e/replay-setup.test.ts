@@ -1,7 +1,7 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { POLL, screenshot, watchErrors } from './browser';
+import { callFromPage, POLL, screenshot, watchErrors } from './browser';
 import { repoRoot } from '../helpers/repo-root';
 import { useWebApp } from './web-app';
 
@@ -42,24 +42,8 @@ describe('Replay setup in Chromium', () => {
     await copyFile(join(repoRoot, 'resources', 'rees46-2019-oct-head1000.csv'), file);
     const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${app.url}#/replay`);
-    // The page's own WebSocket to the bridge (the cookie authenticates it), as any script in it could open.
-    const inspect = () =>
-      page.evaluate(
-        (path) =>
-          new Promise<{ ok: boolean; error?: { code: string; message: string } }>((resolve, reject) => {
-            const socket = new WebSocket(`ws://${location.host}/api`);
-            socket.onerror = () => reject(new Error('the bridge refused the socket'));
-            socket.onopen = () =>
-              socket.send(JSON.stringify({ id: 1, call: 'replay.inspect', payload: { path } }));
-            socket.onmessage = (event) => {
-              const message = JSON.parse(String(event.data)) as { id?: number };
-              if (message.id !== 1) return;
-              socket.close();
-              resolve(message as { ok: boolean });
-            };
-          }),
-        file,
-      );
+    // The page's own WebSocket to the bridge, as any script in it could open.
+    const inspect = () => callFromPage(page, 'replay.inspect', { path: file });
     expect(await inspect()).toEqual({
       id: 1,
       ok: false,

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { buildSampleGold } from '../integration/export/gold-lake';
-import { screenshot, watchErrors } from './browser';
+import { callFromPage, POLL, screenshot, testIdText as text, watchErrors } from './browser';
 import { useWebApp } from './web-app';
 
 describe('Sinks panel on the Export screen in Chromium', () => {
@@ -48,6 +48,41 @@ describe('Sinks panel on the Export screen in Chromium', () => {
 
     await panel.getByRole('button', { name: 'Stop sink' }).click();
     await panel.getByRole('button', { name: 'Start sink' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the sink's state and lag behind Gold on the Monitor while it runs, and its error, and nothing once stopped", async () => {
+    if (!pg) throw new Error('no PostgreSQL');
+    // The Monitor needs a replay to show: the sample, at max speed.
+    await page.goto(`${app.url}#/replay`);
+    await page.getByRole('button', { name: 'Use sample' }).click();
+    await page.getByText('REES46 multi-category behaviour data').waitFor();
+    await page.getByLabel('Speed').selectOption('max');
+    await page.getByRole('button', { name: 'Start replay' }).click();
+    await page.waitForURL(/#\/monitor$/);
+    await expect.poll(text(page, 'replay-state'), POLL).toBe('Completed');
+    const lag = page.getByLabel('PostgreSQL sink lag');
+    await expect(lag.count()).resolves.toBe(0); // the first test stopped it
+
+    const target = { url: pg.url(), passwordEnv: 'CLICKPULSE_E2E_PG', schema: 'monitored' };
+    expect(await callFromPage(page, 'sink.postgres.start', { target })).toMatchObject({ ok: true });
+    await expect
+      .poll(() => lag.textContent(), POLL)
+      .toBe('PostgreSQL sink (monitored): idle, lag behind Gold 0.0 s');
+    await screenshot(page, 'monitor-sink-lag');
+    expect(await callFromPage(page, 'sink.postgres.stop', {})).toMatchObject({ ok: true });
+    await expect.poll(() => lag.count(), POLL).toBe(0);
+
+    // A sink that cannot sync says why on the same line.
+    const missing = { ...target, url: pg.url('no_such_db') };
+    await callFromPage(page, 'sink.postgres.start', { target: missing });
+    await expect
+      .poll(() => lag.textContent(), POLL)
+      .toMatch(
+        /^PostgreSQL sink \(monitored\): (failed|retrying), lag behind Gold .+ — .*no_such_db.* does not exist/,
+      );
+    await callFromPage(page, 'sink.postgres.stop', {});
+    await expect.poll(() => lag.count(), POLL).toBe(0);
     expect(errors).toEqual([]);
   });
 });
