@@ -15,6 +15,7 @@ export default defineConfig({
           'workbench-host': resolve('pipeline/app/host/utility-entry.ts'),
           'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
           'lake-worker': resolve('pipeline/stream/host/lake-worker.ts'),
+          'replay-worker': resolve('pipeline/replay/host/replay-worker.ts'),
         },
       },
     },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // The CLI (and the pipeline it drives) as plain Node ESM; every npm dependency stays external.
-// The broker's and the lake consumer's worker threads are their own entries, emitted next to the CLI.
+// The broker's, the lake consumer's and the replay's worker threads are their own entries, emitted next to the CLI.
 export default defineConfig({
   build: {
     ssr: true,
@@ -15,6 +15,7 @@ export default defineConfig({
         clickpulse: resolve('pipeline/cli/clickpulse.ts'),
         'broker-worker': resolve('pipeline/broker/host/worker-entry.ts'),
         'lake-worker': resolve('pipeline/stream/host/lake-worker.ts'),
+        'replay-worker': resolve('pipeline/replay/host/replay-worker.ts'),
       },
       output: {
         format: 'es',

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import kafkajs from 'kafkajs';
 
 // lz4-napi ships prebuilt binaries per platform (no install script); LZ4 frame format, as Kafka uses.
@@ -29,6 +29,24 @@ export function compression(name: CompressionName): Compression | null {
       return { id: 1, name, compress: (records) => gzipSync(records, { level: 1 }) };
     case 'lz4':
       return { id: 3, name, compress: (records) => lz4.compressFrameSync(records) };
+  }
+}
+
+const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+/** The records section of a batch compressed with codec id `codec` (batch attributes & 7), decompressed. */
+export function decompress(codec: number, records: Buffer): Buffer {
+  switch (codec) {
+    case 0:
+      return records;
+    case 1:
+      return gunzipSync(records);
+    case 3:
+      return lz4.decompressFrameSync(records);
+    default:
+      throw new Error(
+        `A record batch is compressed with ${CODEC_NAMES[codec] ?? `codec ${codec}`}, which this consumer cannot read (it reads none, gzip and lz4).`,
+      );
   }
 }
 

@@ -14,3 +14,11 @@ export {
   type EnsuredTopics,
   type TopicSpec,
 } from './topics';
+export { LeanFetcher, type FetchedPartition, type LeanFetchOptions } from './lean-fetch';
+export {
+  decodeRecordBatches,
+  RecordView,
+  type AbortedTransaction,
+  type DecodedFetch,
+  type RecordSink,
+} from './record-decoder';

@@ -7,6 +7,7 @@ import { limitLakeDb } from '../lake/duckdb';
 import { lakePaths } from '../lake/layout';
 import { quoteLiteral } from '../query/sql-builder';
 import { BronzeManifest, type BronzeRange } from './bronze-manifest';
+import { decodeRecordBatches, RecordView, type AbortedTransaction } from '../kafka/record-decoder';
 import { BronzeRows, splitRows, type HeaderValue } from './bronze-rows';
 
 export interface BronzeWriterOptions {
@@ -28,6 +29,10 @@ export class BronzeWriter {
   private readonly lanes = new Map<number, { db: Promise<DuckDBConnection>; queue: Promise<unknown> }>();
   /** Files being written (DuckDB works off the JS thread meanwhile). */
   private writing = 0;
+  /** The one record view every fetched block is decoded through. */
+  private readonly view = new RecordView();
+  /** Bytes of each partition's last text block written. */
+  private readonly blockBytes = new Map<number, number>();
 
   private constructor(
     private readonly lake: string,
@@ -90,6 +95,33 @@ export class BronzeWriter {
     return true;
   }
 
+  /**
+   * Takes one fetched block of a partition — the record batches exactly as Kafka sent them — decoding the
+   * records straight into the partition's text block (no object per message). Records Bronze already has
+   * are dropped. Returns the offset of the first record taken (null: none) and how many were taken.
+   */
+  addRecords(
+    partition: number,
+    records: Buffer,
+    aborted: readonly AbortedTransaction[] | null = null,
+  ): { first: number | null; added: number } {
+    const from = this.next(partition) ?? 0;
+    let rows = this.buffers.get(partition);
+    if (!rows) {
+      // Sized like the partition's last block: growing by doubling copied each block about twice.
+      rows = new BronzeRows(this.blockBytes.get(partition) ?? 1 << 20);
+      this.buffers.set(partition, rows);
+    }
+    const before = rows.count;
+    const decoded = decodeRecordBatches(records, from, rows, aborted, this.view);
+    if (decoded.records === 0) {
+      if (rows.count === 0) this.buffers.delete(partition);
+      return { first: null, added: 0 };
+    }
+    this.expected.set(partition, rows.last + 1);
+    return { first: decoded.first, added: rows.count - before };
+  }
+
   /** Buffered messages not yet in a file. */
   get buffered(): number {
     let n = 0;
@@ -113,7 +145,10 @@ export class BronzeWriter {
       const ready = force || rows.count >= this.options.flushRows || now - rows.since >= this.options.flushMs;
       if (ready && rows.count > 0) due.push([partition, rows]);
     }
-    for (const [partition] of due) this.buffers.delete(partition);
+    for (const [partition, rows] of due) {
+      this.buffers.delete(partition);
+      this.blockBytes.set(partition, Math.min(64 << 20, rows.bytes + (rows.bytes >> 3)));
+    }
     const runs: Promise<unknown>[] = [];
     for (const [partition, rows] of due) {
       const lane = this.lane(partition);

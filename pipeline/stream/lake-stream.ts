@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { StreamOptions, StreamStatus } from '../contract';
 import { withLakeDb } from '../lake/duckdb';
 import { refreshGold } from '../lake/gold/refresh';
@@ -8,6 +8,7 @@ import { BronzeWriter, type BronzeWriterOptions } from './bronze-writer';
 import { compactBronze, DEFAULT_COMPACTION, type CompactionOptions } from './bronze-compactor';
 import { bottleneck } from './bottleneck';
 import { emptyStreamStatus } from './empty-status';
+import { startLakeConsumer, type LakeConsumer } from './host/lake-consumer';
 import { lockLake } from './lake-lock';
 import { DelayPercentiles, RateMeter } from './run-stats';
 import { silverRowCount } from './silver-count';
@@ -17,12 +18,12 @@ const STATUS_EVERY_MS = 1000;
 const GOLD_EVERY_MS = 2000;
 
 /**
- * The lake pipeline: a kafkajs consumer in group `clickpulse-lake` feeds the Bronze writer (exactly once into
+ * The lake pipeline: a consumer of the topic (see startLakeConsumer) feeds the Bronze writer (exactly once into
  * offset-named files); each Bronze commit wakes Silver (incremental, the shared SQL), whose changed dates
  * refresh Gold. One writer per lake folder (a lock file). Status about once a second.
  */
 export class LakeStream {
-  private consumer: Consumer | null = null;
+  private consumer: LakeConsumer | null = null;
   private kafka: Kafka | null = null;
   /** Since when Gold has had changes waiting (0: none). */
   private goldDueSince = 0;
@@ -84,11 +85,11 @@ export class LakeStream {
 
   /** Stops fetching (Bronze stalls; the replay is held back) until resume(). */
   pause(): void {
-    this.consumer?.pause([{ topic: this.options.topic }]);
+    this.consumer?.pause();
   }
 
   resume(): void {
-    this.consumer?.resume([{ topic: this.options.topic }]);
+    this.consumer?.resume();
   }
 
   async start(): Promise<StreamStatus> {
@@ -105,30 +106,11 @@ export class LakeStream {
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
       this.kafka = kafka;
       await ensureTopics(kafka, [eventTopicSpec(this.options.topic)]);
-      const consumer = kafka.consumer({
-        groupId: this.options.groupId,
-        maxWaitTimeInMs: 250,
-        heartbeatInterval: 1000,
-      });
-      this.consumer = consumer;
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        const assigned = payload.memberAssignment[this.options.topic] ?? [];
-        // Bronze's manifest, not the group's committed offsets, says where each partition resumes.
-        for (const partition of assigned) {
-          consumer.seek({
-            topic: this.options.topic,
-            partition,
-            offset: String(writer.next(partition) ?? 0),
-          });
-        }
-      });
-      consumer.on(consumer.events.CRASH, ({ payload }) => this.fail(payload.error));
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.onBatch(payload),
+      this.consumer = await startLakeConsumer(kafka, this.target, this.options, {
+        writer,
+        fetched: (partition, expected, first, highWatermark) =>
+          this.onFetched(partition, expected, first, highWatermark),
+        fail: (error) => this.fail(error),
       });
       this.catchUpSilver();
       this.timer = setInterval(() => void this.tick(), STATUS_EVERY_MS);
@@ -142,34 +124,24 @@ export class LakeStream {
     }
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  /** After a partition's fetched block went into Bronze's buffer: retention gaps, positions, files. */
+  private async onFetched(
+    partition: number,
+    expected: number | null,
+    first: number | null,
+    highWatermark: number,
+  ): Promise<void> {
     const writer = this.writer;
     if (!writer) return;
-    const partition = batch.partition;
-    const expected = writer.next(partition);
-    const first = batch.messages[0];
-    if (expected !== null && first && Number(first.offset) > expected) {
-      void this.checkRetentionGap(partition, expected, Number(first.offset));
+    if (expected !== null && first !== null && first > expected) {
+      void this.checkRetentionGap(partition, expected, first);
     }
-    for (const m of batch.messages) {
-      writer.add(
-        partition,
-        Number(m.offset),
-        Number(m.timestamp),
-        m.key ?? null,
-        m.headers ?? null,
-        m.value ?? null,
-      );
-    }
-    this.endOffsets.set(partition, Number(batch.highWatermark));
+    this.endOffsets.set(partition, highWatermark);
     this.onBronzeAdvance?.(this.bronzePosition());
-    const last = batch.messages.at(-1);
-    if (last) resolveOffset(last.offset);
     // Fetching goes on while DuckDB writes a file; only a second full file waiting holds the consumer back.
     const written = writer.flush();
     if (writer.pendingWrites > 1) await written;
     else written.catch((error: unknown) => this.fail(error));
-    await heartbeat();
   }
 
   /**
@@ -222,11 +194,7 @@ export class LakeStream {
       },
     });
     // Kafka's committed offsets follow Bronze, for lag displays; Bronze itself resumes from its manifest.
-    void this.consumer
-      ?.commitOffsets([
-        { topic: this.options.topic, partition: range.partition, offset: String(range.last + 1) },
-      ])
-      .catch(() => undefined);
+    this.consumer?.commit(range.partition, range.last + 1);
     this.catchUpSilver();
   }
 
@@ -403,7 +371,7 @@ export class LakeStream {
   private async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.consumer?.stop();
     this.consumer = null;
     this.kafka = null;
     await this.writer?.flush(true).catch((error: unknown) => this.fail(error));

@@ -34,6 +34,8 @@ export interface RunDeps {
    * consumer runs on it. Without it, or when it answers null, the replay runs unthrottled.
    */
   bronzePosition?(topic: string): Map<number, number> | null;
+  /** The run's id, when its host chose it (the run on a worker thread keeps its host's). */
+  runId?: string;
 }
 
 export type { ProducerLike };
@@ -57,7 +59,7 @@ const MAX_SLEEP_MS = 100;
  * reason, checkpoints the acknowledged position, and reports progress.
  */
 export class ReplayRun {
-  readonly id = randomUUID();
+  readonly id: string;
   private state: ReplayProgress['state'] = 'starting';
   private readonly startedAt = new Date();
   private readonly started: number;
@@ -90,6 +92,7 @@ export class ReplayRun {
     readonly target: KafkaTarget,
     private readonly deps: RunDeps,
   ) {
+    this.id = deps.runId ?? randomUUID();
     this.started = deps.clock.now();
     this.finished = this.run().then(
       () => this.finish(this.stopRequested ? 'stopped' : 'completed'),

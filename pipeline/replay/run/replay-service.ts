@@ -2,19 +2,19 @@ import { join } from 'node:path';
 import type { ReplayOptions, ReplayProgress } from '../../contract';
 import { ApiError } from '../../contract';
 import type { WorkbenchContext } from '../../workbench-context';
-import { CheckpointStore } from './checkpoint';
 import { resolveTarget } from '../../kafka';
-import { ReplayProducer } from './replay-producer';
-import { systemClock } from './pacer';
-import { ReplayRun } from './replay-run';
+import { ReplayRunHost } from '../host/replay-host';
 
-/** The Workbench's replay: one run at a time, onto the embedded broker unless external brokers are given. */
+/**
+ * The Workbench's replay: one run at a time, onto the embedded broker unless external brokers are given,
+ * each on its own worker thread (reading, encoding and producing never run on the Workbench's thread).
+ */
 export class ReplayService {
-  private run: ReplayRun | null = null;
-  private readonly checkpoints: CheckpointStore;
+  private run: ReplayRunHost | null = null;
+  private readonly checkpointsDir: string;
 
   constructor(private readonly ctx: WorkbenchContext) {
-    this.checkpoints = new CheckpointStore(join(ctx.options.configDir, 'replay-checkpoints'));
+    this.checkpointsDir = join(ctx.options.configDir, 'replay-checkpoints');
     ctx.onClose(async () => {
       await this.run?.stop();
     });
@@ -29,10 +29,8 @@ export class ReplayService {
       });
     }
     const target = await resolveTarget(options.brokers, () => this.ctx.broker.ensureRunning());
-    const run = new ReplayRun(options, target, {
-      clock: systemClock,
-      checkpoints: this.checkpoints,
-      openProducer: (t, topic, partitions, settings) => ReplayProducer.open(t, topic, partitions, settings),
+    const run = new ReplayRunHost(options, target, {
+      checkpointsDir: this.checkpointsDir,
       onProgress: (p) => this.ctx.emit('replay.progress', p),
       bronzePosition: (topic) => this.ctx.stream.bronzePosition(topic),
     });
@@ -66,14 +64,14 @@ export class ReplayService {
     return this.run?.finished ?? null;
   }
 
-  private current(act: (run: ReplayRun) => void): ReplayProgress {
+  private current(act: (run: ReplayRunHost) => void): ReplayProgress {
     if (!this.run) throw new ApiError({ code: 'CONFLICT', message: 'No replay is running.' });
     act(this.run);
     return this.run.progress();
   }
 }
 
-function waitUntilRunning(run: ReplayRun): Promise<ReplayProgress> {
+function waitUntilRunning(run: ReplayRunHost): Promise<ReplayProgress> {
   return new Promise((resolve) => {
     const check = () => {
       const p = run.progress();

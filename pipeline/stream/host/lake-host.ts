@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { StreamOptions, StreamStatus } from '../../contract';
 import type { KafkaTarget } from '../../kafka';
 import type { LakeRequest, LakeWorkerMessage, LakeWorkerSetup } from './messages';
-import { spawnPipelineWorker } from './spawn-worker';
+import { spawnPipelineWorker } from '../../worker-thread';
 import { emptyStreamStatus } from '../empty-status';
 
 type Pending = { resolve: (v: StreamStatus | null) => void; reject: (e: Error) => void };
