@@ -31,8 +31,9 @@ numbered AS (
 SELECT
   event_id,
   event_time,
-  CAST(event_time AS DATE) AS event_date,
-  CAST(hour(event_time) AS INTEGER) AS event_hour,
+  -- Dates and hours are UTC whatever the DuckDB session's time zone: timezone('UTC', …) is the UTC wall clock.
+  CAST(timezone('UTC', event_time) AS DATE) AS event_date,
+  CAST(hour(timezone('UTC', event_time)) AS INTEGER) AS event_hour,
   event_type,
   product_id,
   category_id,
@@ -46,7 +47,7 @@ SELECT
   user_session,
   -- Named by user and start time (not a running number), so ids stay unique when Silver grows batch by batch.
   coalesce(user_session, user_id || '-' || strftime(
-    min(event_time) OVER (PARTITION BY user_id, user_session IS NULL, session_number), '%Y%m%dT%H%M%S')) AS session_id,
+    timezone('UTC', min(event_time) OVER (PARTITION BY user_id, user_session IS NULL, session_number)), '%Y%m%dT%H%M%S')) AS session_id,
   order_id,
   source_id,
   source_row,

@@ -119,7 +119,7 @@ describe('export of the Gold tables', () => {
   it('lists every Gold table with its row count and columns', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(Object.keys(goldTables).sort());
     expect(tables.find((t) => t.name === 'session_stats')?.description).toBe(
-      'Grain: one row per session (user_session, or a 30-minute inactivity session).',
+      'Grain: one row per session (user_session, or a 30-minute inactivity session); event_date is the UTC day it started.',
     );
     for (const table of tables) {
       expect(table.description).toMatch(/^Grain: /);

@@ -74,7 +74,7 @@ describe('clickpulse sink postgres', () => {
         THEN 'numeric(' || numeric_precision || ',' || numeric_scale || ')' ELSE data_type END, '; ' ORDER BY ordinal_position)
       FROM information_schema.columns WHERE table_schema = 'clickpulse' AND table_name = 'product_performance'`);
     expect(types).toBe(
-      'product_id text; category_code text; brand text; views bigint; carts bigint; purchases bigint; revenue numeric(38,2); conversion double precision; first_seen timestamp with time zone; last_seen timestamp with time zone',
+      'product_id text; category_code text; brand text; views bigint; carts bigint; purchases bigint; revenue numeric(38,2); view_sessions bigint; view_purchase_sessions bigint; conversion double precision; first_seen timestamp with time zone; last_seen timestamp with time zone',
     );
   });
 
