@@ -1,26 +1,12 @@
--- Silver step 2: valid events, deduplicated and sessionized.
--- Input: silver_parsed (parse.sql). An event seen twice — a producer retry or the same file replayed again —
--- has the same content and so the same event_id; the first copy (lowest topic/partition/offset) is kept.
-WITH valid AS (
-  SELECT *,
-    md5(to_json(struct_pack(
-      t := epoch_ms(event_time), y := event_type, p := product_id, c := category_id, cc := category_code,
-      b := brand, pr := CAST(price AS VARCHAR), u := user_id, s := user_session, o := order_id
-    ))::VARCHAR) AS event_id
-  FROM silver_parsed
-  WHERE reason IS NULL
-),
-unique_events AS (
-  SELECT * FROM valid
-  QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY topic, "partition", "offset") = 1
-),
+-- Silver step 5: the kept events (dedup.sql), sessionized. Input: silver_kept.
+WITH
 -- Events without a user_session get 30-minute inactivity sessions per user.
 gaps AS (
   SELECT *,
     CASE WHEN user_session IS NULL
           AND (lag(event_time) OVER by_user IS NULL OR event_time - lag(event_time) OVER by_user > INTERVAL 30 MINUTE)
          THEN 1 ELSE 0 END AS starts_session
-  FROM unique_events
+  FROM silver_kept
   WINDOW by_user AS (PARTITION BY user_id, user_session IS NULL ORDER BY event_time, event_id)
 ),
 numbered AS (
@@ -31,8 +17,8 @@ numbered AS (
 SELECT
   event_id,
   event_time,
-  -- Dates and hours are UTC whatever the DuckDB session's time zone: timezone('UTC', …) is the UTC wall clock.
-  CAST(timezone('UTC', event_time) AS DATE) AS event_date,
+  event_date,
+  -- UTC whatever the DuckDB session's time zone: timezone('UTC', …) is the UTC wall clock.
   CAST(hour(timezone('UTC', event_time)) AS INTEGER) AS event_hour,
   event_type,
   product_id,

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGold, buildSilver } from '../../../pipeline/lake/build';
 import { goldTables } from '../../../pipeline/lake/gold/tables';
-import parseSql from '../../../pipeline/lake/silver/parse.sql?raw';
-import eventsSql from '../../../pipeline/lake/silver/events.sql?raw';
+import { classifyBatch, parseBronze } from '../../../pipeline/lake/silver/steps';
 import { dashboardSql } from '../../../renderer/src/screens/dashboards/queries';
 import { writeSampleBronze } from '../../helpers/bronze-fixture';
 import { runChild } from '../../helpers/children';
@@ -102,11 +101,12 @@ describe('UTC whatever the time zone', () => {
     const silverIn = async (zone: string) => {
       const db = await connectIn(zone);
       try {
-        await db.run(`CREATE TEMP VIEW bronze_batch AS SELECT * FROM read_parquet('${bronze}');
-          CREATE TEMP TABLE silver_parsed AS ${parseSql}`);
+        await db.run(`CREATE TEMP VIEW bronze_batch AS SELECT * FROM read_parquet('${bronze}')`);
+        await parseBronze(db);
+        await classifyBatch(db, []);
         return await read(
           db,
-          `SELECT event_id, CAST(event_date AS VARCHAR) AS d, event_hour, session_id FROM (${eventsSql}) ORDER BY event_id`,
+          `SELECT event_id, CAST(event_date AS VARCHAR) AS d, event_hour, session_id FROM silver_new ORDER BY event_id`,
         );
       } finally {
         db.closeSync();
