@@ -73,7 +73,7 @@ export async function buildSilver(lake: string, topic = DEFAULT_TOPIC): Promise<
     await mkdir(join(staging, 'dq_daily'), { recursive: true });
     await swapFolder(join(staging, 'dq_daily'), paths.silverDq);
     // Streaming goes on from where this build stopped reading Bronze.
-    writeSilverProgress(lake, topic, { watermark, pending: null });
+    writeSilverProgress(lake, topic, { watermark, pending: null, goldDates: dates });
     await writeState(lake, 'silver', { topic, ...summary });
     return summary;
   } finally {

@@ -3,7 +3,7 @@ import { withLakeDb } from './duckdb';
 import { refreshGold } from './gold/refresh';
 import { silverRowCount } from './silver/count';
 import { addToSilver, type SilverStep } from './silver/incremental';
-import { readSilverProgress, slicesToDo, type BronzeSlice } from './silver/state';
+import { readSilverProgress, slicesToDo, writeSilverProgress, type BronzeSlice } from './silver/state';
 
 /** What the refiner tells its owner (the lake stream: status and freshness). */
 export interface RefinerEvents {
@@ -30,6 +30,7 @@ export class LakeRefiner {
   private goldDueSince = 0;
   private lastGold = 0;
   private readonly goldDates = new Set<string>();
+  private started = false;
 
   constructor(
     readonly lake: string,
@@ -84,6 +85,15 @@ export class LakeRefiner {
 
   private async run(): Promise<void> {
     const progress = readSilverProgress(this.lake, this.topic);
+    if (!this.started) {
+      // Days Silver changed before a restart or crash that Gold never caught up with.
+      this.started = true;
+      for (const d of progress.goldDates ?? []) this.goldDates.add(d);
+      if (this.goldDates.size) {
+        this.goldDue = true;
+        this.goldDueSince = Date.now();
+      }
+    }
     // A step a crash cut short is redone with its own slices first.
     const slices = progress.pending?.slices ?? slicesToDo(progress, this.bronze());
     const upkeep = this.events.maintenance?.due() ? this.events.maintenance : undefined;
@@ -110,6 +120,12 @@ export class LakeRefiner {
       this.goldDue = false;
       this.goldDueSince = 0;
       const tables = await refreshGold(db, this.lake, dates);
+      const done = new Set(dates);
+      const now = readSilverProgress(this.lake, this.topic);
+      writeSilverProgress(this.lake, this.topic, {
+        ...now,
+        goldDates: (now.goldDates ?? []).filter((d) => !done.has(d)),
+      });
       this.lastGold = Date.now();
       this.events.onGold?.(tables, this.lastGold);
     });

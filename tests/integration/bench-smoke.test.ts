@@ -32,6 +32,11 @@ const benches: { name: string; env: Record<string, string>; prints: RegExp[] }[]
     prints: [/end to end .* µs per event/, /at 1,000 events\/s for 300 events/],
   },
   {
+    name: 'month',
+    env: { ROWS: '3000', DAYS: '2' },
+    prints: [/month end to end .* µs per event/, /Gold refresh of one day: first day .* last day/],
+  },
+  {
     name: 'sink',
     env: { ROWS: '3000', PACED_ROWS: '300' },
     prints: [/COPY path: .* rows\/s/, /second run, nothing changed/],

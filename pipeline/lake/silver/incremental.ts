@@ -14,7 +14,7 @@ import { batchDates, classifyBatch, parseBronze } from './steps';
 export interface SilverStep {
   events: number;
   quarantined: number;
-  /** event_date values that received events (Gold recomputes these). */
+  /** event_date values that received new events (Gold recomputes these). */
   dates: string[];
 }
 
@@ -72,8 +72,14 @@ export async function addToSilver(
   if (quarantined > 0) await writeFile(db, quarantineSql, paths.quarantine, part);
   else rmSync(qFile, { force: true });
   const events = await scalar(db, 'SELECT count(*) FROM silver_new');
-  writeSilverProgress(lake, topic, { watermark: advance(progress, slices), pending: null });
-  return { events, quarantined, dates };
+  // Gold depends on the events only: a replay that added nothing leaves its days alone.
+  const changed = await batchDates(db, 'silver_new');
+  writeSilverProgress(lake, topic, {
+    watermark: advance(progress, slices),
+    pending: null,
+    goldDates: [...new Set([...(progress.goldDates ?? []), ...changed])].sort(),
+  });
+  return { events, quarantined, dates: changed };
 }
 
 /** COPY to `<dir>/.<name>.tmp`, then rename to `<dir>/<name>`. */

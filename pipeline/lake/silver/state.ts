@@ -19,6 +19,8 @@ export interface BronzeSlice {
 export interface SilverProgress {
   watermark: Record<string, number>;
   pending: { batch: string; slices: BronzeSlice[] } | null;
+  /** UTC days Silver changed that Gold has not been refreshed for yet (kept across restarts and crashes). */
+  goldDates?: string[];
 }
 
 const OFFSETS = /(\d{20})-(\d{20})\.parquet$/;
@@ -33,7 +35,7 @@ export function readSilverProgress(lake: string, topic: string): SilverProgress 
       // A torn write cannot happen (temp + rename); an unreadable file is treated as no progress.
     }
   }
-  return { watermark: legacyWatermark(lake, topic), pending: null };
+  return { watermark: legacyWatermark(lake, topic), pending: null, goldDates: [] };
 }
 
 export function writeSilverProgress(lake: string, topic: string, progress: SilverProgress): void {

@@ -57,7 +57,11 @@ describe('Silver streamed in small steps over duplicates, late events and a repl
     expect(slices.length).toBeGreaterThan(80);
     const ends: Record<string, number> = {};
     for (const s of slices) ends[String(s.partition)] = Math.max(ends[String(s.partition)] ?? 0, s.last + 1);
-    expect(readSilverProgress(lake, 'clickpulse_events')).toEqual({ watermark: ends, pending: null });
+    expect(readSilverProgress(lake, 'clickpulse_events')).toEqual({
+      watermark: ends,
+      pending: null,
+      goldDates: [],
+    });
   });
 
   it('holds each distinct event once, on its UTC day, with the independent session ids', async () => {
