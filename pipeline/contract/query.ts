@@ -65,7 +65,7 @@ export const Partition = z.object({
 });
 
 export const CatalogTable = z.object({
-  /** How SQL names it: bronze.<topic>, silver.events, silver.quarantine, gold.<table>, files.<name>. */
+  /** How SQL names it: bronze.<topic>, silver.events, silver.quarantine, silver.dq_daily, gold.<table>, files.<name>. */
   name: z.string(),
   layer: z.enum(['bronze', 'silver', 'gold', 'files']),
   path: z.string(),

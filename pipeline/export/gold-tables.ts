@@ -5,7 +5,8 @@ import { ApiError } from '../contract/envelope';
 import type { ExportableTable } from '../contract/export';
 import { withLakeDb } from '../lake/duckdb';
 import { goldTables } from '../lake/gold/tables';
-import { discoverTables, parquetFiles, readExpression } from '../query/catalog';
+import { parquetFiles } from '../lake/files';
+import { discoverTables, readExpression } from '../query/catalog';
 import { quoteLiteral } from '../query/sql-builder';
 
 /** A Gold table on disk, with what an export needs to read it. */

@@ -1,14 +1,15 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../contract';
-import { bronzeFiles, parquetFiles } from '../query/catalog';
+import { bronzeFiles, parquetFiles } from './files';
 import { quoteLiteral } from '../query/sql-builder';
 import { scalar, withLakeDb } from './duckdb';
 import { refreshGold } from './gold/refresh';
 import { lakePaths } from './layout';
-import parseSql from './silver/parse.sql?raw';
-import eventsSql from './silver/events.sql?raw';
+import { writeDqDays } from './silver/dq';
 import quarantineSql from './silver/quarantine.sql?raw';
+import { writeSilverProgress } from './silver/state';
+import { batchDates, classifyBatch, parseBronze } from './silver/steps';
 import { swapFolder } from './swap';
 
 export const DEFAULT_TOPIC = 'clickpulse_events';
@@ -36,27 +37,43 @@ export async function buildSilver(lake: string, topic = DEFAULT_TOPIC): Promise<
   const staging = join(paths.silver, `.staging-${process.pid}-${Date.now()}`);
   await mkdir(join(staging, 'quarantine'), { recursive: true });
   try {
-    const summary = await withLakeDb(async (db) => {
+    const { summary, watermark, dates } = await withLakeDb(async (db) => {
       await db.run(
         `CREATE TEMP VIEW bronze_batch AS SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`,
       );
-      await db.run(`CREATE TEMP TABLE silver_parsed AS ${parseSql}`);
-      await db.run(`CREATE TEMP TABLE silver_new AS ${eventsSql}`);
-      await db.run(
-        `COPY silver_new TO ${quoteLiteral(join(staging, 'events'))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), FILENAME_PATTERN 'part-{i}')`,
-      );
+      await parseBronze(db);
+      await classifyBatch(db, []);
+      const partitioned = (dir: string) =>
+        `${quoteLiteral(join(staging, dir))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), FILENAME_PATTERN 'part-{i}')`;
+      await db.run(`COPY silver_new TO ${partitioned('events')}`);
+      await db.run(`COPY silver_ledger_new TO ${partitioned('ledger')}`);
       await db.run(
         `COPY (${quarantineSql}) TO ${quoteLiteral(join(staging, 'quarantine', 'part-0.parquet'))} (FORMAT parquet)`,
       );
+      const ends = await db.runAndReadAll(
+        `SELECT "partition", max("offset") + 1 FROM bronze_batch GROUP BY 1`,
+      );
       return {
-        bronzeRows: await scalar(db, 'SELECT count(*) FROM silver_parsed'),
-        events: await scalar(db, 'SELECT count(*) FROM silver_new'),
-        quarantined: await scalar(db, 'SELECT count(*) FROM silver_parsed WHERE reason IS NOT NULL'),
+        summary: {
+          bronzeRows: await scalar(db, 'SELECT count(*) FROM silver_parsed'),
+          events: await scalar(db, 'SELECT count(*) FROM silver_new'),
+          quarantined: await scalar(db, 'SELECT count(*) FROM silver_parsed WHERE reason IS NOT NULL'),
+        },
+        watermark: Object.fromEntries(ends.getRowsJS().map(([p, next]) => [String(p), Number(next)])),
+        dates: await batchDates(db),
       };
     });
     await mkdir(join(staging, 'events'), { recursive: true });
+    await mkdir(join(staging, 'ledger'), { recursive: true });
     await swapFolder(join(staging, 'events'), paths.silverEvents);
     await swapFolder(join(staging, 'quarantine'), paths.quarantine);
+    await mkdir(paths.state, { recursive: true });
+    await swapFolder(join(staging, 'ledger'), paths.silverLedger);
+    await withLakeDb((db) => writeDqDays(db, lake, dates, join(staging, 'dq_daily')));
+    await mkdir(join(staging, 'dq_daily'), { recursive: true });
+    await swapFolder(join(staging, 'dq_daily'), paths.silverDq);
+    // Streaming goes on from where this build stopped reading Bronze.
+    writeSilverProgress(lake, topic, { watermark, pending: null, goldDates: dates });
     await writeState(lake, 'silver', { topic, ...summary });
     return summary;
   } finally {

@@ -7,8 +7,11 @@ import { join } from 'node:path';
  *   <lake>/bronze/<topic>/partition=<p>/<first-offset>-<last-offset>.parquet   (offsets zero-padded to 20 digits)
  *   <lake>/silver/events/event_date=YYYY-MM-DD/*.parquet
  *   <lake>/silver/quarantine/*.parquet
+ *   <lake>/silver/dq_daily/<YYYY-MM-DD>.parquet                                 (silver.dq_daily: event_date, reason, rows)
  *   <lake>/gold/<table>/*.parquet
  *   <lake>/_state/…                                                              (manifests, checkpoints)
+ *   <lake>/_state/silver/<topic>.json                                            (Silver's Bronze watermark)
+ *   <lake>/_state/silver-ledger/event_date=YYYY-MM-DD/*.parquet                  (every valid event Silver saw, with its outcome)
  *
  * Every file is written to a temp name first and renamed into place, so a reader never sees half a file.
  * Temp files start with '.' or '_' so Parquet globs (which skip neither) must use the patterns below.
@@ -31,6 +34,12 @@ export function lakePaths(lake: string) {
     silverEvents: join(lake, 'silver', 'events'),
     silverEventsDate: (date: string) => join(lake, 'silver', 'events', `event_date=${date}`),
     quarantine: join(lake, 'silver', 'quarantine'),
+    /** Data quality per UTC day and reason: one file per day, `<date>.parquet`, rewritten when the day changes. */
+    silverDq: join(lake, 'silver', 'dq_daily'),
+    silverDqDate: (date: string) => join(lake, 'silver', 'dq_daily', `${date}.parquet`),
+    silverState: (topic: string) => join(lake, '_state', 'silver', `${topic}.json`),
+    silverLedger: join(lake, '_state', 'silver-ledger'),
+    silverLedgerDate: (date: string) => join(lake, '_state', 'silver-ledger', `event_date=${date}`),
     gold: join(lake, 'gold'),
     goldTable: (table: string) => join(lake, 'gold', table),
     state: join(lake, '_state'),

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
 import type { CatalogTable } from '../contract';
+import { bronzeFiles, parquetFiles, subfolders } from '../lake/files';
 import { lakePaths } from '../lake/layout';
 import { quoteIdent, quoteLiteral } from './sql-builder';
 
@@ -15,6 +16,9 @@ export interface TableLocation {
   files?: string[];
 }
 
+// Re-exported: export and tests found the lake's files here before they moved to lake/files.ts.
+export { bronzeFiles, parquetFiles, subfolders };
+
 export const qualifiedName = (t: TableLocation) => `${t.schema}.${t.name}`;
 export const sqlName = (t: TableLocation) => `${t.schema}.${quoteIdent(t.name)}`;
 
@@ -27,6 +31,7 @@ export async function discoverTables(lake: string, opened: Map<string, string>):
   }
   found.push({ layer: 'silver', schema: 'silver', name: 'events', dir: paths.silverEvents });
   found.push({ layer: 'silver', schema: 'silver', name: 'quarantine', dir: paths.quarantine });
+  found.push({ layer: 'silver', schema: 'silver', name: 'dq_daily', dir: paths.silverDq });
   for (const table of await subfolders(paths.gold)) {
     found.push({ layer: 'gold', schema: 'gold', name: table, dir: paths.goldTable(table) });
   }
@@ -41,51 +46,6 @@ export async function discoverTables(lake: string, opened: Map<string, string>):
     }),
   );
   return withFiles.filter((t) => t !== undefined);
-}
-
-/** Committed Parquet files below a folder (or the file itself); temp files never end in .parquet. */
-export async function parquetFiles(dirOrFile: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(dirOrFile);
-  } catch {
-    return [];
-  }
-  if (info.isFile()) return dirOrFile.endsWith('.parquet') ? [dirOrFile] : [];
-  const entries = await readdir(dirOrFile, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.parquet') && !e.name.startsWith('.'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-}
-
-const OFFSET_RANGE = /(\d{20})-(\d{20})\.parquet$/;
-
-/**
- * A Bronze topic's current files: while a compaction swaps a merged file in for the small ones it replaces,
- * both briefly exist; a file whose offset range lies within another file's of the same partition is left
- * out, so a reader never counts a message twice.
- */
-export async function bronzeFiles(dir: string): Promise<string[]> {
-  const files = await parquetFiles(dir);
-  const ranges = files.map((file) => {
-    const m = OFFSET_RANGE.exec(file);
-    return { file, part: dirname(file), first: Number(m?.[1] ?? -1), last: Number(m?.[2] ?? -1) };
-  });
-  return ranges
-    .filter(
-      (r) =>
-        r.first < 0 ||
-        !ranges.some(
-          (o) =>
-            o !== r &&
-            o.part === r.part &&
-            o.first <= r.first &&
-            o.last >= r.last &&
-            o.last - o.first > r.last - r.first,
-        ),
-    )
-    .map((r) => r.file);
 }
 
 /** The files a table reads now. */
@@ -153,18 +113,6 @@ export async function describeTable(
     partitions: [...partitions.values()].sort((a, b) => a.name.localeCompare(b.name)),
     columns: schema.getRowsJS().map(([name, type]) => ({ name: String(name), type: String(type) })),
   };
-}
-
-export async function subfolders(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
 }
 
 /** A files.<name> name for an opened folder, unique among those already open. */

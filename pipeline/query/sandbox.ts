@@ -28,7 +28,7 @@ export function sandboxLimits(tempDir: string): SandboxLimits {
 /**
  * A DuckDB instance for users' SQL: it may read files only inside the given folders (the lake and folders
  * the user opened), cannot install or load extensions, has its own memory, thread and spill budget, works
- * in UTC, and its configuration is locked so SQL cannot undo any of that. Statement types are checked as
+ * in UTC (GLOBAL: every user session, not only this setup connection), and its configuration is locked so SQL cannot undo any of that. Statement types are checked as
  * well: only a single SELECT runs (COPY or ATTACH into the lake would otherwise pass the path check).
  */
 export async function createSandbox(allowedDirs: string[], limits: SandboxLimits): Promise<DuckDBInstance> {
@@ -39,7 +39,7 @@ export async function createSandbox(allowedDirs: string[], limits: SandboxLimits
   try {
     await setup.run(
       [
-        "SET TimeZone = 'UTC'",
+        "SET GLOBAL TimeZone = 'UTC'",
         `SET memory_limit = '${limits.memoryBytes}B'`,
         `SET threads = ${limits.threads}`,
         `SET temp_directory = ${literal(limits.tempDir)}`,

@@ -442,7 +442,7 @@ async function withUtc(created: Promise<DuckDBInstance>): Promise<DuckDBInstance
   const instance = await created;
   const setup = await instance.connect();
   try {
-    await setup.run("SET TimeZone = 'UTC'");
+    await setup.run("SET GLOBAL TimeZone = 'UTC'");
   } finally {
     setup.closeSync();
   }

@@ -5,7 +5,7 @@ import { fsyncDirectory } from '../fsync-dir';
 import { lakePaths } from '../lake/layout';
 import { quoteLiteral } from '../query/sql-builder';
 import type { BronzeManifest, BronzeRange } from './bronze-manifest';
-import { processedBronze, saveProcessed } from './silver-incremental';
+import { readSilverProgress, silverNext, type SilverProgress } from '../lake/silver/state';
 
 export interface CompactionOptions {
   /** Files below this many rows are small. */
@@ -22,7 +22,7 @@ export const DEFAULT_COMPACTION: CompactionOptions = { smallRows: 100_000, maxRo
  * Merges runs of small Bronze files that Silver has already taken in into one file per run, without
  * breaking readers: the merged file is written aside, fsynced and renamed in; then the manifest records the
  * swap and the small files are renamed out of every glob's sight. In between, the app's readers skip files
- * whose offsets another file covers (query/catalog bronzeFiles), and a crash is finished on the next start
+ * whose offsets another file covers (lake/files bronzeFiles), and a crash is finished on the next start
  * (BronzeManifest). Returns how many files were merged into how many.
  */
 export async function compactBronze(
@@ -31,10 +31,11 @@ export async function compactBronze(
   manifest: BronzeManifest,
   options: CompactionOptions = DEFAULT_COMPACTION,
 ): Promise<{ merged: number; into: number }> {
-  const done = processedBronze(lake, manifest.topic);
+  // Read only: Silver's watermark says which files it has taken in; compaction never changes Silver's state.
+  const progress = readSilverProgress(lake, manifest.topic);
   let merged = 0;
   let into = 0;
-  for (const run of smallRuns(manifest.ranges(), done, options)) {
+  for (const run of smallRuns(manifest.ranges(), progress, options)) {
     const first = run[0] as BronzeRange;
     const last = run.at(-1) as BronzeRange;
     const target = lakePaths(lake).bronzeFile(
@@ -54,10 +55,8 @@ export async function compactBronze(
     } finally {
       closeSync(fd);
     }
+    // Below Silver's watermark, so the merged file never counts as new Bronze.
     const file = relative(lake, target);
-    // Silver already holds these rows: the merged file must not count as new Bronze.
-    done.add(file);
-    saveProcessed(lake, manifest.topic, done);
     renameSync(temp, target);
     fsyncDirectory(dirname(target));
     manifest.compact(
@@ -77,8 +76,8 @@ export async function compactBronze(
   return { merged, into };
 }
 
-/** Per partition, consecutive small files Silver has processed, cut into runs of at most maxRows. */
-function smallRuns(ranges: BronzeRange[], done: Set<string>, o: CompactionOptions): BronzeRange[][] {
+/** Per partition, consecutive small files below Silver's watermark, cut into runs of at most maxRows. */
+function smallRuns(ranges: BronzeRange[], progress: SilverProgress, o: CompactionOptions): BronzeRange[][] {
   const runs: BronzeRange[][] = [];
   let current: BronzeRange[] = [];
   let rows = 0;
@@ -93,7 +92,7 @@ function smallRuns(ranges: BronzeRange[], done: Set<string>, o: CompactionOption
       close();
       partition = r.partition;
     }
-    const fits = r.rows < o.smallRows && done.has(r.file);
+    const fits = r.rows < o.smallRows && r.last < silverNext(progress, r.partition);
     if (!fits) {
       close();
       continue;

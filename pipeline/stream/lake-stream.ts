@@ -1,7 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { StreamOptions, StreamStatus } from '../contract';
-import { withLakeDb } from '../lake/duckdb';
-import { refreshGold } from '../lake/gold/refresh';
+import { LakeRefiner } from '../lake/refiner';
 import { ensureTopics, eventTopicSpec, kafkaClient, type KafkaTarget } from '../kafka';
 import type { BronzeRange } from './bronze-manifest';
 import { BronzeWriter, type BronzeWriterOptions } from './bronze-writer';
@@ -11,27 +10,24 @@ import { emptyStreamStatus } from './empty-status';
 import { startLakeConsumer, type LakeConsumer } from './host/lake-consumer';
 import { lockLake } from './lake-lock';
 import { DelayPercentiles, RateMeter } from './run-stats';
-import { silverRowCount } from './silver-count';
-import { addToSilver, processedBronze } from './silver-incremental';
 
 const STATUS_EVERY_MS = 1000;
-const GOLD_EVERY_MS = 2000;
 
 /**
- * The lake pipeline: a consumer of the topic (see startLakeConsumer) feeds the Bronze writer (exactly once into
- * offset-named files); each Bronze commit wakes Silver (incremental, the shared SQL), whose changed dates
- * refresh Gold. One writer per lake folder (a lock file). Status about once a second.
+ * The lake pipeline's Bronze side: a consumer of the topic (see startLakeConsumer) feeds the Bronze writer
+ * (exactly once into offset-named files) and compacts small files; each Bronze commit wakes the lake's
+ * refiner (lake/refiner.ts), which owns Silver and Gold. One writer per lake folder (a lock file). Status
+ * about once a second.
  */
 export class LakeStream {
   private consumer: LakeConsumer | null = null;
   private kafka: Kafka | null = null;
-  /** Since when Gold has had changes waiting (0: none). */
-  private goldDueSince = 0;
   private writer: BronzeWriter | null = null;
   private unlock: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private refining: Promise<void> | null = null;
-  private refineAgain = false;
+  private refiner: LakeRefiner | null = null;
+  /** Bronze commits (their oldest Kafka time) a running refine will have in Silver when it ends. */
+  private covered = 0;
   private readonly endOffsets = new Map<number, number>();
   private status: StreamStatus;
   private silverRows = 0;
@@ -40,10 +36,6 @@ export class LakeStream {
   /** Kafka time of the oldest message of each Bronze commit not yet in Gold. */
   private pendingGold: number[] = [];
   private readonly delays = { bronze: new DelayPercentiles(), gold: new DelayPercentiles() };
-  /** Days Silver changed that Gold has not been refreshed for yet. */
-  private readonly goldDates = new Set<string>();
-  private goldDue = false;
-  private lastGold = 0;
   private lastCompaction = Date.now();
   /** Told Bronze's position (bronzePosition) after every fetched batch and commit: the replay's backpressure. */
   onBronzeAdvance: ((positions: Map<number, number>) => void) | null = null;
@@ -103,6 +95,7 @@ export class LakeStream {
         (range, oldest) => this.onBronzeCommit(range, oldest),
       );
       this.writer = writer;
+      this.refiner = this.makeRefiner(writer);
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
       this.kafka = kafka;
       await ensureTopics(kafka, [eventTopicSpec(this.options.topic)]);
@@ -112,7 +105,7 @@ export class LakeStream {
           this.onFetched(partition, expected, first, highWatermark),
         fail: (error) => this.fail(error),
       });
-      this.catchUpSilver();
+      this.refiner.wake();
       this.timer = setInterval(() => void this.tick(), STATUS_EVERY_MS);
       this.timer.unref();
       this.set({ state: 'running' });
@@ -195,83 +188,45 @@ export class LakeStream {
     });
     // Kafka's committed offsets follow Bronze, for lag displays; Bronze itself resumes from its manifest.
     this.consumer?.commit(range.partition, range.last + 1);
-    this.catchUpSilver();
+    this.refiner?.wake();
   }
 
-  /** Runs Silver (then Gold) over Bronze files it has not seen; one run at a time, rerun if more arrived. */
-  private catchUpSilver(): void {
-    if (this.refining) {
-      this.refineAgain = true;
-      return;
-    }
-    this.refining = this.refine()
-      .catch((error: unknown) => this.fail(error))
-      .finally(() => {
-        this.refining = null;
-        if (this.refineAgain) {
-          this.refineAgain = false;
-          this.catchUpSilver();
-        }
-      });
-  }
-
-  private async refine(): Promise<void> {
-    const writer = this.writer;
-    if (!writer) return;
-    const done = processedBronze(this.lake, this.options.topic);
-    const fresh = writer.manifest.ranges().filter((r) => !done.has(r.file));
-    const compactDue = Date.now() - this.lastCompaction >= this.compactEveryMs;
-    if (fresh.length === 0 && !this.goldDue && !compactDue) return;
-    const covered = this.pendingGold.length;
-    await withLakeDb(async (db) => {
-      if (compactDue) {
-        this.lastCompaction = Date.now();
-        await compactBronze(db, this.lake, writer.manifest, this.compaction);
-      }
-      if (fresh.length) {
-        const step = await addToSilver(
-          db,
-          this.lake,
-          this.options.topic,
-          fresh.map((r) => r.file),
-        );
+  private makeRefiner(writer: BronzeWriter): LakeRefiner {
+    return new LakeRefiner(this.lake, this.options.topic, () => writer.manifest.ranges(), {
+      onError: (error) => this.fail(error),
+      onRunStart: () => {
+        this.covered = this.pendingGold.length;
+      },
+      // Compaction is Bronze's: it only merges files below Silver's watermark, in the refiner's DuckDB.
+      maintenance: {
+        due: () => Date.now() - this.lastCompaction >= this.compactEveryMs,
+        run: async (db) => {
+          this.lastCompaction = Date.now();
+          await compactBronze(db, this.lake, writer.manifest, this.compaction);
+        },
+      },
+      onSilver: (step, silverRows) => {
         this.rates.silver.add(step.events);
-        // All of Silver, not only this run's: counted from the Parquet footers, which is cheap.
-        this.silverRows = await silverRowCount(db, this.lake);
+        this.silverRows = silverRows;
         this.quarantined += step.quarantined;
         this.set({ silver: { ...this.status.silver, lastFlushAt: new Date().toISOString() } });
-        for (const d of step.dates) this.goldDates.add(d);
-        if (step.dates.length || step.quarantined) {
-          if (!this.goldDue) this.goldDueSince = Date.now();
-          this.goldDue = true;
-        }
-      }
-      // Gold at most every GOLD_EVERY_MS while more Bronze keeps arriving, and always once caught up:
-      // its whole-lake tables are the costly part, and at max speed Silver should not wait for them.
-      const waiting = this.refineAgain && Date.now() - this.lastGold < GOLD_EVERY_MS;
-      if (!this.goldDue || waiting) return;
-      const dates = [...this.goldDates];
-      this.goldDates.clear();
-      this.goldDue = false;
-      this.goldDueSince = 0;
-      const tables = await refreshGold(db, this.lake, dates);
-      const now = Date.now();
-      this.lastGold = now;
-      const reached = this.pendingGold.splice(0, covered);
-      for (const t of reached) this.delays.gold.add((now - t) / 1000);
-      const oldest = reached.length ? Math.min(...reached) : null;
-      this.set({
-        gold: { lastFlushAt: new Date(now).toISOString(), tables: Object.keys(tables).length },
-        freshness: {
-          ...this.status.freshness,
-          goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (now - oldest) / 1000,
-          goldP50: this.delays.gold.at(0.5),
-          goldP95: this.delays.gold.at(0.95),
-        },
-      });
+      },
+      onGold: (tables, now) => {
+        const reached = this.pendingGold.splice(0, this.covered);
+        this.covered = 0;
+        for (const t of reached) this.delays.gold.add((now - t) / 1000);
+        const oldest = reached.length ? Math.min(...reached) : null;
+        this.set({
+          gold: { lastFlushAt: new Date(now).toISOString(), tables: Object.keys(tables).length },
+          freshness: {
+            ...this.status.freshness,
+            goldSeconds: oldest === null ? this.status.freshness.goldSeconds : (now - oldest) / 1000,
+            goldP50: this.delays.gold.at(0.5),
+            goldP95: this.delays.gold.at(0.95),
+          },
+        });
+      },
     });
-    // Gold skipped for now: make sure a later run does it even if no new Bronze comes.
-    if (this.goldDue) this.refineAgain = true;
   }
 
   /** Resolves once Bronze holds everything up to `ends` (partition → end offset) and Silver and Gold took it in. */
@@ -284,20 +239,13 @@ export class LakeStream {
       if (writer) {
         const bronzeDone = [...ends].every(([p, end]) => end === 0 || (writer.next(p) ?? 0) >= end);
         if (bronzeDone) await writer.flush(true);
-        // The Silver state file is read once per poll, not once per Bronze file.
-        const processed = bronzeDone ? processedBronze(this.lake, this.options.topic) : null;
-        const silverDone =
-          processed !== null &&
-          writer.buffered === 0 &&
-          writer.manifest.ranges().every((r) => processed.has(r.file));
-        if (silverDone && !this.refining && !this.goldDue) {
+        const refiner = this.refiner;
+        const silverDone = bronzeDone && writer.buffered === 0 && refiner?.silverCaughtUp();
+        if (silverDone && !refiner?.busy) {
           await this.tick();
           return;
         }
-        if (bronzeDone && !this.refining) {
-          this.refineAgain = false;
-          this.catchUpSilver();
-        }
+        if (bronzeDone && !refiner?.busy) refiner?.wake();
       }
       if (Date.now() > deadline) throw new Error('Timed out waiting for the lake to catch up.');
       await new Promise((r) => setTimeout(r, 100));
@@ -308,7 +256,7 @@ export class LakeStream {
     const writer = this.writer;
     if (!writer) return;
     await writer.flush().catch((error: unknown) => this.fail(error));
-    if (Date.now() - this.lastCompaction >= this.compactEveryMs) this.catchUpSilver();
+    if (Date.now() - this.lastCompaction >= this.compactEveryMs) this.refiner?.wake();
     const partitions = [...this.endOffsets.keys()]
       .sort((a, b) => a - b)
       .map((partition) => {
@@ -322,15 +270,14 @@ export class LakeStream {
         };
       });
     const ranges = writer.manifest.ranges();
-    const processed = processedBronze(this.lake, this.options.topic);
     const bronzeRate = this.rates.bronze.rate();
     const kafkaLag = partitions.reduce((n, p) => n + (p.lag ?? 0), 0);
     const stage = bottleneck({
       kafkaLag,
       bronzeRowsPerSecond: bronzeRate,
-      silverBacklog: ranges.reduce((n, r) => (processed.has(r.file) ? n : n + r.rows), 0),
+      silverBacklog: this.refiner?.backlogRows() ?? 0,
       silverRowsPerSecond: this.rates.silver.rate(),
-      goldWaitingSeconds: this.goldDueSince ? (Date.now() - this.goldDueSince) / 1000 : 0,
+      goldWaitingSeconds: this.refiner?.goldWaitingSeconds() ?? 0,
       active: bronzeRate > 0 || kafkaLag > 0 || writer.buffered > 0,
     });
     this.set({
@@ -375,12 +322,12 @@ export class LakeStream {
     this.consumer = null;
     this.kafka = null;
     await this.writer?.flush(true).catch((error: unknown) => this.fail(error));
-    await this.refining;
+    await this.refiner?.idle();
     if (this.writer && this.status.state !== 'failed') {
-      this.refineAgain = false;
-      this.catchUpSilver();
-      await this.refining;
+      this.refiner?.wake();
+      await this.refiner?.idle();
     }
+    this.refiner = null;
     await this.writer?.close();
     this.writer = null;
     this.unlock?.();

@@ -81,8 +81,9 @@ export async function goldDifferences(
   const gold = join(lake, 'gold');
   const out: string[] = [];
   for (const table of readdirSync(gold).sort()) {
-    if (!existsSync(join(gold, table, 'data.parquet'))) continue;
-    const diff = await differenceFromParquet(pg, dir, schema, table, join(gold, table, '*.parquet'));
+    // One file per table, or one per day (event_date=… folders).
+    if (!existsSync(join(gold, table))) continue;
+    const diff = await differenceFromParquet(pg, dir, schema, table, join(gold, table, '**', '*.parquet'));
     if (diff) out.push(diff);
   }
   return out;

@@ -9,7 +9,13 @@ import { repoRoot } from '../helpers/repo-root';
  */
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 
-const benches: { name: string; env: Record<string, string>; prints: RegExp[] }[] = [
+const benches: {
+  name: string;
+  env: Record<string, string>;
+  prints: RegExp[];
+  /** tsx options before the script (bench:month imports the lake's SQL files: the ?raw hook). */
+  tsxArgs?: string[];
+}[] = [
   {
     name: 'broker',
     env: { MESSAGES: '3000', TOPICS: '20' },
@@ -32,6 +38,12 @@ const benches: { name: string; env: Record<string, string>; prints: RegExp[] }[]
     prints: [/end to end .* µs per event/, /at 1,000 events\/s for 300 events/],
   },
   {
+    name: 'month',
+    env: { ROWS: '3000', DAYS: '2' },
+    tsxArgs: ['--import', './tests/helpers/raw-hook.mjs'],
+    prints: [/month end to end .* µs per event/, /Gold refresh of one day: first day .* last day/],
+  },
+  {
     name: 'sink',
     env: { ROWS: '3000', PACED_ROWS: '300' },
     prints: [/COPY path: .* rows\/s/, /second run, nothing changed/],
@@ -48,7 +60,7 @@ describe('benchmarks at a tiny size', () => {
     it(`bench:${bench.name} runs to the end and prints its figures`, async () => {
       const { code, stdout, stderr } = await runChild(
         tsx,
-        [join(repoRoot, 'tests', 'bench', `${bench.name}.ts`)],
+        [...(bench.tsxArgs ?? []), join(repoRoot, 'tests', 'bench', `${bench.name}.ts`)],
         {
           env: bench.env,
           cwd: repoRoot,

@@ -4,11 +4,12 @@ import { EXIT_USAGE, type Command } from '../command';
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Write a synthetic clickstream shaped after the REES46 dataset (Open CDP), deterministically.',
-  synopsis: '--rows N [--seed S] [--start 2019-10-01] --out FILE.csv[.gz] [--force]',
+  synopsis: '--rows N [--seed S] [--start 2019-10-01] [--days D] --out FILE.csv[.gz] [--force]',
   options: {
     rows: { type: 'string' },
     seed: { type: 'string' },
     start: { type: 'string' },
+    days: { type: 'string' },
     out: { type: 'string' },
     force: { type: 'boolean' },
   },
@@ -24,6 +25,7 @@ export const generateCommand: Command = {
         rows: whole(values.rows),
         ...(typeof values.seed === 'string' ? { seed: whole(values.seed) } : {}),
         ...(typeof values.start === 'string' ? { start: values.start } : {}),
+        ...(typeof values.days === 'string' ? { days: whole(values.days) } : {}),
         out: values.out,
         force: values.force === true,
       });

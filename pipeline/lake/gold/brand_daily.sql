@@ -1,12 +1,27 @@
--- brand_daily — grain: one row per day and brand ('(none)' where the brand is empty).
+-- brand_daily — grain: one row per UTC day and brand ('(none)' where the brand is empty).
+-- conversion = sessions that viewed AND purchased the brand that day / sessions that viewed it (0…1).
+WITH session_brand AS (
+  SELECT
+    event_date,
+    coalesce(brand, '(none)') AS brand,
+    session_id,
+    count(*) FILTER (WHERE event_type = 'view') AS views,
+    count(*) FILTER (WHERE event_type = 'cart') AS carts,
+    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
+    sum(price) FILTER (WHERE event_type = 'purchase') AS revenue
+  FROM silver_events
+  GROUP BY ALL
+)
 SELECT
   event_date,
-  coalesce(brand, '(none)') AS brand,
-  count(*) FILTER (WHERE event_type = 'view') AS views,
-  count(*) FILTER (WHERE event_type = 'cart') AS carts,
-  count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-  coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0) AS revenue,
-  count(*) FILTER (WHERE event_type = 'purchase') / nullif(count(*) FILTER (WHERE event_type = 'view'), 0) AS conversion
-FROM silver_events
+  brand,
+  CAST(sum(views) AS BIGINT) AS views,
+  CAST(sum(carts) AS BIGINT) AS carts,
+  CAST(sum(purchases) AS BIGINT) AS purchases,
+  coalesce(sum(revenue), 0) AS revenue,
+  count(*) FILTER (WHERE views > 0) AS view_sessions,
+  count(*) FILTER (WHERE views > 0 AND purchases > 0) AS view_purchase_sessions,
+  count(*) FILTER (WHERE views > 0 AND purchases > 0) / nullif(count(*) FILTER (WHERE views > 0), 0) AS conversion
+FROM session_brand
 GROUP BY ALL
 ORDER BY event_date, brand

@@ -1,19 +1,25 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { scalar } from '../duckdb';
-import { lakePaths } from '../layout';
 import { quoteLiteral } from '../../query/sql-builder';
+import { lakePaths } from '../layout';
 import { goldTables } from './tables';
 
-/** Tables whose rows for a day depend only on that day's events: refreshed day by day. */
-const DAY_GRAINED = new Set(['traffic_minute', 'funnel_daily', 'category_daily', 'brand_daily']);
+/**
+ * Tables whose rows for a day depend only on that day's events: partitioned by event_date
+ * (`gold/<table>/event_date=YYYY-MM-DD/data.parquet`, event_date also inside the file, so a reader with or
+ * without hive partitioning sees the same columns), and only the days that changed are rewritten.
+ */
+export const DAY_GRAINED = new Set(['traffic_minute', 'funnel_daily', 'category_daily', 'brand_daily']);
+
+const DAY_FOLDER = /^event_date=(\d{4}-\d{2}-\d{2})$/;
 
 /**
  * Writes the Gold tables from Silver, each from its one SQL file, each file replaced atomically (temp +
- * rename). With `dates`, day-grained tables recompute only those days and keep the other days' rows;
- * tables over sessions, users, products or all time are recomputed whole. Batch build and streaming both
- * call this. Returns the row count per table.
+ * rename). Day-grained tables write one file per day: with `dates` only those days (a day with no events
+ * left loses its file), without it every day Silver has, and days Silver no longer has are removed. Tables over
+ * sessions, users, products or all time are one file each, recomputed whole. Batch build and the refiner
+ * both call this. Returns the row count per table.
  */
 export async function refreshGold(
   db: DuckDBConnection,
@@ -23,26 +29,72 @@ export async function refreshGold(
   const paths = lakePaths(lake);
   await db.run(`CREATE OR REPLACE TEMP VIEW silver_all AS SELECT * FROM read_parquet(
     ${quoteLiteral(join(paths.silverEvents, '**', '*.parquet'))}, hive_partitioning = true)`);
-  const inDates = dates?.length
-    ? `event_date IN (${dates.map((d) => `${quoteLiteral(d)}::DATE`).join(', ')})`
-    : null;
+  const allDates = (
+    await db.runAndReadAll('SELECT DISTINCT CAST(event_date AS VARCHAR) FROM silver_all ORDER BY 1')
+  )
+    .getRowsJS()
+    .map(([d]) => String(d));
   const rows: Record<string, number> = {};
   for (const [table, sql] of Object.entries(goldTables)) {
     const dir = paths.goldTable(table);
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'data.parquet');
-    const temp = join(dir, `.data-${process.pid}.parquet.tmp`);
-    const partial = inDates !== null && DAY_GRAINED.has(table) && existsSync(file);
-    await db.run(
-      `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all ${partial ? `WHERE ${inDates}` : ''}`,
-    );
-    const query = partial
-      ? `SELECT * FROM read_parquet(${quoteLiteral(file)}) WHERE NOT (${inDates})
-         UNION ALL BY NAME SELECT * FROM (${sql}) ORDER BY ALL`
-      : sql;
-    await db.run(`COPY (${query}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
-    renameSync(temp, file);
-    rows[table] = await scalar(db, `SELECT count(*) FROM read_parquet(${quoteLiteral(file)})`);
+    if (DAY_GRAINED.has(table)) {
+      const whole = join(dir, 'data.parquet');
+      // A lake from before partitioning (one file per table) is rewritten whole once.
+      const days = dates === null || existsSync(whole) ? allDates : dates;
+      for (const day of days) await writeDay(db, dir, sql, day);
+      rmSync(whole, { force: true });
+      if (dates === null || days === allDates) {
+        const keep = new Set(allDates);
+        for (const name of readdirSync(dir)) {
+          const day = DAY_FOLDER.exec(name)?.[1];
+          if (day && !keep.has(day)) rmSync(join(dir, name), { recursive: true, force: true });
+        }
+      }
+    } else {
+      await db.run('CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all');
+      const temp = join(dir, `.data-${process.pid}.parquet.tmp`);
+      await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+      renameSync(temp, join(dir, 'data.parquet'));
+    }
+    rows[table] = await goldRows(db, dir);
   }
   return rows;
+}
+
+async function writeDay(db: DuckDBConnection, dir: string, sql: string, day: string): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all WHERE event_date = ${quoteLiteral(day)}::DATE`,
+  );
+  const folder = join(dir, `event_date=${day}`);
+  mkdirSync(folder, { recursive: true });
+  const temp = join(folder, `.data-${process.pid}.parquet.tmp`);
+  await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+  const empty = (
+    await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${quoteLiteral(temp)})`)
+  ).getRowsJS()[0]?.[0];
+  if (Number(empty) === 0) {
+    rmSync(folder, { recursive: true, force: true });
+    return;
+  }
+  renameSync(temp, join(folder, 'data.parquet'));
+}
+
+/** A Gold table's committed files (temp files start with '.'), whatever its layout. */
+export function goldFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.parquet') && !e.name.startsWith('.'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Rows of a Gold table, from the Parquet footers. */
+export async function goldRows(db: DuckDBConnection, dir: string): Promise<number> {
+  const files = goldFiles(dir);
+  if (files.length === 0) return 0;
+  const result = await db.runAndReadAll(
+    `SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata([${files.map(quoteLiteral).join(', ')}])`,
+  );
+  return Number(result.getRowsJS()[0]?.[0] ?? 0);
 }

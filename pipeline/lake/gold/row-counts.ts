@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { scalar, withLakeDb } from '../duckdb';
+import { withLakeDb } from '../duckdb';
 import { lakePaths } from '../layout';
-import { quoteLiteral } from '../../query/sql-builder';
+import { goldFiles, goldRows } from './refresh';
 import { goldTables } from './tables';
 
 /** Rows per Gold table that exists in the lake. */
@@ -10,9 +8,8 @@ export async function goldRowCounts(lake: string): Promise<Record<string, number
   return withLakeDb(async (db) => {
     const out: Record<string, number> = {};
     for (const table of Object.keys(goldTables)) {
-      const file = join(lakePaths(lake).goldTable(table), 'data.parquet');
-      if (existsSync(file))
-        out[table] = await scalar(db, `SELECT count(*) FROM read_parquet(${quoteLiteral(file)})`);
+      const dir = lakePaths(lake).goldTable(table);
+      if (goldFiles(dir).length) out[table] = await goldRows(db, dir);
     }
     return out;
   });

@@ -1,9 +1,9 @@
--- session_daily — grain: one row per day (a session counts on the day it started).
+-- session_daily — grain: one row per UTC day (a session counts on the UTC day it started).
 -- bounce_rate: sessions with a single event; cart_abandonment_rate: sessions that carted but did not purchase.
 WITH sessions AS (
   SELECT
     session_id,
-    CAST(min(event_time) AS DATE) AS event_date,
+    CAST(timezone('UTC', min(event_time)) AS DATE) AS event_date,
     epoch(max(event_time)) - epoch(min(event_time)) AS duration_s,
     count(*) AS events,
     bool_or(event_type = 'cart') AS carted,

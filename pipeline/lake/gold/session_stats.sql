@@ -1,8 +1,9 @@
--- session_stats — grain: one row per session (user_session, or a 30-minute inactivity session).
+-- session_stats — grain: one row per session (user_session, or a 30-minute inactivity session); event_date is
+-- the UTC day it started.
 SELECT
   session_id,
   arg_min(user_id, event_time) AS user_id,
-  CAST(min(event_time) AS DATE) AS event_date,
+  CAST(timezone('UTC', min(event_time)) AS DATE) AS event_date,
   min(event_time) AS session_start,
   max(event_time) AS session_end,
   CAST(epoch(max(event_time)) - epoch(min(event_time)) AS BIGINT) AS duration_s,

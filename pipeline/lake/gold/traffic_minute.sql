@@ -1,6 +1,6 @@
--- traffic_minute — grain: one row per UTC minute and event type.
+-- traffic_minute — grain: one row per UTC minute and event type (minute: truncated on the UTC clock).
 SELECT
-  date_trunc('minute', event_time) AS minute,
+  timezone('UTC', date_trunc('minute', timezone('UTC', event_time))) AS minute,
   event_date,
   event_type,
   count(*) AS events,

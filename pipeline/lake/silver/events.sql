@@ -1,26 +1,12 @@
--- Silver step 2: valid events, deduplicated and sessionized.
--- Input: silver_parsed (parse.sql). An event seen twice — a producer retry or the same file replayed again —
--- has the same content and so the same event_id; the first copy (lowest topic/partition/offset) is kept.
-WITH valid AS (
-  SELECT *,
-    md5(to_json(struct_pack(
-      t := epoch_ms(event_time), y := event_type, p := product_id, c := category_id, cc := category_code,
-      b := brand, pr := CAST(price AS VARCHAR), u := user_id, s := user_session, o := order_id
-    ))::VARCHAR) AS event_id
-  FROM silver_parsed
-  WHERE reason IS NULL
-),
-unique_events AS (
-  SELECT * FROM valid
-  QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY topic, "partition", "offset") = 1
-),
+-- Silver step 5: the kept events (dedup.sql), sessionized. Input: silver_kept.
+WITH
 -- Events without a user_session get 30-minute inactivity sessions per user.
 gaps AS (
   SELECT *,
     CASE WHEN user_session IS NULL
           AND (lag(event_time) OVER by_user IS NULL OR event_time - lag(event_time) OVER by_user > INTERVAL 30 MINUTE)
          THEN 1 ELSE 0 END AS starts_session
-  FROM unique_events
+  FROM silver_kept
   WINDOW by_user AS (PARTITION BY user_id, user_session IS NULL ORDER BY event_time, event_id)
 ),
 numbered AS (
@@ -31,8 +17,9 @@ numbered AS (
 SELECT
   event_id,
   event_time,
-  CAST(event_time AS DATE) AS event_date,
-  CAST(hour(event_time) AS INTEGER) AS event_hour,
+  event_date,
+  -- UTC whatever the DuckDB session's time zone: timezone('UTC', …) is the UTC wall clock.
+  CAST(hour(timezone('UTC', event_time)) AS INTEGER) AS event_hour,
   event_type,
   product_id,
   category_id,
@@ -46,7 +33,7 @@ SELECT
   user_session,
   -- Named by user and start time (not a running number), so ids stay unique when Silver grows batch by batch.
   coalesce(user_session, user_id || '-' || strftime(
-    min(event_time) OVER (PARTITION BY user_id, user_session IS NULL, session_number), '%Y%m%dT%H%M%S')) AS session_id,
+    timezone('UTC', min(event_time) OVER (PARTITION BY user_id, user_session IS NULL, session_number)), '%Y%m%dT%H%M%S')) AS session_id,
   order_id,
   source_id,
   source_row,

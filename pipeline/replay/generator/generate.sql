@@ -1,6 +1,6 @@
 -- Synthetic clickstream in the REES46 multi-category format, one finished CSV line per row (see generate.ts
 -- for why). Deterministic: every "random" draw is hash(seed, entity, purpose), so the same arguments give
--- byte-identical output. Parameters (SET VARIABLE): rows, seed, start (TIMESTAMPTZ).
+-- byte-identical output. Parameters (SET VARIABLE): rows, seed, start (TIMESTAMPTZ), days (NULL: by rows).
 -- Shape, from the published 2019-Oct figures: ~14 events per user, ~3.5 events per session, view 96 % /
 -- cart 2.2 % / purchase 1.75 % (a few remove_from_cart, sometimes several purchases in a session),
 -- power-law popularity of products, categories and brands, a stable price, category and brand per product,
@@ -11,8 +11,8 @@
 WITH params AS (
   SELECT getvariable('rows')::BIGINT AS n, getvariable('seed')::BIGINT AS seed,
          epoch(getvariable('start')::TIMESTAMPTZ)::BIGINT AS t0,
-         -- about 1.37M events a day, as in the real month
-         greatest(1, ceil(getvariable('rows')::BIGINT / 1370000.0))::BIGINT AS days,
+         -- about 1.37M events a day, as in the real month, unless days is given
+         coalesce(getvariable('days')::BIGINT, greatest(1, ceil(getvariable('rows')::BIGINT / 1370000.0))::BIGINT) AS days,
          greatest(1, getvariable('rows')::BIGINT // 14) AS users,
          greatest(1, getvariable('rows')::BIGINT // 300) AS products
 ),

@@ -12,6 +12,8 @@ export interface GenerateOptions {
   seed?: number;
   /** First day, YYYY-MM-DD (UTC). */
   start?: string;
+  /** Days the events spread over (default: about 1.37M events a day, as in the real month). */
+  days?: number;
   /** .csv or .csv.gz */
   out: string;
   force?: boolean;
@@ -27,6 +29,15 @@ export async function generateDataset(
   options: GenerateOptions,
 ): Promise<{ path: string; rows: number; bytes: number }> {
   const { rows, seed = 1, start = '2019-10-01', force = false } = options;
+  if (
+    options.days !== undefined &&
+    (!Number.isSafeInteger(options.days) || options.days < 1 || options.days > 3660)
+  ) {
+    throw new ApiError({
+      code: 'VALIDATION',
+      message: `days must be a whole number from 1 to 3660, not ${options.days}.`,
+    });
+  }
   if (!Number.isSafeInteger(rows) || rows < 1 || rows > MAX_ROWS) {
     throw new ApiError({
       code: 'VALIDATION',
@@ -61,7 +72,7 @@ export async function generateDataset(
   try {
     await withLakeDb(async (db) => {
       await db.run(
-        `SET VARIABLE rows = ${rows}; SET VARIABLE seed = ${seed}; SET VARIABLE start = TIMESTAMPTZ '${start} 00:00:00+00'`,
+        `SET VARIABLE rows = ${rows}; SET VARIABLE seed = ${seed}; SET VARIABLE start = TIMESTAMPTZ '${start} 00:00:00+00'; SET VARIABLE days = ${options.days ?? 'NULL'}`,
       );
       await db.run(lookupsSql);
       // The query yields each finished line as one text column: DuckDB's CSV writer formats typed columns

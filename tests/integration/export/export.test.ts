@@ -119,7 +119,7 @@ describe('export of the Gold tables', () => {
   it('lists every Gold table with its row count and columns', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(Object.keys(goldTables).sort());
     expect(tables.find((t) => t.name === 'session_stats')?.description).toBe(
-      'Grain: one row per session (user_session, or a 30-minute inactivity session).',
+      'Grain: one row per session (user_session, or a 30-minute inactivity session); event_date is the UTC day it started.',
     );
     for (const table of tables) {
       expect(table.description).toMatch(/^Grain: /);
@@ -138,7 +138,7 @@ describe('export of the Gold tables', () => {
   it('writes CSVs that parse back to the same rows, with ISO-8601 timestamps and CRLF', async () => {
     for (const table of tables) {
       const csv = join(outDir, `${table.name}.csv`);
-      const gold = `read_parquet(${quoteLiteral(join(lake, 'gold', table.name, '*.parquet'))})`;
+      const gold = `read_parquet(${quoteLiteral(join(lake, 'gold', table.name, '**', '*.parquet'))})`;
       const types = table.columns.map((c) => {
         const t = expectedDatatype(c) === 'string' ? 'VARCHAR' : c.type;
         return `${quoteLiteral(c.name)}: ${quoteLiteral(t.startsWith('TIMESTAMP') ? 'TIMESTAMP' : t)}`;
@@ -174,7 +174,7 @@ describe('export of the Gold tables', () => {
 
   it('writes Parquet with the same rows and types', async () => {
     for (const table of tables) {
-      const gold = `read_parquet(${quoteLiteral(join(lake, 'gold', table.name, '*.parquet'))})`;
+      const gold = `read_parquet(${quoteLiteral(join(lake, 'gold', table.name, '**', '*.parquet'))})`;
       const back = `read_parquet(${quoteLiteral(join(outDir, `${table.name}.parquet`))})`;
       expect(
         await rows(`(FROM ${gold} EXCEPT ALL FROM ${back}) UNION ALL (FROM ${back} EXCEPT ALL FROM ${gold})`),
@@ -337,7 +337,7 @@ describe('export safety', () => {
   it('exports a saved SQL result (Parquet) like a Gold table, and names a missing one', async () => {
     const saved = join(ctx.dir, 'top brands.parquet');
     await db.run(
-      `COPY (SELECT brand, sum(revenue) AS revenue FROM read_parquet(${quoteLiteral(join(lake, 'gold', 'brand_daily', '*.parquet'))}) GROUP BY brand) TO ${quoteLiteral(saved)} (FORMAT parquet)`,
+      `COPY (SELECT brand, sum(revenue) AS revenue FROM read_parquet(${quoteLiteral(join(lake, 'gold', 'brand_daily', '**', '*.parquet'))}) GROUP BY brand) TO ${quoteLiteral(saved)} (FORMAT parquet)`,
     );
     const outDir = join(ctx.dir, 'saved result');
     const result = await call<{ files: File[] }>('export.run', {

@@ -36,7 +36,9 @@ describe('Silver and Gold built from Bronze', () => {
     const tables = await buildGold(lake);
     expect(Object.keys(tables).sort()).toEqual(Object.keys(goldTables).sort());
 
-    const [funnel] = await rows(`SELECT * FROM read_parquet('${join(lake, 'gold/funnel_daily/*.parquet')}')`);
+    const [funnel] = await rows(
+      `SELECT * FROM read_parquet('${join(lake, 'gold/funnel_daily/**/*.parquet')}')`,
+    );
     expect(funnel).toMatchObject({ views: 987n, carts: 3n, purchases: 10n, removals: 0n, revenue: 2387.84 });
     const [silver] = await rows(
       `SELECT count(*) AS n, count(DISTINCT event_id) AS ids, max(price) AS top FROM read_parquet('${join(lake, 'silver/events/**/*.parquet')}', hive_partitioning = true)`,
@@ -61,7 +63,7 @@ describe('Silver and Gold built from Bronze', () => {
     expect(await buildSilver(lake)).toEqual({ bronzeRows: 2000, events: 1000, quarantined: 0 });
     await buildGold(lake);
     const [funnel] = await rows(
-      `SELECT views, purchases, revenue FROM read_parquet('${join(lake, 'gold/funnel_daily/*.parquet')}')`,
+      `SELECT views, purchases, revenue FROM read_parquet('${join(lake, 'gold/funnel_daily/**/*.parquet')}')`,
     );
     expect(funnel).toEqual({ views: 987n, purchases: 10n, revenue: 2387.84 });
   });

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayOptions, StreamOptions } from '../../../pipeline/contract';
 import { lakePaths } from '../../../pipeline/lake/layout';
-import { bronzeFiles } from '../../../pipeline/query/catalog';
+import { bronzeFiles } from '../../../pipeline/lake/files';
 import { quoteLiteral } from '../../../pipeline/query/sql-builder';
 import { CheckpointStore } from '../../../pipeline/replay/run/checkpoint';
 import { ReplayProducer } from '../../../pipeline/replay/run/replay-producer';

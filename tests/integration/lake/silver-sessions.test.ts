@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withLakeDb } from '../../../pipeline/lake/duckdb';
 import { lakePaths } from '../../../pipeline/lake/layout';
 import { quoteLiteral } from '../../../pipeline/query/sql-builder';
-import { addToSilver } from '../../../pipeline/stream/silver-incremental';
+import { addToSilver } from '../../../pipeline/lake/silver/incremental';
+import type { BronzeSlice } from '../../../pipeline/lake/silver/state';
 import { tempDir } from '../../helpers/temp';
 
 let dir: { path: string; remove: () => Promise<void> };
@@ -14,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 /** One Bronze file of canonical events (no user_session), as the lake consumer writes them. */
-async function bronzeFile(lake: string, first: number, events: [string, string][]): Promise<string> {
+async function bronzeFile(lake: string, first: number, events: [string, string][]): Promise<BronzeSlice> {
   const partition = lakePaths(lake).bronzePartition('clickpulse_events', 0);
   mkdirSync(partition, { recursive: true });
   const last = first + events.length - 1;
@@ -34,7 +35,7 @@ async function bronzeFile(lake: string, first: number, events: [string, string][
     db.run(`COPY (SELECT * FROM (VALUES ${rows}) AS t(topic, "partition", "offset", "key", "value", headers, kafka_timestamp, ingest_time))
       TO ${quoteLiteral(path)} (FORMAT parquet)`),
   );
-  return path.slice(lake.length + 1);
+  return { partition: 0, first, last, file: path.slice(lake.length + 1) };
 }
 
 describe('inactivity sessions across Silver batches', () => {

@@ -57,7 +57,7 @@ describe('the streaming lake', () => {
     expect(await count(`SELECT count(*) FROM ${silver()}`)).toBe(1000);
     const [funnel] = (
       await db.runAndReadAll(
-        `SELECT views, carts, purchases, revenue FROM read_parquet('${join(lake, 'gold/funnel_daily/*.parquet')}')`,
+        `SELECT views, carts, purchases, revenue FROM read_parquet('${join(lake, 'gold/funnel_daily/**/*.parquet')}')`,
       )
     ).getRowObjectsJS();
     expect(funnel).toEqual({ views: 987n, carts: 3n, purchases: 10n, revenue: 2387.84 });
@@ -85,7 +85,9 @@ describe('the streaming lake', () => {
       const csv = await count(`SELECT count(*) FROM read_csv('${join(outDir, `${table}.csv`)}')`);
       expect({ table, csv }).toEqual({
         table,
-        csv: await count(`SELECT count(*) FROM read_parquet('${join(lake, 'gold', table, '*.parquet')}')`),
+        csv: await count(
+          `SELECT count(*) FROM read_parquet('${join(lake, 'gold', table, '**', '*.parquet')}')`,
+        ),
       });
     }
   });

@@ -10,6 +10,7 @@ import { builtCli } from '../../helpers/cli';
 import { differenceFromParquet, goldDifferences } from '../../helpers/postgres-compare';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres';
 import { repoRoot } from '../../helpers/repo-root';
+import { goldFiles } from '../../../pipeline/lake/gold/refresh';
 import { tempDir } from '../../helpers/temp';
 import { buildSampleGold } from '../export/gold-lake';
 
@@ -40,15 +41,17 @@ async function growLake(copies: number): Promise<void> {
 
 /** A Gold refresh: every row of the table's file changes a little, file replaced by rename. */
 async function touchGold(table: string, column: string, n: number): Promise<void> {
-  const file = join(lake, 'gold', table, 'data.parquet');
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
-  await db.run(
-    `COPY (SELECT * REPLACE (${column} + ${n} AS ${column}) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
-  );
+  // One file per table, or one per day.
+  for (const file of goldFiles(join(lake, 'gold', table))) {
+    await db.run(
+      `COPY (SELECT * REPLACE (${column} + ${n} AS ${column}) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+    );
+    renameSync(`${file}.tmp`, file);
+  }
   db.closeSync();
   instance.closeSync();
-  renameSync(`${file}.tmp`, file);
 }
 
 beforeAll(async () => {

@@ -1,10 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli';
 import { goldDifferences, rowVersions } from '../../helpers/postgres-compare';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres';
+import { goldFiles } from '../../../pipeline/lake/gold/refresh';
 import { tempDir } from '../../helpers/temp';
 import { buildSampleGold } from '../export/gold-lake';
 
@@ -41,19 +42,37 @@ const sink = (...extra: string[]) =>
     ...extra,
   ]);
 
-/** A Gold refresh as the lake does it: the table's file rewritten by temp + rename. */
+/**
+ * A Gold refresh as the lake does it: the table recomputed ($GOLD is the table now) and written back in its
+ * layout — one file, or one per day in event_date=… folders (a new day gets its folder, a day with no rows
+ * left loses it) — each file by temp + rename.
+ */
 async function rewriteGold(table: string, select: string): Promise<void> {
-  const file = join(lake, 'gold', table, 'data.parquet');
-  const temp = join(lake, 'gold', table, '.rewrite.parquet.tmp');
+  const dir = join(lake, 'gold', table);
+  const files = goldFiles(dir);
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   await db.run("SET TimeZone = 'UTC'");
-  await db.run(
-    `COPY (${select.replaceAll('$GOLD', `read_parquet('${file}')`)}) TO '${temp}' (FORMAT parquet)`,
-  );
+  const all = `read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`;
+  await db.run(`CREATE TABLE rewritten AS ${select.replaceAll('$GOLD', all)}`);
+  const write = async (where: string, file: string) => {
+    mkdirSync(dirname(file), { recursive: true });
+    await db.run(`COPY (SELECT * FROM rewritten ${where}) TO '${file}.tmp' (FORMAT parquet)`);
+    renameSync(`${file}.tmp`, file);
+  };
+  if (files.some((f) => f.includes('event_date='))) {
+    const days = (await db.runAndReadAll('SELECT DISTINCT CAST(event_date AS VARCHAR) FROM rewritten'))
+      .getRowsJS()
+      .map(([d]) => String(d));
+    for (const day of days)
+      await write(`WHERE event_date = DATE '${day}'`, join(dir, `event_date=${day}`, 'data.parquet'));
+    for (const f of files)
+      if (!days.some((d) => f.includes(`event_date=${d}`))) rmSync(dirname(f), { recursive: true });
+  } else {
+    await write('', join(dir, 'data.parquet'));
+  }
   db.closeSync();
   instance.closeSync();
-  renameSync(temp, file);
 }
 
 describe('clickpulse sink postgres', () => {
@@ -74,7 +93,7 @@ describe('clickpulse sink postgres', () => {
         THEN 'numeric(' || numeric_precision || ',' || numeric_scale || ')' ELSE data_type END, '; ' ORDER BY ordinal_position)
       FROM information_schema.columns WHERE table_schema = 'clickpulse' AND table_name = 'product_performance'`);
     expect(types).toBe(
-      'product_id text; category_code text; brand text; views bigint; carts bigint; purchases bigint; revenue numeric(38,2); conversion double precision; first_seen timestamp with time zone; last_seen timestamp with time zone',
+      'product_id text; category_code text; brand text; views bigint; carts bigint; purchases bigint; revenue numeric(38,2); view_sessions bigint; view_purchase_sessions bigint; conversion double precision; first_seen timestamp with time zone; last_seen timestamp with time zone',
     );
   });
 

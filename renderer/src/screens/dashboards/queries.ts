@@ -1,4 +1,8 @@
-/** The SQL behind each dashboard panel: Gold tables, filtered to the chosen dates. */
+/**
+ * The SQL behind each dashboard panel: Gold tables, filtered to the chosen (UTC) dates. Hours and weekdays are
+ * taken of the UTC wall clock (timezone('UTC', …)), so they do not depend on the session's time zone. The KPI
+ * "Conversion (sessions)" is view_purchase_sessions / view_sessions: sessions that viewed and purchased.
+ */
 export interface DateRange {
   from: string;
   to: string;
@@ -11,7 +15,7 @@ export const dashboardSql = {
   dates: 'SELECT min(event_date) AS first, max(event_date) AS last FROM gold.funnel_daily',
   kpis: (r: DateRange) => `
     SELECT sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue) AS revenue,
-           sum(purchase_sessions) AS purchase_sessions, sum(view_sessions) AS view_sessions,
+           sum(view_purchase_sessions) AS purchase_sessions, sum(view_sessions) AS view_sessions,
            (SELECT count(DISTINCT user_id) FROM silver.events WHERE ${between(r)}) AS users,
            (SELECT sum(sessions) FROM gold.session_daily WHERE ${between(r)}) AS sessions,
            (SELECT count(*) FILTER (WHERE carted AND NOT purchased) / nullif(count(*) FILTER (WHERE carted), 0)
@@ -32,7 +36,8 @@ export const dashboardSql = {
            count(*) FILTER (WHERE event_type = 'purchase') AS purchases
     FROM silver.events WHERE ${between(r)} GROUP BY product_id ORDER BY views DESC, product_id LIMIT 10`,
   heatmap: (r: DateRange) => `
-    SELECT CAST(isodow(minute) AS INTEGER) AS day, CAST(hour(minute) AS INTEGER) AS hour, sum(events) AS events
+    SELECT CAST(isodow(timezone('UTC', minute)) AS INTEGER) AS day, CAST(hour(timezone('UTC', minute)) AS INTEGER) AS hour,
+           sum(events) AS events
     FROM gold.traffic_minute WHERE ${between(r)} GROUP BY ALL`,
   durations: (r: DateRange) => `
     SELECT CASE WHEN duration_s < 10 THEN '< 10 s' WHEN duration_s < 60 THEN '10–60 s'

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { scalar } from '../lake/duckdb';
-import { lakePaths } from '../lake/layout';
-import { quoteLiteral } from '../query/sql-builder';
+import { quoteLiteral } from '../../query/sql-builder';
+import { scalar } from '../duckdb';
+import { lakePaths } from '../layout';
 
 /** Events in Silver, read from the Parquet footers (no data pages). */
 export async function silverRowCount(db: DuckDBConnection, lake: string): Promise<number> {
