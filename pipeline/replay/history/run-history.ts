@@ -25,6 +25,9 @@ interface LiveRun {
   lastSent: number;
   firstEventMs: number | null;
   lastEventMs: number | null;
+  /** When the first and the latest event times were seen (wall clock). */
+  firstSeenAt: number;
+  lastSeenAt: number;
   stageCounts: Record<string, number>;
   lakeAtStart: RunSummary['lakeAtStart'];
   endedAt: number | null;
@@ -66,8 +69,12 @@ export class RunHistory {
     live.progress = p;
     if (p.currentEventTime) {
       const ms = Date.parse(p.currentEventTime);
-      live.firstEventMs ??= ms;
+      if (live.firstEventMs === null) {
+        live.firstEventMs = ms;
+        live.firstSeenAt = this.now();
+      }
       live.lastEventMs = ms;
+      live.lastSeenAt = this.now();
     }
     if (FINAL.includes(p.state) && live.endedAt === null) {
       live.endedAt = this.now();
@@ -87,6 +94,8 @@ export class RunHistory {
       lastSent: p.rowsSent,
       firstEventMs: null,
       lastEventMs: null,
+      firstSeenAt: 0,
+      lastSeenAt: 0,
       stageCounts: {},
       lakeAtStart: s ? { bronzeRows: s.bronze.rows, silverRows: s.silver.rows } : null,
       endedAt: null,
@@ -184,6 +193,7 @@ export class RunHistory {
         live.firstEventMs !== null && live.lastEventMs !== null
           ? (live.lastEventMs - live.firstEventMs) / 1000
           : null,
+      eventWallSeconds: live.firstEventMs !== null ? (live.lastSeenAt - live.firstSeenAt) / 1000 : null,
       stageCounts: live.stageCounts,
       heldBackSeconds: p.heldBackSeconds ?? 0,
     });

@@ -44,7 +44,7 @@ describe('achieved against target', () => {
     });
     expect(v.targetMet).toBe(false);
     expect(v.warning).toBe(
-      'Target 5,000 events/s not met: 2,000 events/s on average (40 %). Bottleneck: the replay itself (reading and sending the file; the lake kept up).',
+      'Target 5,000 events/s not met: 2,000 events/s on average (40 %). Bottleneck: the replay itself (reading, pacing and sending the file).',
     );
   });
 
@@ -59,6 +59,18 @@ describe('achieved against target', () => {
     expect(v.bottleneck).toBe('bronze');
     expect(v.warning).toContain('Bottleneck: Bronze');
     expect(v.warning).toContain('It waited 4.0 s for Bronze.');
+  });
+
+  it('tells the lake’s slowest stage beside the replay’s shortfall', () => {
+    const v = judgePace({
+      ...base,
+      stageCounts: { replay: 2, silver: 6 },
+      options: { rate: 5000, speed: 'max' },
+      rowsSent: 20_000,
+      durationSeconds: 10,
+    });
+    expect(v.bottleneck).toBe('replay');
+    expect(v.warning).toContain('The lake’s slowest stage meanwhile: Silver (Bronze files waited for it).');
   });
 
   it('says nothing when the target is met, or there is none', () => {
