@@ -104,6 +104,8 @@ describe('Live screens in Chromium', () => {
     await page.goto(`${app.url}#/monitor`);
     await expect.poll(text(page, 'replay-state'), POLL).toBe('Stopped');
     expect(await text(page, 'elapsed')()).toBe(elapsed);
+    // After the reload the chart is the same run's, from the Workbench.
+    await expect.poll(() => chart(page).getAttribute('data-first-at'), POLL).toBe(firstAt);
     await theme(page, 'dark');
     await screenshot(page, 'live-monitor-stopped-dark');
     await page.goto(`${app.url}#/replay`);

@@ -16,7 +16,7 @@ const status = (patch: Partial<SinkStatus>): SinkStatus => ({
   rowsCopied: 0,
   tables: [],
   lastError: null,
-  nextAttemptAt: null,
+  retryAt: null,
   ...patch,
 });
 

@@ -135,7 +135,11 @@ export function MonitorScreen() {
           data-first-at={points[0]?.at}
         >
           <h2>Events per second</h2>
-          <RateChart points={points} />
+          {data.series === undefined ? (
+            <p className="muted">Loading the run’s chart…</p>
+          ) : (
+            <RateChart points={points} />
+          )}
         </section>
         <LakePanel
           run={thisRun}

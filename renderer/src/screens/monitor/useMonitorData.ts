@@ -68,6 +68,14 @@ export function useMonitorData(): MonitorData & {
 
     // The chart comes from the Workbench's run history: leaving the screen or reloading loses nothing.
     let lastAsked = 0;
+    const askSeries = () => {
+      lastAsked = Date.now();
+      api()
+        .call('replay.series', {})
+        .then((value) => live && update({ series: value }))
+        .catch(() => live && update({ series: null }));
+    };
+    askSeries();
     const sample = setInterval(() => {
       const { progress, series } = latest.current;
       const replaying = progress ? isActive(progress.state) : false;
@@ -76,12 +84,7 @@ export function useMonitorData(): MonitorData & {
       const changed = progress && series && progress.runId !== series.run.runId;
       const every =
         replaying || tail || changed || series === undefined ? SERIES_EVERY_MS : IDLE_SERIES_EVERY_MS;
-      if (Date.now() - lastAsked < every - 50) return;
-      lastAsked = Date.now();
-      api()
-        .call('replay.series', {})
-        .then((value) => live && update({ series: value }))
-        .catch(() => live && update({ series: null }));
+      if (Date.now() - lastAsked >= every - 50) askSeries();
     }, SERIES_EVERY_MS / 2);
 
     return () => {
