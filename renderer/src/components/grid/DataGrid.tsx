@@ -66,14 +66,18 @@ export function DataGrid(props: DataGridProps) {
   const fitWidth = props.fit ? gridWidth : 0;
   const defs = useMemo<ColumnDef<unknown[]>[]>(() => {
     const widths = columns.map(initialWidth);
-    const sum = widths.reduce((a, b) => a + b, 0);
+    // Timestamps keep their width when fitting (a cut time says nothing); the other columns share the rest.
+    const fixed = columns.map((c) => c.type.toUpperCase().startsWith('TIMESTAMP'));
+    const sumFixed = widths.reduce((a, b, i) => a + (fixed[i] ? b : 0), 0);
+    const sumOther = widths.reduce((a, b, i) => a + (fixed[i] ? 0 : b), 0);
     // Scroll bar and borders: a few pixels less than the grid, so the last column is not cut.
-    const factor = fitWidth > 0 ? Math.min(1, (fitWidth - ROW_NUMBER_WIDTH - 20) / sum) : 1;
+    const room = fitWidth - ROW_NUMBER_WIDTH - 20 - sumFixed;
+    const factor = fitWidth > 0 && sumOther > 0 ? Math.min(1, room / sumOther) : 1;
     return columns.map((column, index) => ({
       id: column.name,
       header: column.name,
       accessorFn: (row) => row[index],
-      size: Math.max(60, Math.floor((widths[index] ?? 120) * factor)),
+      size: fixed[index] ? (widths[index] ?? 190) : Math.max(60, Math.floor((widths[index] ?? 120) * factor)),
       minSize: 60,
       meta: column,
     }));
