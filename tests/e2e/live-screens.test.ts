@@ -16,8 +16,14 @@ describe('Live screens in Chromium', () => {
       .getByRole('navigation', { name: 'Screens' })
       .getByRole('link', { name: new RegExp(`^${screen}`) })
       .click();
-  const theme = (page: Page, value: 'light' | 'dark' | 'system') =>
-    page.getByRole('combobox', { name: 'Theme' }).selectOption(value);
+  /** Chooses a theme and waits until the page wears it (the choice goes through the settings first). */
+  const theme = async (page: Page, value: 'light' | 'dark' | 'system') => {
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption(value);
+    const wanted = value === 'system' ? null : value;
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? null), POLL)
+      .toBe(wanted);
+  };
 
   it('keeps the replay set-up, the Monitor chart, Elapsed after Stop, the resume point and past runs', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1440, height: 1100 } });
