@@ -42,6 +42,7 @@ export function GroupLagChart({ groupId, samples }: { groupId: string; samples: 
         type: 'value',
         min: 0,
         minInterval: 1,
+        splitNumber: 3,
         axisLabel: { formatter: (v: number) => formatCompact(v) },
       },
       series: [
