@@ -33,6 +33,8 @@ export interface WorkbenchContext {
   readonly paths: PathPolicy;
   lakeDir(): Promise<string>;
   emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
+  /** Follows every event (what the run history records); returns the unsubscribe. */
+  subscribe(listener: (name: EventName, payload: unknown) => void): () => void;
   /** Registers clean-up (stop a broker, close DuckDB) that Workbench.close() runs. */
   onClose(dispose: () => Promise<void> | void): void;
 }

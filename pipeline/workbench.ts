@@ -14,6 +14,7 @@ import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
 import { replayHandlers } from './replay/handlers';
 import { sinkHandlers } from './sinks/handlers';
+import { topicToolHandlers } from './topics/handlers';
 import {
   ApiError,
   calls,
@@ -71,6 +72,7 @@ export class Workbench implements WorkbenchContext {
       ...queryHandlers(this),
       ...exportHandlers(this),
       ...sinkHandlers(this),
+      ...topicToolHandlers(this),
     };
   }
 

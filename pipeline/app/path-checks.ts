@@ -18,6 +18,7 @@ export async function checkPaths<K extends CallName>(
       return policy.readable(text('path'), 'listing a folder');
     case 'replay.inspect':
     case 'replay.start':
+    case 'replay.resumePoint':
       return policy.readable(text('path') ?? '', 'a dataset');
     case 'settings.update': {
       const lake = text('lakeDir');

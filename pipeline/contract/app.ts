@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call, event } from './define';
+import { CanonicalField } from './replay';
 
 export const Transport = z.enum(['electron', 'web', 'cli']);
 
@@ -23,6 +24,17 @@ export const Settings = z.object({
   recentDatasets: z.array(z.string()).max(20).optional(),
   /** Users' SQL is stopped after this long (default 300 s = 5 min). */
   queryTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** The Replay screen as last left: restored after a restart (never a password). */
+  replayDraft: z
+    .object({
+      path: z.string().min(1),
+      mapping: z.partialRecord(CanonicalField, z.string()),
+      /** The run options as typed (text fields and switches), keyed by the form's field names. */
+      form: z.record(z.string(), z.union([z.string(), z.boolean()])),
+    })
+    .optional(),
+  /** The first-run guide (sample → start → dashboards) was dismissed. */
+  guideDismissed: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -3,20 +3,24 @@ import { appCalls, appEvents } from './app';
 import { brokerCalls, brokerEvents } from './broker';
 import { datasetCalls, datasetEvents } from './dataset';
 import { exportCalls, exportEvents } from './export';
+import { historyCalls } from './history';
 import { lakeCalls, lakeEvents } from './lake';
 import { queryCalls, queryEvents } from './query';
 import { replayCalls, replayEvents } from './replay';
 import { sinkCalls, sinkEvents } from './sink';
+import { topicToolCalls } from './topic-tools';
 import type { CallSpec, EventSpec } from './define';
 
 export * from './app';
 export * from './broker';
 export * from './dataset';
 export * from './export';
+export * from './history';
 export * from './lake';
 export * from './query';
 export * from './replay';
 export * from './sink';
+export * from './topic-tools';
 export * from './define';
 export * from './envelope';
 export * from './wire';
@@ -31,6 +35,8 @@ export const calls = {
   ...queryCalls,
   ...exportCalls,
   ...sinkCalls,
+  ...historyCalls,
+  ...topicToolCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */

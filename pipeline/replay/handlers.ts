@@ -1,17 +1,27 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { historyCalls } from '../contract/history';
 import type { replayCalls } from '../contract/replay';
 import type { HandlerMap, WorkbenchContext } from '../workbench-context';
 import { generateDataset } from './generator/generate';
+import { historyHandlers } from './history/handlers';
 import { ReplayService } from './run/replay-service';
 import { inspectSource } from './sources/inspect';
 
 /** The replay domain's implementation of its calls in the contract. */
-export function replayHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof replayCalls> {
+export function replayHandlers(
+  ctx: WorkbenchContext,
+): HandlerMap<keyof typeof replayCalls | keyof typeof historyCalls> {
   const service = new ReplayService(ctx);
+  const history = historyHandlers(ctx);
   return {
+    ...history.handlers,
     'replay.inspect': ({ path }) => inspectSource(path),
-    'replay.start': (options) => service.start(options),
+    'replay.start': async (options) => {
+      const progress = await service.start(options);
+      history.started(options, progress);
+      return progress;
+    },
     'replay.pause': () => service.pause(),
     'replay.resume': () => service.resume(),
     'replay.stop': () => service.stop(),

@@ -109,7 +109,8 @@ describe('Replay run and Monitor in Chromium', () => {
     await folder.fill(app.dir);
     await picker.getByRole('button', { name: 'Go' }).click();
     await picker.getByRole('button', { name: /with-bad-rows\.csv/ }).click();
-    await page.getByText('REES46 multi-category behaviour data').waitFor();
+    // The file itself (the screen may first have restored the last set-up, the sample).
+    await page.locator('dl.facts dd', { hasText: /with-bad-rows\.csv$/ }).waitFor();
     await page.getByRole('button', { name: 'Start replay' }).click();
 
     await page.waitForURL(/#\/monitor$/);

@@ -74,11 +74,19 @@ describe('Topics screen in Chromium', () => {
     await expect.poll(() => list.getByRole('row').count(), POLL).toBe(13);
     const newest = list.getByRole('row', { name: 'Message 11' });
     expect(await newest.textContent()).toContain('user-3');
-    expect(await newest.locator('pre.value').textContent()).toBe(
+    expect(await newest.textContent()).toContain('2019-10-01 00:00:11');
+    // One line per message; expanded, the value is indented JSON and the headers are listed.
+    expect(await newest.locator('code.value-line').textContent()).toBe(
+      JSON.stringify({ event_type: 'view', product_id: 1011 }),
+    );
+    await newest.getByRole('button', { name: 'Expand message 11' }).click();
+    const full = list.getByRole('row', { name: 'Message 11 in full' });
+    expect(await full.locator('pre.value').textContent()).toBe(
       JSON.stringify({ event_type: 'view', product_id: 1011 }, null, 2),
     );
-    expect(await newest.textContent()).toContain('sourcee2e');
-    expect(await newest.textContent()).toContain('2019-10-01 00:00:11');
+    expect(await full.textContent()).toContain('sourcee2e');
+    await newest.getByRole('button', { name: 'Collapse message 11' }).click();
+    await full.waitFor({ state: 'detached' });
 
     await page.getByRole('searchbox', { name: 'Search messages' }).fill('user-2');
     await expect.poll(() => list.getByRole('row').count(), POLL).toBe(4);

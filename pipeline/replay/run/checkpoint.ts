@@ -12,6 +12,8 @@ export interface Checkpoint {
   /** The CSV reader's rejected lines already sent to the DLQ (by line number). */
   rejectedLinesDone: number;
   completed: boolean;
+  /** Rows the whole replay was estimated to hold, for "Resume from row N (39 %)". */
+  estimatedRows?: number;
   updatedAt: string;
 }
 

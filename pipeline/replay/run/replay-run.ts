@@ -10,6 +10,7 @@ import { AckTracker } from './ack-tracker';
 import { CheckpointStore, type Checkpoint } from './checkpoint';
 import type { KafkaTarget } from '../../kafka';
 import { estimateRows } from './estimate-rows';
+import { resumeKey } from './resume-key';
 import { normalizeSql } from './normalize-sql';
 import { Pacer, type Clock, type Pace } from './pacer';
 import { DEFAULT_RETENTION_BYTES } from '../../kafka';
@@ -63,6 +64,7 @@ export class ReplayRun {
   private state: ReplayProgress['state'] = 'starting';
   private readonly startedAt = new Date();
   private readonly started: number;
+  private endedAt: number | null = null;
   private resumedFrom = 0;
   private rowsRead = 0;
   private rowsSent = 0;
@@ -104,7 +106,8 @@ export class ReplayRun {
   }
 
   progress(): ReplayProgress {
-    const elapsed = (this.deps.clock.now() - this.started) / 1000;
+    // A run that has ended keeps the time it took: its Elapsed no longer grows.
+    const elapsed = ((this.endedAt ?? this.deps.clock.now()) - this.started) / 1000;
     // Rows still to go at the current rate: at max speed that is throughput, when paced it is the pace.
     const done = this.resumedFrom + this.rowsRead;
     const eta =
@@ -174,6 +177,7 @@ export class ReplayRun {
 
   private finish(state: ReplayProgress['state']): ReplayProgress {
     this.state = state;
+    this.endedAt = this.deps.clock.now();
     const p = this.progress();
     this.deps.onProgress(p);
     return p;
@@ -197,18 +201,7 @@ export class ReplayRun {
     }
     const stat = statSync(o.path);
     const sourceId = `${basename(o.path)}@${CheckpointStore.keyOf([realpathSync(o.path), stat.size, stat.mtimeMs]).slice(0, 12)}`;
-    const key = CheckpointStore.keyOf({
-      path: realpathSync(o.path),
-      size: stat.size,
-      mtime: stat.mtimeMs,
-      topic: o.topic,
-      mapping,
-      constantEventType,
-      from: o.from,
-      to: o.to,
-      order: o.order,
-      key: o.key,
-    });
+    const key = resumeKey(o, mapping, constantEventType);
     const saved = o.resume ? this.deps.checkpoints.load(key) : null;
     if (saved?.completed)
       this.warnings.push(
@@ -262,6 +255,7 @@ export class ReplayRun {
 
     const saveCheckpoint = () => {
       checkpoint.rowsDone = acks.done;
+      if (this.estimatedRows > 0) checkpoint.estimatedRows = this.estimatedRows;
       checkpoint.updatedAt = new Date().toISOString();
       this.deps.checkpoints.save(checkpoint);
     };

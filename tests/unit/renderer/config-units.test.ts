@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeSizeBytes,
   formatDurationMs,
   formatSizeBytes,
   parseDurationMs,
@@ -55,5 +56,14 @@ describe('topic configs in human units', () => {
     });
     expect(parseSizeBytes('2 parsecs')).toMatchObject({ ok: false });
     expect(parseSizeBytes('')).toMatchObject({ ok: false });
+  });
+});
+
+describe('sizes for reading', () => {
+  it('shows a size that is no whole unit as about so many of the largest', () => {
+    expect(describeSizeBytes(715_827_883)).toBe('≈ 682.67 MiB');
+    expect(describeSizeBytes(1024 ** 3)).toBe('1 GiB');
+    expect(describeSizeBytes(1000)).toBe('1,000 B');
+    expect(describeSizeBytes(-1)).toBe('no limit');
   });
 });

@@ -84,7 +84,9 @@ describe('run options → replay.start request', () => {
     expect(build({ partitions: '' }).errors.partitions).toMatch(/partitions/);
     expect(build({ speed: 'rate', rate: '' }).errors.rate).toBe('Enter events per second.');
     expect(build({ speed: 'rate', rate: '-5' }).errors.rate).toBeDefined();
-    expect(build({ from: 'yesterday' }).errors.from).toBe('Enter a date and time.');
+    expect(build({ from: 'yesterday' }).errors.from).toBe(
+      'Enter a UTC date and time like 2019-10-01 00:00:00.',
+    );
     expect(build({ from: '2019-10-02T00:00', to: '2019-10-01T00:00' }).errors.to).toBe(
       'Must be after “from”.',
     );
@@ -107,5 +109,8 @@ describe('run options → replay.start request', () => {
     expect(toUtcIso('2019-10-01 00:17:26')).toBe('2019-10-01T00:17:26Z');
     expect(toUtcIso('2019-10-01T00:17:26+02:00')).toBe('2019-10-01T00:17:26+02:00');
     expect(toUtcIso('  ')).toBeUndefined();
+    // Typed the way the dataset writes it, or a bare day.
+    expect(toUtcIso('2019-10-01 00:17:26 UTC')).toBe('2019-10-01T00:17:26Z');
+    expect(toUtcIso('2019-10-01')).toBe('2019-10-01T00:00:00Z');
   });
 });

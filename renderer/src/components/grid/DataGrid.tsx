@@ -37,6 +37,8 @@ export interface DataGridProps {
   filters?: ColumnFilter[];
   onFiltersChange?: (filters: ColumnFilter[]) => void;
   onColumnInfo?: (column: GridColumn) => void;
+  /** Start with every column narrowed (in proportion) to fit the grid's width; each stays resizable. */
+  fit?: boolean;
 }
 
 const ROW_HEIGHT = 28;
@@ -51,6 +53,7 @@ export function DataGrid(props: DataGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [viewport, setViewport] = useState(400);
+  const [gridWidth, setGridWidth] = useState(0);
   const [selection, setSelection] = useState<Selection>();
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
   const [copied, setCopied] = useState<string>();
@@ -60,18 +63,25 @@ export function DataGrid(props: DataGridProps) {
   const geoRef = useRef(geo);
   geoRef.current = geo;
 
-  const defs = useMemo<ColumnDef<unknown[]>[]>(
-    () =>
-      columns.map((column, index) => ({
-        id: column.name,
-        header: column.name,
-        accessorFn: (row) => row[index],
-        size: initialWidth(column),
-        minSize: 60,
-        meta: column,
-      })),
-    [columns],
-  );
+  const fitWidth = props.fit ? gridWidth : 0;
+  const defs = useMemo<ColumnDef<unknown[]>[]>(() => {
+    const widths = columns.map(initialWidth);
+    // Timestamps keep their width when fitting (a cut time says nothing); the other columns share the rest.
+    const fixed = columns.map((c) => c.type.toUpperCase().startsWith('TIMESTAMP'));
+    const sumFixed = widths.reduce((a, b, i) => a + (fixed[i] ? b : 0), 0);
+    const sumOther = widths.reduce((a, b, i) => a + (fixed[i] ? 0 : b), 0);
+    // Scroll bar and borders: a few pixels less than the grid, so the last column is not cut.
+    const room = fitWidth - ROW_NUMBER_WIDTH - 20 - sumFixed;
+    const factor = fitWidth > 0 && sumOther > 0 ? Math.min(1, room / sumOther) : 1;
+    return columns.map((column, index) => ({
+      id: column.name,
+      header: column.name,
+      accessorFn: (row) => row[index],
+      size: fixed[index] ? (widths[index] ?? 190) : Math.max(60, Math.floor((widths[index] ?? 120) * factor)),
+      minSize: 60,
+      meta: column,
+    }));
+  }, [columns, fitWidth]);
   const sorting: SortingState = props.sort
     ? [{ id: props.sort.column, desc: props.sort.direction === 'desc' }]
     : [];
@@ -107,7 +117,10 @@ export function DataGrid(props: DataGridProps) {
   useEffect(() => {
     const element = scrollRef.current;
     if (!element) return;
-    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
+    const observer = new ResizeObserver(() => {
+      setViewport(element.clientHeight);
+      setGridWidth(element.clientWidth);
+    });
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
@@ -243,6 +256,7 @@ export function DataGrid(props: DataGridProps) {
                       aria-selected={contains(selection, item.index, col)}
                       className={`grid-cell ${cellClass(meta.type, value)}`}
                       style={{ width: column.getSize() }}
+                      title={row ? formatCellValue(value, meta.type) : undefined}
                       onMouseDown={(event) => {
                         const focus = { row: item.index, col };
                         setSelection((current) =>

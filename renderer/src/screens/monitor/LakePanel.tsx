@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { StreamStatus } from '../../../../pipeline/contract';
+import type { RunSummary, StreamStatus } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { formatInteger, formatTimestamp } from '../../lib/format';
 import { describeBottleneck, formatFreshness } from './monitor-logic';
@@ -10,6 +10,8 @@ function timeOfDay(value: string | null): string {
 }
 
 interface Props {
+  /** The replay run on screen: figures from before it started are not shown as if they were its own. */
+  run?: RunSummary | undefined;
   stream: StreamStatus | undefined;
   /** Why stream.status failed; the panel explains it instead of failing the screen. */
   streamError: string | undefined;
@@ -19,7 +21,7 @@ interface Props {
 }
 
 /** The lake consumer: lag per partition, rows per layer and how fresh Bronze and Gold are. */
-export function LakePanel({ stream, streamError, topic, onStarted }: Props) {
+export function LakePanel({ run, stream, streamError, topic, onStarted }: Props) {
   const [error, setError] = useState<string>();
   const start = async () => {
     setError(undefined);
@@ -63,6 +65,19 @@ export function LakePanel({ stream, streamError, topic, onStarted }: Props) {
   }
 
   const running = stream.state === 'running' || stream.state === 'starting';
+  // A new run starts the lake's figures afresh: a flush from before it is the previous run's.
+  const since = run ? Date.parse(run.startedAt) : 0;
+  const ofThisRun = (at: string | null) => at !== null && Date.parse(at) >= since;
+  const bronzeFresh = ofThisRun(stream.bronze.lastFlushAt);
+  const goldFresh = ofThisRun(stream.gold.lastFlushAt);
+  const base = run?.lakeAtStart && stream.topic === run.topic ? run.lakeAtStart : null;
+  const thisRun = (rows: number, before: number | undefined) =>
+    before === undefined ? null : (
+      <span className="muted" title="Added since this run started">
+        {' '}
+        (+{formatInteger(Math.max(0, rows - before))})
+      </span>
+    );
   return (
     <section className="monitor-card" aria-label="Lake">
       <header>
@@ -93,11 +108,17 @@ export function LakePanel({ stream, streamError, topic, onStarted }: Props) {
       <dl className="monitor-stats" aria-label="Rows per layer">
         <div>
           <dt>Bronze rows</dt>
-          <dd data-testid="bronze-rows">{formatInteger(stream.bronze.rows)}</dd>
+          <dd>
+            <span data-testid="bronze-rows">{formatInteger(stream.bronze.rows)}</span>
+            {thisRun(stream.bronze.rows, base?.bronzeRows)}
+          </dd>
         </div>
         <div>
           <dt>Silver rows</dt>
-          <dd data-testid="silver-rows">{formatInteger(stream.silver.rows)}</dd>
+          <dd>
+            <span data-testid="silver-rows">{formatInteger(stream.silver.rows)}</span>
+            {thisRun(stream.silver.rows, base?.silverRows)}
+          </dd>
         </div>
         <div>
           <dt>Quarantined</dt>
@@ -105,15 +126,19 @@ export function LakePanel({ stream, streamError, topic, onStarted }: Props) {
         </div>
         <div>
           <dt>Gold last flush</dt>
-          <dd title={formatTimestamp(stream.gold.lastFlushAt)}>{timeOfDay(stream.gold.lastFlushAt)}</dd>
+          <dd data-testid="gold-flush" title={formatTimestamp(stream.gold.lastFlushAt)}>
+            {goldFresh ? timeOfDay(stream.gold.lastFlushAt) : '–'}
+          </dd>
         </div>
         <div>
           <dt>Bronze freshness</dt>
-          <dd>{formatFreshness(stream.freshness.bronzeSeconds)}</dd>
+          <dd>{bronzeFresh ? formatFreshness(stream.freshness.bronzeSeconds) : '–'}</dd>
         </div>
         <div>
           <dt>Gold freshness</dt>
-          <dd>{formatFreshness(stream.freshness.goldSeconds)}</dd>
+          <dd data-testid="gold-freshness">
+            {goldFresh ? formatFreshness(stream.freshness.goldSeconds) : '–'}
+          </dd>
         </div>
         <div>
           <dt>Bottleneck</dt>

@@ -2,6 +2,8 @@ import { DLQ_TOPIC, type ReplayProgress } from '../../../../pipeline/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { formatBytes, formatDuration, formatInteger, formatPercent, formatTimestamp } from '../../lib/format';
 import { LakePanel } from './LakePanel';
+import { PastRuns } from './PastRuns';
+import { PaceLine } from './PaceLine';
 import { formatEta, isActive, progressRatio } from './monitor-logic';
 import { RateChart } from './RateChart';
 import { SinkLag } from './SinkLag';
@@ -36,10 +38,13 @@ export function MonitorScreen() {
         <button type="button" className="primary" onClick={() => go('replay')}>
           Go to Replay
         </button>
+        <PastRuns />
       </EmptyState>
     );
   }
 
+  const thisRun = data.series?.run.runId === progress.runId ? data.series.run : undefined;
+  const points = thisRun ? (data.series?.points ?? []) : [];
   const ratio = progressRatio(progress);
   const active = isActive(progress.state);
   return (
@@ -59,6 +64,10 @@ export function MonitorScreen() {
         )}
       </header>
       <ReplayControls progress={progress} onChange={data.apply} />
+      <PaceLine
+        progress={progress}
+        run={data.series?.run.runId === progress.runId ? data.series.run : undefined}
+      />
       {progress.error && (
         <p role="alert" className="banner error">
           {progress.error}
@@ -109,7 +118,7 @@ export function MonitorScreen() {
         </div>
         <div>
           <dt>Elapsed</dt>
-          <dd>{formatDuration(progress.elapsedSeconds)}</dd>
+          <dd data-testid="elapsed">{formatDuration(progress.elapsedSeconds)}</dd>
         </div>
         {progress.resumedFrom > 0 && (
           <div>
@@ -119,11 +128,21 @@ export function MonitorScreen() {
         )}
       </dl>
       <div className="monitor-columns">
-        <section className="monitor-card" aria-label="Events per second" data-points={data.points.length}>
+        <section
+          className="monitor-card"
+          aria-label="Events per second"
+          data-points={points.length}
+          data-first-at={points[0]?.at}
+        >
           <h2>Events per second</h2>
-          <RateChart points={data.points} />
+          {data.series === undefined ? (
+            <p className="muted">Loading the run’s chart…</p>
+          ) : (
+            <RateChart points={points} />
+          )}
         </section>
         <LakePanel
+          run={thisRun}
           stream={data.stream}
           streamError={data.streamError}
           topic={progress.topic}
@@ -131,6 +150,7 @@ export function MonitorScreen() {
         />
       </div>
       <SinkLag />
+      <PastRuns currentRunId={progress.runId} refreshKey={`${progress.runId}:${progress.state}`} />
       {(progress.rowsRejected > 0 || progress.warnings.length > 0) && (
         <section className="monitor-card" aria-label="Rejected rows and warnings">
           {progress.rowsRejected > 0 && (

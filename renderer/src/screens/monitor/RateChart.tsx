@@ -1,53 +1,91 @@
 import { useMemo } from 'react';
+import type { RunPoint } from '../../../../pipeline/contract';
 import { Chart, type ChartOption } from '../../components/Chart';
-import { formatCompact, formatTimestamp } from '../../lib/format';
-import type { RatePoint } from './monitor-logic';
+import { formatCompact, formatInteger, formatTimestamp } from '../../lib/format';
 
-/** Produced (replay) against consumed (Bronze) events per second over the last two minutes. */
-export function RateChart({ points }: { points: RatePoint[] }) {
-  const option = useMemo<ChartOption>(
-    () => ({
+const line = (name: string, data: [number, number | null][], extra: object = {}) => ({
+  name,
+  type: 'line',
+  showSymbol: data.length < 3,
+  connectNulls: false,
+  data,
+  ...extra,
+});
+
+/** A run's produced and consumed rows per second (left axis) and Kafka lag (right axis), the whole run. */
+export function RateChart({
+  points,
+  label = 'Produced and consumed events per second',
+}: {
+  points: RunPoint[];
+  label?: string;
+}) {
+  const option = useMemo<ChartOption>(() => {
+    const hasLake = points.some((p) => p.bronze !== null);
+    return {
       animation: false,
-      grid: { left: 56, right: 16, top: 36, bottom: 28 },
+      grid: { left: 56, right: 56, top: 56, bottom: 28 },
       legend: { top: 0 },
       tooltip: {
         trigger: 'axis',
-        valueFormatter: (v: unknown) => (typeof v === 'number' ? `${formatCompact(v)} events/s` : '–'),
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? formatInteger(Math.round(v)) : '–'),
       },
       xAxis: {
         type: 'time',
         splitNumber: 4,
         axisLabel: { hideOverlap: true, formatter: (v: number) => formatTimestamp(v).slice(11, 19) },
       },
-      yAxis: {
-        type: 'value',
-        min: 0,
-        minInterval: 1,
-        axisLabel: { formatter: (v: number) => formatCompact(v) },
-      },
-      series: [
+      yAxis: [
         {
-          name: 'Produced (replay)',
-          type: 'line',
-          showSymbol: false,
-          data: points.map((p) => [p.at, p.produced]),
+          type: 'value',
+          name: 'events/s',
+          min: 0,
+          minInterval: 1,
+          axisLabel: { formatter: (v: number) => formatCompact(v) },
         },
         {
-          name: 'Consumed (Bronze)',
-          type: 'line',
-          showSymbol: false,
-          data: points.map((p) => [p.at, p.consumed]),
+          type: 'value',
+          name: 'lag',
+          min: 0,
+          minInterval: 1,
+          splitLine: { show: false },
+          axisLabel: { formatter: (v: number) => formatCompact(v) },
         },
       ],
-    }),
-    [points],
-  );
+      series: [
+        line(
+          'Produced (replay)',
+          points.map((p) => [p.at, p.produced]),
+        ),
+        ...(hasLake
+          ? [
+              line(
+                'Consumed (Bronze)',
+                points.map((p) => [p.at, p.bronze]),
+              ),
+              line(
+                'Silver',
+                points.map((p) => [p.at, p.silver]),
+              ),
+              line(
+                'Lag (messages)',
+                points.map((p) => [p.at, p.lag]),
+                {
+                  yAxisIndex: 1,
+                  lineStyle: { type: 'dashed' },
+                },
+              ),
+            ]
+          : []),
+      ],
+    };
+  }, [points]);
   if (points.length < 2) {
     return (
       <p className="muted chart-waiting">
-        The chart adds a point every second while a replay or the lake consumer runs.
+        The chart adds a point every second while a replay runs, and keeps the whole run.
       </p>
     );
   }
-  return <Chart label="Produced and consumed events per second" option={option} height={240} />;
+  return <Chart label={label} option={option} height={240} />;
 }

@@ -16,6 +16,11 @@ export function SinkLag() {
     'sink.status',
     useCallback((s: SinkStatus) => setStatus(s), []),
   );
+  return <SinkLagLine status={status} />;
+}
+
+/** The line itself, from a status: nothing while no sink runs. */
+export function SinkLagLine({ status }: { status: SinkStatus | undefined }) {
   if (!status || status.state === 'stopped') return null;
   const lag = status.lagSeconds === null ? '–' : `${status.lagSeconds.toFixed(1)} s`;
   return (

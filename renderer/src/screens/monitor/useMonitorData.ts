@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ReplayProgress, StreamStatus } from '../../../../pipeline/contract';
+import type { ReplayProgress, RunSeries, StreamStatus } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
-import { appendPoint, isActive, type RatePoint } from './monitor-logic';
+import { isActive } from './monitor-logic';
 
 export interface MonitorData {
   /** undefined while loading; null when no replay ran since the Workbench started. */
@@ -9,14 +9,17 @@ export interface MonitorData {
   stream: StreamStatus | undefined;
   /** Why stream.status cannot answer (e.g. the lake consumer is not available in this build). */
   streamError: string | undefined;
-  points: RatePoint[];
+  /** The run's series and summary as the Workbench keeps them (they outlive this screen). */
+  series: RunSeries | null | undefined;
 }
 
 /** At most this many renders per second, however fast progress events arrive during a max-speed replay. */
 const RENDERS_PER_SECOND = 4;
-/** One chart point a second; two minutes of history. */
-const POINT_EVERY_MS = 1000;
-const MAX_POINTS = 120;
+/** The series is asked for once a second while a run or its lake tail is live, else every ten. */
+const SERIES_EVERY_MS = 1000;
+const IDLE_SERIES_EVERY_MS = 10_000;
+/** The history follows the lake for up to a minute after the replay ends. */
+const TAIL_MS = 65_000;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -28,7 +31,12 @@ export function useMonitorData(): MonitorData & {
   apply: (p: ReplayProgress) => void;
   refreshStream: () => void;
 } {
-  const initial: MonitorData = { progress: undefined, stream: undefined, streamError: undefined, points: [] };
+  const initial: MonitorData = {
+    progress: undefined,
+    stream: undefined,
+    streamError: undefined,
+    series: undefined,
+  };
   const latest = useRef<MonitorData>(initial);
   const dirty = useRef(true);
   const [data, setData] = useState<MonitorData>(initial);
@@ -58,27 +66,26 @@ export function useMonitorData(): MonitorData & {
       setData(latest.current);
     }, 1000 / RENDERS_PER_SECOND);
 
-    let wasReplaying = false;
+    // The chart comes from the Workbench's run history: leaving the screen or reloading loses nothing.
+    let lastAsked = 0;
+    const askSeries = () => {
+      lastAsked = Date.now();
+      api()
+        .call('replay.series', {})
+        .then((value) => live && update({ series: value }))
+        .catch(() => live && update({ series: null }));
+    };
+    askSeries();
     const sample = setInterval(() => {
-      const { progress, stream } = latest.current;
+      const { progress, series } = latest.current;
       const replaying = progress ? isActive(progress.state) : false;
-      const streaming = stream?.state === 'running';
-      // One more point after the replay ends, so a run shorter than a second still draws its rate.
-      const ended = wasReplaying && !replaying;
-      wasReplaying = replaying;
-      if (!replaying && !streaming && !ended) return;
-      update({
-        points: appendPoint(
-          latest.current.points,
-          {
-            at: Date.now(),
-            produced: progress ? (progress.state === 'running' ? progress.eventsPerSecond : 0) : null,
-            consumed: stream ? stream.bronze.rowsPerSecond : null,
-          },
-          MAX_POINTS,
-        ),
-      });
-    }, POINT_EVERY_MS);
+      const ended = series?.run.endedAt ? Date.parse(series.run.endedAt) : null;
+      const tail = ended !== null && Date.now() - ended < TAIL_MS;
+      const changed = progress && series && progress.runId !== series.run.runId;
+      const every =
+        replaying || tail || changed || series === undefined ? SERIES_EVERY_MS : IDLE_SERIES_EVERY_MS;
+      if (Date.now() - lastAsked >= every - 50) askSeries();
+    }, SERIES_EVERY_MS / 2);
 
     return () => {
       live = false;

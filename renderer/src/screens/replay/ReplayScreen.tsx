@@ -1,4 +1,4 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { missingRequired, type SourceInspection } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useCall } from '../../api/hooks';
@@ -8,6 +8,9 @@ import { formatBytes } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
 import { useSettings } from '../../lib/useSettings';
 import { DownloadMonth } from './DownloadMonth';
+import { FirstRunGuide } from './FirstRunGuide';
+import { replayDraft, restoreForm, updateDraft } from './replay-draft';
+import type { RunForm } from './run-options';
 import { GenerateDataset } from './GenerateDataset';
 import { MappingEditor } from './MappingEditor';
 import { StartReplay } from './StartReplay';
@@ -24,31 +27,70 @@ const KIND_LABELS: Record<SourceInspection['kind'], string> = {
 export function ReplayScreen() {
   const info = useCall('app.info', {});
   const picker = usePathPicker();
-  const [inspection, setInspection] = useState<SourceInspection>();
-  const [mapping, setMapping] = useState<SourceInspection['mapping']>({});
+  // Kept outside the screen (replay-draft.ts): leaving and coming back finds everything as it was.
+  const [inspection, setInspectionState] = useState<SourceInspection | undefined>(
+    () => replayDraft().inspection,
+  );
+  const [mapping, setMappingState] = useState<SourceInspection['mapping']>(() => replayDraft().mapping);
+  const [form, setFormState] = useState<RunForm>(() => replayDraft().form);
+  const setInspection = (value: SourceInspection | undefined) => {
+    setInspectionState(value);
+    updateDraft({ inspection: value });
+  };
+  const setMapping = (value: SourceInspection['mapping']) => {
+    setMappingState(value);
+    updateDraft({ mapping: value });
+  };
+  const setForm = (update: (f: RunForm) => RunForm) =>
+    setFormState((f) => {
+      const next = update(f);
+      updateDraft({ form: next });
+      return next;
+    });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const loads = useRef(0);
   const [settings, updateSettings] = useSettings();
   const recent = settings?.recentDatasets ?? [];
 
-  const load = async (path: string) => {
+  const load = async (path: string, restore?: NonNullable<typeof settings>['replayDraft']) => {
+    const seq = ++loads.current;
     setBusy(true);
     setError(undefined);
     try {
       const result = await api().call('replay.inspect', { path });
+      // A later choice wins over an earlier one still in flight (the restore after a restart among them).
+      if (seq !== loads.current) return;
       setInspection(result);
-      setMapping(result.mapping);
+      setMapping(restore ? { ...result.mapping, ...restore.mapping } : result.mapping);
+      if (restore) {
+        const restored = restoreForm(restore.form);
+        setForm(() => restored);
+        return;
+      }
       // Remembered across sessions, newest first (the sample is always one click away anyway).
       if (!(info.state === 'ready' && path === info.value.sampleDataset)) {
         await updateSettings({ recentDatasets: [path, ...recent.filter((p) => p !== path)].slice(0, 10) });
       }
     } catch (e) {
+      if (seq !== loads.current) return;
       setInspection(undefined);
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }
   };
+
+  // After a restart: the dataset, mapping and options last used, once the settings have arrived.
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current || !settings) return;
+    restored.current = true;
+    const saved = settings.replayDraft;
+    // Only into an untouched screen: a dataset the user is already loading wins.
+    if (!replayDraft().inspection && saved && loads.current === 0) void load(saved.path, saved);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the settings first arrive
+  }, [settings]);
 
   const choose = async () => {
     const path = await picker.pick({
@@ -82,6 +124,14 @@ export function ReplayScreen() {
 
   return (
     <div className="replay-screen" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <FirstRunGuide
+        settings={settings}
+        empty={recent.length === 0}
+        onDismiss={() => void updateSettings({ guideDismissed: true })}
+        onSample={() =>
+          info.state === 'ready' && info.value.sampleDataset && void load(info.value.sampleDataset)
+        }
+      />
       <section className="replay-source" aria-label="Dataset">
         <h2>Dataset</h2>
         <div className="row">
@@ -158,6 +208,7 @@ export function ReplayScreen() {
             <h2>First {inspection.preview.length} rows</h2>
             <DataGrid
               label="Preview"
+              fit
               columns={inspection.columns}
               totalRows={previewRows.length}
               fetchRows={fetchPreview}
@@ -166,6 +217,8 @@ export function ReplayScreen() {
         </>
       )}
       <StartReplay
+        form={form}
+        onForm={(patch) => setForm((f) => ({ ...f, ...patch }))}
         dataset={
           inspection
             ? { path: inspection.path, mapping, constantEventType: inspection.constantEventType }

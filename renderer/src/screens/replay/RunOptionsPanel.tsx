@@ -83,20 +83,36 @@ export function RunOptionsPanel({ form, errors, onChange, lakeDir, onChangeLake 
             />
           </Field>
         )}
-        <Field id="from" label="Event time from (UTC)" error={errors.from} hint="empty: from the start">
+        <Field
+          id="from"
+          label="Event time from (UTC)"
+          error={errors.from}
+          hint="YYYY-MM-DD HH:MM:SS in UTC; empty: from the start"
+        >
           <input
             {...text('from')}
-            type="datetime-local"
-            step={1}
+            // Typed, not the browser's local-time picker: the window is UTC, like the dataset.
+            type="text"
+            placeholder="2019-10-01 00:00:00"
+            spellCheck={false}
+            size={19}
             value={form.from}
             onChange={(e) => onChange({ from: e.target.value })}
           />
         </Field>
-        <Field id="to" label="Event time to (UTC)" error={errors.to} hint="empty: to the end">
+        <Field
+          id="to"
+          label="Event time to (UTC)"
+          error={errors.to}
+          hint="YYYY-MM-DD HH:MM:SS in UTC; empty: to the end"
+        >
           <input
             {...text('to')}
-            type="datetime-local"
-            step={1}
+            // Typed, not the browser's local-time picker: the window is UTC, like the dataset.
+            type="text"
+            placeholder="2019-10-01 00:00:00"
+            spellCheck={false}
+            size={19}
             value={form.to}
             onChange={(e) => onChange({ to: e.target.value })}
           />

@@ -2,11 +2,12 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useCall } from '../../api/hooks';
+import { formatInteger, formatPercent } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
+import { useResumePoint } from './useResumePoint';
 import { RunOptionsPanel } from './RunOptionsPanel';
 import {
   buildReplayRequest,
-  DEFAULT_RUN_FORM,
   streamRequestFor,
   type DatasetChoice,
   type ReplayRequest,
@@ -29,6 +30,9 @@ async function followTopic(request: ReplayRequest): Promise<void> {
 }
 
 interface Props {
+  /** The options as typed; kept by the Replay screen so they outlive it (see replay-draft.ts). */
+  form: RunForm;
+  onForm: (patch: Partial<RunForm>) => void;
   /** The inspected file and its confirmed mapping; undefined until a file is chosen. */
   dataset: DatasetChoice | undefined;
   /** Why the dataset cannot be replayed as mapped (missing required fields), shown next to Start. */
@@ -39,8 +43,7 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 export const START_SHORTCUT = isMac ? '⌘+Enter' : 'Ctrl+Enter';
 
 /** The run options, Start (button or Ctrl/Cmd+Enter) and the hand-over to the Monitor screen. */
-export function StartReplay({ dataset, blocker }: Props) {
-  const [form, setForm] = useState<RunForm>(DEFAULT_RUN_FORM);
+export function StartReplay({ form, onForm, dataset, blocker }: Props) {
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string>();
   const [infoVersion, setInfoVersion] = useState(0);
@@ -54,6 +57,7 @@ export function StartReplay({ dataset, blocker }: Props) {
     [form, dataset],
   );
   const canStart = Boolean(dataset && request && !blocker && !starting);
+  const resume = useResumePoint(dataset && form.resume ? request : undefined);
 
   const start = useCallback(async () => {
     if (!request || !dataset || blocker) return;
@@ -102,7 +106,7 @@ export function StartReplay({ dataset, blocker }: Props) {
       <RunOptionsPanel
         form={form}
         errors={errors}
-        onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
+        onChange={onForm}
         lakeDir={lakeDir}
         onChangeLake={() => void changeLake()}
       />
@@ -118,6 +122,15 @@ export function StartReplay({ dataset, blocker }: Props) {
           {starting ? 'Starting…' : 'Start replay'}
         </button>
         <span className="muted">{START_SHORTCUT}</span>
+        {resume && (
+          <span data-testid="resume-point" className={resume.completed ? 'muted' : 'resume-point'}>
+            {resume.completed
+              ? 'The last replay of this file onto this topic completed: it starts again from row 1.'
+              : `Resume from row ${formatInteger(resume.rowsDone + 1)}${
+                  resume.estimatedRows ? ` (${formatPercent(resume.rowsDone / resume.estimatedRows, 0)})` : ''
+                }`}
+          </span>
+        )}
         {!dataset && <span className="muted">Choose, download or generate a dataset first.</span>}
         {dataset && blocker && <span className="error-text">{blocker}</span>}
         {dataset && invalidCount > 0 && (

@@ -5,7 +5,7 @@ export interface RunForm {
   /** A speed-up of event time, "max", or "rate" (a fixed number of events per second). */
   speed: '1' | '10' | '60' | '600' | 'max' | 'rate';
   rate: string;
-  /** Event-time window as typed in a datetime-local field (read as UTC, the dataset's zone). */
+  /** Event-time window as typed, "2019-10-01 00:00:00" (read as UTC, the dataset's zone). */
   from: string;
   to: string;
   limit: string;
@@ -71,8 +71,8 @@ function parseNumber(text: string, field: keyof RunForm, errors: FieldErrors): n
 export function toUtcIso(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/.exec(trimmed);
-  if (m) return `${m[1]}T${m[2]}${m[3] ?? ':00'}Z`;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?(?: ?UTC| ?Z)?$/i.exec(trimmed);
+  if (m) return `${m[1]}T${m[2] ?? '00:00'}${m[3] ?? ':00'}Z`;
   return trimmed;
 }
 
@@ -110,7 +110,7 @@ function friendly(issue: Issue): string {
     case 'invalid_type':
       return issue.expected === 'int' ? 'Must be a whole number.' : issue.message;
     case 'invalid_format':
-      if (issue.format === 'datetime') return 'Enter a date and time.';
+      if (issue.format === 'datetime') return 'Enter a UTC date and time like 2019-10-01 00:00:00.';
       // The contract's regex messages name what is allowed ("letters, digits, … only").
       return issue.format === 'regex' ? `Use ${issue.message}.` : issue.message;
     default:

@@ -3,6 +3,7 @@ import type { GroupInfo, ResetOffsetsResult } from '../../../../pipeline/contrac
 import { formatInteger } from '../../lib/format';
 import { api } from '../../api/client';
 import { AdminDialog } from './AdminDialog';
+import { GroupLagChart, useGroupLag } from './GroupLagChart';
 import { ResetOffsetsDialog } from './ResetOffsetsDialog';
 
 interface Props {
@@ -22,6 +23,7 @@ export function GroupList({ groups, topics, onChanged }: Props) {
   const [resetting, setResetting] = useState<GroupInfo>();
   const [deleting, setDeleting] = useState<GroupInfo>();
   const [notice, setNotice] = useState<string>();
+  const lagOverTime = useGroupLag();
 
   const done = (result: ResetOffsetsResult | null) => {
     setResetting(undefined);
@@ -85,6 +87,7 @@ export function GroupList({ groups, topics, onChanged }: Props) {
                 Delete group…
               </button>
             </header>
+            <GroupLagChart groupId={g.groupId} samples={lagOverTime.get(g.groupId)} />
             {!idle && (
               <table className="topics-table" aria-label={`Members of ${g.groupId}`}>
                 <thead>

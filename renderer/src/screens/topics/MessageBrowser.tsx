@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { MessagePage, TopicInfo } from '../../../../pipeline/contract';
+import type { MessagePage, TimeSeekResult, TopicInfo } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
 import { downloadText } from './download';
 import {
   ALL_FIELDS,
+  highlightTerms,
   messagesToCsv,
   messagesToJson,
   parseTime,
@@ -12,6 +13,9 @@ import {
   type SearchFields,
 } from './message-tools';
 import { MessageRow } from './MessageRow';
+import { ProduceMessage } from './ProduceMessage';
+import { TopicSearch } from './TopicSearch';
+import { eventTimeOf } from '../../../../pipeline/topics/time-seek';
 import { REFRESH_MS } from './useBrokerOverview';
 
 /** Where the page starts: the newest messages (a live tail), an offset, or a time. */
@@ -35,6 +39,9 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
   const [jumpOffset, setJumpOffset] = useState('');
   const [jumpTime, setJumpTime] = useState('');
   const [jumpError, setJumpError] = useState<string>();
+  /** Which clock Go to time reads; unset = event time when the messages carry one, else broker time. */
+  const [timeBy, setTimeBy] = useState<'broker' | 'event'>();
+  const [seek, setSeek] = useState<TimeSeekResult>();
   const [query, setQuery] = useState('');
   const [fields, setFields] = useState<SearchFields>(ALL_FIELDS);
   const request = useRef(0);
@@ -69,6 +76,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
   }, [load, live, from.kind]);
 
   const shown = useMemo(() => searchMessages(page?.messages ?? [], query, fields), [page, query, fields]);
+  const terms = useMemo(() => highlightTerms(query), [query]);
 
   const jumpToOffset = () => {
     const offset = Number(jumpOffset);
@@ -78,11 +86,29 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
     setFrom({ kind: 'offset', offset });
   };
 
-  const jumpToTime = () => {
+  const newest = page?.messages.at(-1);
+  const hasEventTime = newest
+    ? eventTimeOf(newest.encoding === 'utf8' ? newest.value : null) !== null
+    : false;
+  const by = timeBy ?? (hasEventTime ? 'event' : 'broker');
+
+  const jumpToTime = async () => {
     const parsed = parseTime(jumpTime);
     if ('error' in parsed) return setJumpError(parsed.error);
     setJumpError(undefined);
-    setFrom({ kind: 'time', ms: parsed.ms });
+    try {
+      const found = await api().call('topics.seekTime', {
+        topic: topic.name,
+        partition,
+        time: parsed.ms,
+        by,
+      });
+      setSeek(found);
+      setFrom({ kind: 'offset', offset: found.offset });
+    } catch (e) {
+      setSeek(undefined);
+      setJumpError(e instanceof Error ? e.message : String(e));
+    }
   };
 
   const base = `${topic.name}-${partition}`;
@@ -123,14 +149,17 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
         <button
           type="button"
           aria-pressed={from.kind === 'newest'}
-          onClick={() => setFrom({ kind: 'newest' })}
+          onClick={() => {
+            setSeek(undefined);
+            setFrom({ kind: 'newest' });
+          }}
         >
           Newest
         </button>
         <label className="inline-field">
           <input
             type="checkbox"
-            checked={live}
+            checked={live && from.kind === 'newest'}
             disabled={from.kind !== 'newest'}
             onChange={(e) => setLive(e.target.checked)}
           />
@@ -171,7 +200,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
           className="inline-field"
           onSubmit={(e) => {
             e.preventDefault();
-            jumpToTime();
+            void jumpToTime();
           }}
         >
           <input
@@ -181,6 +210,14 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
             value={jumpTime}
             onChange={(e) => setJumpTime(e.target.value)}
           />
+          <select
+            aria-label="Time to go by"
+            value={by}
+            onChange={(e) => setTimeBy(e.target.value as 'broker' | 'event')}
+          >
+            <option value="event">event time (value’s event_time)</option>
+            <option value="broker">broker time (record timestamp)</option>
+          </select>
           <button type="submit">Go to time</button>
         </form>
         {page && from.kind !== 'newest' && last !== undefined && last + 1 < page.logEndOffset && (
@@ -189,6 +226,11 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
           </button>
         )}
       </div>
+      {seek && from.kind === 'offset' && from.offset === seek.offset && (
+        <p className="muted" role="status" aria-label="Time jump">
+          {seek.note}
+        </p>
+      )}
       {jumpError && (
         <p role="alert" className="error-text">
           {jumpError}
@@ -198,7 +240,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
         <input
           type="search"
           aria-label="Search messages"
-          placeholder="Search key, value or headers…"
+          placeholder="Search: purchase, or event_type = purchase"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
@@ -219,6 +261,8 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
           Download CSV
         </button>
       </div>
+      <TopicSearch topic={topic.name} query={query} />
+      <ProduceMessage topic={topic} onProduced={load} />
       {error && (
         <p role="alert" className="banner error">
           {error}
@@ -234,6 +278,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
               : 'No messages from there on.'
             : `Showing ${formatInteger(shown.length)} of ${formatInteger(page.messages.length)} loaded (offsets ${formatInteger(first)}–${formatInteger(last)}; the partition holds ${formatInteger(page.logStartOffset)}–${formatInteger(page.logEndOffset - 1)})`}
           {from.kind === 'time' && ` · from ${formatTimestamp(from.ms)} UTC`}
+          {query.trim() && ` · search in the loaded page; “Search all partitions” searches the whole topic`}
           {page.messages.length > 0 &&
             ` · ${formatBytes(page.messages.reduce((n, m) => n + m.sizeBytes, 0))}`}
         </p>
@@ -245,6 +290,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
         <table className="topics-table message-table" aria-label="Message list">
           <thead>
             <tr>
+              <th scope="col" aria-label="Expand" />
               <th scope="col" className="num">
                 Offset
               </th>
@@ -256,7 +302,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
           </thead>
           <tbody>
             {shown.map((m) => (
-              <MessageRow key={m.offset} message={m} />
+              <MessageRow key={m.offset} message={m} terms={terms} />
             ))}
           </tbody>
         </table>

@@ -3,7 +3,13 @@ import type { TopicInfo } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { formatInteger } from '../../lib/format';
 import { AdminDialog } from './AdminDialog';
-import { formatDurationMs, formatSizeBytes, parseDurationMs, parseSizeBytes } from './config-units';
+import {
+  describeSizeBytes,
+  formatDurationMs,
+  formatSizeBytes,
+  parseDurationMs,
+  parseSizeBytes,
+} from './config-units';
 
 interface Props {
   topic: TopicInfo;
@@ -20,8 +26,9 @@ export function TopicActions({ topic, onChanged }: Props) {
   return (
     <>
       <span className="muted" aria-label={`Settings of ${topic.name}`}>
-        Keeps {formatDurationMs(s['retention.ms'])} · at most {formatSizeBytes(s['retention.bytes'])} per
-        partition · segments of {formatSizeBytes(s['segment.bytes'])}
+        Keeps {formatDurationMs(s['retention.ms'])} · at most{' '}
+        <span title={`${s['retention.bytes'] ?? ''} bytes`}>{describeSizeBytes(s['retention.bytes'])}</span>{' '}
+        per partition · segments of {formatSizeBytes(s['segment.bytes'])}
       </span>
       <span className="topic-actions">
         <button type="button" onClick={() => setOpen('retention')}>

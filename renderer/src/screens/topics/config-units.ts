@@ -128,3 +128,12 @@ export function parseDurationMs(text: string): Parsed {
 export function parseSizeBytes(text: string): Parsed {
   return parseWithUnit(text, SIZE_ALIASES, 'size', '1 GiB or 500 MiB');
 }
+
+/** For reading, not editing: whole units when exact, else about so many of the largest (e.g. "≈ 682.67 MiB"). */
+export function describeSizeBytes(value: string | number | undefined): string {
+  const shown = formatSizeBytes(value);
+  const n = Number(value);
+  if (!shown.endsWith(' B') || !Number.isFinite(n) || n < 1024) return shown;
+  const [unit, size] = SIZE_UNITS.find(([, s]) => n >= s) ?? ['B', 1];
+  return `≈ ${(n / size).toFixed(2)} ${unit}`;
+}

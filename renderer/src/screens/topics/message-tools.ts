@@ -1,4 +1,5 @@
 import type { BrokerMessage } from '../../../../pipeline/contract';
+import { compileQuery } from '../../../../pipeline/topics/message-query';
 import { toCsv } from '../../lib/clipboard-text';
 
 /** Pure helpers of the message browser: search, pretty-printing, parsing a time, and exports. */
@@ -19,6 +20,10 @@ export function searchMessages(
 ): BrokerMessage[] {
   const needle = query.trim().toLowerCase();
   if (!needle) return messages;
+  // `field = value` (or `"field": "value"` as the JSON reads) is one field of the parsed value: the same
+  // query the server-side search runs, so both find the same messages.
+  const compiled = compileQuery(query);
+  if (!compiled.understood.startsWith('text ')) return messages.filter((m) => compiled.matches(m));
   const has = (text: string | null) => text !== null && text.toLowerCase().includes(needle);
   return messages.filter(
     (m) =>
@@ -93,4 +98,34 @@ export function messagesToJson(topic: string, partition: number, messages: Broke
     null,
     2,
   );
+}
+
+/** What to mark for a query: the value of `field = value`, else the text itself. */
+export function highlightTerms(query: string): string[] {
+  const text = query.trim();
+  if (!text) return [];
+  const compiled = compileQuery(text);
+  if (compiled.understood.startsWith('text ')) return [text];
+  const value = compiled.understood.slice(compiled.understood.indexOf(' = ') + 3);
+  return value ? [value] : [];
+}
+
+/** Sorted, non-overlapping [start, end) ranges of the terms in the text, case-insensitive. */
+export function highlightRanges(text: string, terms: string[]): [number, number][] {
+  const lower = text.toLowerCase();
+  const ranges: [number, number][] = [];
+  for (const term of terms) {
+    const needle = term.toLowerCase();
+    if (!needle) continue;
+    for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + needle.length))
+      ranges.push([at, at + needle.length]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged.at(-1);
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
 }
