@@ -9,6 +9,7 @@ import { brokerHandlers } from './broker/handlers';
 import { BrokerService } from './broker/service';
 import { StreamService } from './stream/stream-service';
 import { datasetHandlers } from './dataset/handlers';
+import { exploreHandlers } from './explore/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
@@ -69,6 +70,7 @@ export class Workbench implements WorkbenchContext {
       ...queryHandlers(this),
       ...exportHandlers(this),
       ...sinkHandlers(this),
+      ...exploreHandlers(this),
     };
   }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { brokerCalls, brokerEvents } from './broker';
 import { datasetCalls, datasetEvents } from './dataset';
+import { exploreCalls, exploreEvents } from './explore';
 import { exportCalls, exportEvents } from './export';
 import { lakeCalls, lakeEvents } from './lake';
 import { queryCalls, queryEvents } from './query';
@@ -12,6 +13,7 @@ import type { CallSpec, EventSpec } from './define';
 export * from './app';
 export * from './broker';
 export * from './dataset';
+export * from './explore';
 export * from './export';
 export * from './lake';
 export * from './query';
@@ -31,6 +33,7 @@ export const calls = {
   ...queryCalls,
   ...exportCalls,
   ...sinkCalls,
+  ...exploreCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */
@@ -43,6 +46,7 @@ export const events = {
   ...queryEvents,
   ...exportEvents,
   ...sinkEvents,
+  ...exploreEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
