@@ -64,6 +64,19 @@ export const Journey = z.object({
 });
 export type Journey = z.infer<typeof Journey>;
 
+/** Each Gold table's grain keys: the columns whose values name one of its rows (lineage.rows takes them). */
+export const GOLD_GRAIN_KEYS: Record<string, string[]> = {
+  traffic_minute: ['minute', 'event_type'],
+  funnel_daily: ['event_date'],
+  category_daily: ['event_date', 'category_l1', 'category_l2'],
+  brand_daily: ['event_date', 'brand'],
+  product_performance: ['product_id'],
+  session_stats: ['session_id'],
+  session_daily: ['event_date'],
+  user_activity: ['user_id'],
+  hourly_heatmap: ['day_of_week', 'hour'],
+};
+
 export const LineageRequest = z
   .object({
     table: z.string().min(1).max(100),

@@ -2,7 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LineageRows, SearchResult } from '../../../pipeline/contract';
+import { GOLD_GRAIN_KEYS, type LineageRows, type SearchResult } from '../../../pipeline/contract';
 import { GRAINS } from '../../../pipeline/explore/grains';
 import { goldTables } from '../../../pipeline/lake/gold/tables';
 import { dispatch, type Workbench } from '../../../pipeline/workbench';
@@ -364,5 +364,14 @@ describe('CLI: clickpulse explore and clickpulse lineage', () => {
       code: 2,
       err: expect.stringMatching(/name=value/),
     });
+  });
+});
+
+describe('the contract’s grain keys', () => {
+  it('name the same keys as the lineage grains, for every Gold table', () => {
+    expect(Object.fromEntries(Object.entries(GRAINS).map(([t, g]) => [t, g.map((k) => k.key)]))).toEqual(
+      GOLD_GRAIN_KEYS,
+    );
+    expect(Object.keys(GRAINS).sort()).toEqual(Object.keys(goldTables).sort());
   });
 });
