@@ -19,6 +19,18 @@ const BUCKET_LADDER = [
 ];
 const MAX_BUCKETS = 150;
 
+/** The grid's first columns, as an analyst reads an event; Silver's other columns follow in their own order. */
+const FIRST = [
+  'event_time',
+  'event_type',
+  'brand',
+  'category_code',
+  'product_id',
+  'price',
+  'user_id',
+  'session_id',
+];
+
 /** Search results: matches, newest first (ties by event id, so pages never overlap). */
 const ORDER = 'ORDER BY event_time DESC, event_id';
 
@@ -76,7 +88,12 @@ async function searchPage(
   offset: number,
   limit: number,
 ): Promise<RowsPage & { sql: string }> {
-  const columns: Column[] = await describe(db, `SELECT * FROM ${source}`);
+  const all: Column[] = await describe(db, `SELECT * FROM ${source}`);
+  const rank = (c: Column) => (FIRST.includes(c.name) ? FIRST.indexOf(c.name) : FIRST.length);
+  const columns = all
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map(({ c }) => c);
   const sql = `SELECT ${jsonSelectList(columns)} FROM ${source} WHERE ${where.sql} ${ORDER} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
   const rows = limit > 0 ? await jsonRows(db, sql, where.params) : [];
   return { columns, rows, sql };
