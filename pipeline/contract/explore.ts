@@ -147,7 +147,16 @@ export const DataQuality = z.object({
   dlqNote: z.string().nullable(),
   /** Per source file (replay run): events in Silver, quarantined, dead-lettered. */
   health: z.array(
-    z.object({ sourceId: z.string(), silver: z.number(), quarantined: z.number(), dlq: z.number() }),
+    z.object({
+      sourceId: z.string(),
+      /** Messages of this source in Bronze (every copy the topic received). */
+      bronze: z.number(),
+      silver: z.number(),
+      quarantined: z.number(),
+      dlq: z.number(),
+      /** Bronze messages Silver dropped as copies of an event it already has (bronze − silver − quarantined). */
+      duplicates: z.number(),
+    }),
   ),
 });
 export type DataQuality = z.infer<typeof DataQuality>;
@@ -212,6 +221,18 @@ export const exploreCalls = {
     'The rows behind one data-quality count (quarantined records or dead letters with reason and raw row).',
     DqRowsRequest,
     RowsPage,
+  ),
+  'dq.resend': call(
+    'Re-send a dead letter, fixed, onto the events topic (once), keeping its lineage headers.',
+    z
+      .object({
+        offset: z.number().int().min(0),
+        /** The fixed event: event_time, event_type, user_id and the other canonical fields. */
+        event: z.record(z.string(), z.unknown()),
+        topic: z.string().min(1).max(249).default('clickpulse_events'),
+      })
+      .strict(),
+    z.object({ topic: z.string(), partition: z.number().int(), offset: z.number() }),
   ),
 } satisfies Record<string, CallSpec>;
 

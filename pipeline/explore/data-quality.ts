@@ -1,7 +1,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
-import { DLQ_TOPIC, type BrokerMessage, type DataQuality, type DqCount, type RowsPage } from '../contract';
+import {
+  DEFAULT_TOPIC,
+  DLQ_TOPIC,
+  type BrokerMessage,
+  type DataQuality,
+  type DqCount,
+  type RowsPage,
+} from '../contract';
 import { lakePaths } from '../lake/layout';
+import { bronzeFiles } from '../query/catalog';
+import { quoteLiteral } from '../query/sql-builder';
 import { folderSource, silverSource } from './lake-reader';
 
 /** Reads the whole DLQ topic (it holds only rejected rows, so it stays small); throws when no broker runs. */
@@ -52,17 +61,27 @@ export async function dataQuality(
   lake: string,
   readDlq: DlqReader,
   range: { from?: string | undefined; to?: string | undefined },
+  topic = DEFAULT_TOPIC,
 ): Promise<DataQuality> {
   const counts: DqCount[] = [];
   const inRange = (day: string) =>
     (!range.from || day >= range.from.slice(0, 10)) && (!range.to || day <= range.to.slice(0, 10));
   const quarantine = await folderSource(lakePaths(lake).quarantine);
-  const perSource = new Map<string, { silver: number; quarantined: number; dlq: number }>();
+  const perSource = new Map<string, { bronze: number; silver: number; quarantined: number; dlq: number }>();
   const source = (id: string) => {
     let s = perSource.get(id);
-    if (!s) perSource.set(id, (s = { silver: 0, quarantined: 0, dlq: 0 }));
+    if (!s) perSource.set(id, (s = { bronze: 0, silver: 0, quarantined: 0, dlq: 0 }));
     return s;
   };
+  const bronze = lakePaths(lake).bronzeTopic(topic);
+  const bronzeList = await bronzeFiles(bronze);
+  if (bronzeList.length) {
+    const rows = await db.runAndReadAll(
+      `SELECT coalesce(headers['clickpulse.source'], '(unknown)'), count(*)::DOUBLE
+       FROM read_parquet([${bronzeList.map(quoteLiteral).join(', ')}]) GROUP BY ALL`,
+    );
+    for (const [src, n] of rows.getRowsJS() as [string, number][]) source(src).bronze += n;
+  }
   if (quarantine) {
     const rows = await db.runAndReadAll(
       `SELECT strftime(kafka_timestamp AT TIME ZONE 'UTC', '%Y-%m-%d') AS day, split_part(reason, ':', 1) AS reason,
@@ -127,7 +146,11 @@ export async function dataQuality(
     dlqTopic: DLQ_TOPIC,
     dlqNote,
     health: [...perSource]
-      .map(([sourceId, s]) => ({ sourceId, ...s }))
+      .map(([sourceId, s]) => ({
+        sourceId,
+        ...s,
+        duplicates: Math.max(0, s.bronze - s.silver - s.quarantined),
+      }))
       .sort((a, b) => a.sourceId.localeCompare(b.sourceId)),
   };
 }

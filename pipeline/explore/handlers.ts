@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { exploreCalls } from '../contract/explore';
 import type { HandlerMap, WorkbenchContext } from '../workbench-context';
+import { DLQ_TOPIC } from '../contract';
 import { brokerDlqReader } from './data-quality';
+import { DlqResender } from './dlq-resend';
 import { ExploreService } from './service';
 
 /** The explore domain: one ExploreService per Workbench, closed with it. */
@@ -11,6 +13,14 @@ export function exploreHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof 
     configDir: ctx.options.configDir,
     sourceDirs: [ctx.options.resourcesDir, join(ctx.options.configDir, 'generated')],
     readDlq: brokerDlqReader((range) => ctx.broker.messages(range)),
+    resender: new DlqResender(
+      ctx.options.configDir,
+      () => ctx.broker.ensureRunning(),
+      async (offset) => {
+        const page = await ctx.broker.messages({ topic: DLQ_TOPIC, partition: 0, offset, limit: 1 });
+        return page.messages.find((m) => m.offset === offset);
+      },
+    ),
   });
   ctx.onClose(() => service.dispose());
   return {
@@ -24,5 +34,6 @@ export function exploreHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof 
     'lineage.record': (at) => service.record(at),
     'dq.summary': (range) => service.dataQuality(range),
     'dq.rows': (request) => service.dqRows(request),
+    'dq.resend': ({ offset, event, topic }) => service.resend(offset, event, topic),
   };
 }

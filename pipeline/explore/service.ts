@@ -11,6 +11,7 @@ import type {
   SearchResult,
 } from '../contract';
 import { dataQuality, dqRows, type DlqReader } from './data-quality';
+import type { DlqResender } from './dlq-resend';
 import { journey } from './journey';
 import { LakeReader } from './lake-reader';
 import { lineageRows, recordLineage } from './lineage';
@@ -26,6 +27,8 @@ export interface ExploreOptions {
   /** Extra source files (the CLI's --source). */
   sourceFiles?: string[];
   readDlq?: DlqReader;
+  /** Re-sends fixed dead letters (needs a broker: the app's, not the CLI's). */
+  resender?: DlqResender;
 }
 
 /** Explore, journeys, lineage and data quality: the one implementation the app, the browser and the CLI call. */
@@ -85,6 +88,11 @@ export class ExploreService {
   async dqRows(request: Parameters<typeof dqRows>[3]): Promise<RowsPage> {
     const lake = await this.options.lakeDir();
     return this.reader.with((db) => dqRows(db, lake, this.dlq(), request));
+  }
+
+  resend(offset: number, event: Record<string, unknown>, topic: string) {
+    if (!this.options.resender) throw new Error('Re-sending needs the app’s broker.');
+    return this.options.resender.resend(offset, event, topic);
   }
 
   dispose(): void {

@@ -105,6 +105,7 @@ export function QualityScreen() {
                 <th>In Silver</th>
                 <th>Quarantined</th>
                 <th>Dead letters</th>
+                <th>Duplicates dropped</th>
                 <th>Clean</th>
               </tr>
             </thead>
@@ -117,6 +118,7 @@ export function QualityScreen() {
                     <td className="num">{formatInteger(h.silver)}</td>
                     <td className="num">{formatInteger(h.quarantined)}</td>
                     <td className="num">{formatInteger(h.dlq)}</td>
+                    <td className="num">{formatInteger(h.duplicates)}</td>
                     <td className="num">{all ? `${((100 * h.silver) / all).toFixed(2)} %` : '–'}</td>
                   </tr>
                 );
