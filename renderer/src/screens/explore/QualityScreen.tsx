@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { DataGrid } from '../../components/grid/DataGrid';
 import { formatInteger } from '../../lib/format';
+import { ResendDeadLetter } from './ResendDeadLetter';
 import './explore.css';
 
 const LABELS: Record<DqCount['source'], string> = {
@@ -169,6 +170,7 @@ export function QualityScreen() {
           )}
         </section>
       )}
+      {open?.rows && open.count.source === 'dlq' && <ResendDeadLetter rows={open.rows} />}
       {open?.rows && (
         <div className="explore-grid">
           <DataGrid
