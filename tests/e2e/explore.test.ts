@@ -10,7 +10,7 @@ import { useWebApp } from './web-app';
 const facts = { purchases: 0, day: '', dayEvents: 0, user: '', userEvents: 0 };
 
 async function prepare(lake: string): Promise<void> {
-  const { workbench } = await replayedLake({ lake, configDir: join(dirname(lake), 'config'), rows: 3000 });
+  const { workbench } = await replayedLake({ lake, configDir: join(dirname(lake), 'config'), rows: 2000 });
   await workbench.close();
   const duck = await DuckDBInstance.create(':memory:');
   const db = await duck.connect();
