@@ -9,6 +9,7 @@ import { brokerHandlers } from './broker/handlers';
 import { BrokerService } from './broker/service';
 import { StreamService } from './stream/stream-service';
 import { datasetHandlers, defaultDownloadDir } from './dataset/handlers';
+import { exploreHandlers } from './explore/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
@@ -73,6 +74,7 @@ export class Workbench implements WorkbenchContext {
       ...exportHandlers(this),
       ...sinkHandlers(this),
       ...topicToolHandlers(this),
+      ...exploreHandlers(this),
     };
   }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { brokerCalls, brokerEvents } from './broker';
 import { datasetCalls, datasetEvents } from './dataset';
+import { exploreCalls, exploreEvents } from './explore';
 import { exportCalls, exportEvents } from './export';
 import { historyCalls } from './history';
 import { lakeCalls, lakeEvents } from './lake';
@@ -14,6 +15,7 @@ import type { CallSpec, EventSpec } from './define';
 export * from './app';
 export * from './broker';
 export * from './dataset';
+export * from './explore';
 export * from './export';
 export * from './history';
 export * from './lake';
@@ -37,6 +39,7 @@ export const calls = {
   ...sinkCalls,
   ...historyCalls,
   ...topicToolCalls,
+  ...exploreCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */
@@ -49,6 +52,7 @@ export const events = {
   ...queryEvents,
   ...exportEvents,
   ...sinkEvents,
+  ...exploreEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

@@ -1,6 +1,8 @@
 /**
  * bench:ui — the Lake grid over a 5M-row Silver table in Chromium: time to the first page of rows, time of a
- * server-side sort, and time to scroll to the last row. Prints figures; asserts nothing about speed.
+ * server-side sort, and time to scroll to the last row; then Explore over the same Silver: a filtered search
+ * with its histogram, a user's journey and a drill-through from a Gold row to its Silver rows (each from
+ * navigation to the answer on screen). Prints figures; asserts nothing about speed.
  * ROWS=… overrides the size.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -26,13 +28,36 @@ try {
              CAST(1000000 + hash(range) % 150000 AS VARCHAR) AS product_id,
              CAST(2053013555631882655 + hash(range) % 1000 AS VARCHAR) AS category_id,
              CAST(round(1 + (hash(range * 7) % 200000) / 100.0, 2) AS DECIMAL(18,2)) AS price,
-             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) AS user_id
+             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) AS user_id,
+             -- The rest of Silver's columns (after the ones the grid figures above use, in the same places).
+             CAST(hour(TIMESTAMPTZ '2019-10-01 00:00:00+00' + to_milliseconds(range * 17)) AS INTEGER) AS event_hour,
+             (['electronics.smartphone', 'appliances.kitchen.oven', 'computers.notebook', NULL])[1 + (hash(range) % 4)::BIGINT] AS category_code,
+             (['electronics', 'appliances', 'computers', NULL])[1 + (hash(range) % 4)::BIGINT] AS category_l1,
+             (['samsung', 'apple', 'xiaomi', 'huawei', 'lg', NULL])[1 + (hash(range * 3) % 6)::BIGINT] AS brand,
+             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) || '-' || (range // 50000) AS user_session,
+             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) || '-' || (range // 50000) AS session_id,
+             'bench' AS source_id, range + 1 AS source_row, 'clickpulse_events' AS topic,
+             0 AS "partition", range AS "offset"
       FROM range(${rows})
     ) TO '${join(lake, 'silver', 'events', 'event_date=2019-10-01', 'part-0.parquet')}' (FORMAT parquet)`);
   const top = await db.runAndReadAll(
     `SELECT CAST(max(price) AS VARCHAR) FROM '${join(lake, 'silver', 'events', 'event_date=2019-10-01', 'part-0.parquet')}'`,
   );
   const maxPrice = String(top.getRowsJS()[0]?.[0]);
+  const silverFile = join(lake, 'silver', 'events', 'event_date=2019-10-01', 'part-0.parquet');
+  const [[matches, user, userEvents]] = (
+    await db.runAndReadAll(
+      `SELECT (SELECT count(*) FROM '${silverFile}' WHERE brand = 'apple' AND event_type = 'purchase' AND price > 100),
+              user_id, count(*) FROM '${silverFile}' GROUP BY user_id ORDER BY count(*) DESC LIMIT 1`,
+    )
+  ).getRowsJS() as [[bigint, string, bigint]];
+  const [[behind]] = (
+    await db.runAndReadAll(`SELECT count(*) FROM '${silverFile}' WHERE brand = 'apple'`)
+  ).getRowsJS() as [[bigint]];
+  // A Gold row to drill from (brand_daily's grain is day and brand).
+  await mkdir(join(lake, 'gold', 'brand_daily'), { recursive: true });
+  await db.run(`COPY (SELECT DATE '2019-10-01' AS event_date, 'apple' AS brand, ${behind} AS events)
+    TO '${join(lake, 'gold', 'brand_daily', 'part-0.parquet')}' (FORMAT parquet)`);
   db.closeSync();
   duck.closeSync();
   console.log(
@@ -89,6 +114,33 @@ try {
       `sort by price descending (server-side, ${rows.toLocaleString('en-US')} rows): ${sort.toFixed(0)} ms`,
     );
     console.log(`scroll to the last row: ${scroll.toFixed(0)} ms`);
+
+    const count = (n: bigint) => Number(n).toLocaleString('en-US');
+    t = performance.now();
+    await page.goto(
+      `${web.url}#/explore?q=${encodeURIComponent('brand:apple event_type:purchase price>100')}`,
+    );
+    await page.getByText(`${count(matches)} matching events`).waitFor({ timeout: 120_000 });
+    await page.getByRole('region', { name: 'Histogram of matches' }).locator('canvas').waitFor();
+    const search = performance.now() - t;
+
+    t = performance.now();
+    await page.goto(`${web.url}#/journey?user=${user}`);
+    await page.getByText(new RegExp(`^${count(userEvents)} events in`)).waitFor({ timeout: 120_000 });
+    const journey = performance.now() - t;
+
+    t = performance.now();
+    await page.goto(`${web.url}#/lineage?table=brand_daily&event_date=2019-10-01&brand=apple`);
+    await page.getByText(`${count(behind)} Silver events behind it`).waitFor({ timeout: 120_000 });
+    const drill = performance.now() - t;
+
+    console.log(
+      `explore: filtered search with its histogram (${count(matches)} matches): ${search.toFixed(0)} ms`,
+    );
+    console.log(`explore: a user's journey (${count(userEvents)} events): ${journey.toFixed(0)} ms`);
+    console.log(
+      `explore: drill-through from a Gold row to its ${count(behind)} Silver rows: ${drill.toFixed(0)} ms`,
+    );
   } finally {
     await browser.close();
     await web.stop();

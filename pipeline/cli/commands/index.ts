@@ -2,8 +2,10 @@ import type { Command } from '../command';
 import { brokerCommand } from './broker';
 import { buildCommand } from './build';
 import { downloadCommand } from './download';
+import { exploreCommand } from './explore';
 import { exportCommand } from './export';
 import { generateCommand } from './generate';
+import { lineageCommand } from './lineage';
 import { queryCommand } from './query';
 import { replayCommand } from './replay';
 import { sinkCommand } from './sink';
@@ -20,5 +22,7 @@ export const commands: Command[] = [
   exportCommand,
   sinkCommand,
   queryCommand,
+  exploreCommand,
+  lineageCommand,
   webCommand,
 ];

@@ -1,5 +1,9 @@
 import type { ComponentType } from 'react';
 import { DashboardsScreen } from './dashboards/DashboardsScreen';
+import { ExploreScreen } from './explore/ExploreScreen';
+import { JourneyScreen } from './explore/JourneyScreen';
+import { LineageScreen } from './explore/LineageScreen';
+import { QualityScreen } from './explore/QualityScreen';
 import { ExportScreen } from './export/ExportScreen';
 import { LakeScreen } from './lake/LakeScreen';
 import { MonitorScreen } from './monitor/MonitorScreen';
@@ -51,6 +55,31 @@ export const screens: ScreenDef[] = [
     component: SqlScreen,
   },
   {
+    id: 'explore',
+    label: 'Explore',
+    description: 'Search every event with a query bar, see the matches over time, and save searches.',
+    component: ExploreScreen,
+  },
+  {
+    id: 'journey',
+    label: 'Journeys',
+    description:
+      'One user’s sessions and events in order, with gaps, products and prices, and their Gold row.',
+    component: JourneyScreen,
+  },
+  {
+    id: 'lineage',
+    label: 'Lineage',
+    description: 'Trace any Gold figure to the Silver rows, Bronze offsets and source-file lines behind it.',
+    component: LineageScreen,
+  },
+  {
+    id: 'quality',
+    label: 'Data quality',
+    description: 'Quarantined records, dead letters, duplicates and late events per day and reason.',
+    component: QualityScreen,
+  },
+  {
     id: 'dashboards',
     label: 'Dashboards',
     description:
@@ -66,5 +95,7 @@ export const screens: ScreenDef[] = [
 ];
 
 export function screenById(id: string): ScreenDef {
-  return screens.find((s) => s.id === id) ?? (screens[0] as ScreenDef);
+  // A screen may keep its state after "?" (#/explore?q=…).
+  const base = id.split('?')[0];
+  return screens.find((s) => s.id === base) ?? (screens[0] as ScreenDef);
 }

@@ -1,0 +1,148 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { replayedLake } from '../helpers/replayed-lake';
+import { firstCell, POLL, screenshot, watchErrors } from './browser';
+import { useWebApp } from './web-app';
+
+/** Facts about the lake, from DuckDB directly (not through the app). */
+const facts = { purchases: 0, day: '', dayEvents: 0, user: '', userEvents: 0 };
+
+async function prepare(lake: string): Promise<void> {
+  const { workbench } = await replayedLake({ lake, configDir: join(dirname(lake), 'config'), rows: 2000 });
+  await workbench.close();
+  const duck = await DuckDBInstance.create(':memory:');
+  const db = await duck.connect();
+  try {
+    const silver = `read_parquet('${join(lake, 'silver/events/**/*.parquet')}', hive_partitioning = true)`;
+    const one = async (sql: string) => (await db.runAndReadAll(sql)).getRowsJS()[0] ?? [];
+    facts.purchases = Number((await one(`SELECT count(*) FROM ${silver} WHERE event_type = 'purchase'`))[0]);
+    const [day, dayEvents] = await one(
+      `SELECT CAST(event_date AS VARCHAR), count(*) FROM ${silver} GROUP BY 1 ORDER BY 1 LIMIT 1`,
+    );
+    Object.assign(facts, { day: String(day), dayEvents: Number(dayEvents) });
+    const [user, userEvents] = await one(
+      `SELECT user_id, count(*) FROM ${silver} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    );
+    Object.assign(facts, { user: String(user), userEvents: Number(userEvents) });
+  } finally {
+    db.closeSync();
+    duck.closeSync();
+  }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+describe('Explore, Journeys, Lineage and Data quality in Chromium', () => {
+  const app = useWebApp(prepare);
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    errors = watchErrors(page);
+  });
+
+  it('searches, shows the histogram and grid, keeps user text as text, brushes a range and saves a search', async () => {
+    await page.goto(`${app.url}#/explore?q=event_type%3Apurchase`);
+    await page.getByText(`${count(facts.purchases)} matching events`).waitFor();
+    await page.getByRole('region', { name: 'Histogram of matches' }).locator('.chart').waitFor();
+    await expect.poll(() => firstCell(page, 'Matching events', 'event_type'), POLL).toBe('purchase');
+    await screenshot(page, 'explore-light');
+    expect(errors.length, 'explore-light').toBe(0);
+
+    const query = page.getByRole('textbox', { name: 'Query' });
+    await query.fill(`brand:"x' OR '1'='1" "'); DROP TABLE silver; --"`);
+    await query.press('Enter');
+    await page.getByRole('region', { name: 'No events match' }).waitFor();
+
+    await query.fill('');
+    await query.press('Enter');
+    await page.getByText(/^[\d,]+ matching events$/).waitFor();
+    const all = Number((await page.locator('.explore-summary strong').textContent())?.replace(/,/g, ''));
+    // Brush the middle third of the histogram: the range becomes the search's.
+    const box = await page
+      .getByRole('region', { name: 'Histogram of matches' })
+      .locator('.chart')
+      .boundingBox();
+    if (!box) throw new Error('no histogram');
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.up();
+    await page.getByText(/matching events from 20\d\d-/).waitFor();
+    const ranged = Number((await page.locator('.explore-summary strong').textContent())?.replace(/,/g, ''));
+    expect(ranged).toBeGreaterThan(0);
+    expect(ranged).toBeLessThan(all);
+    expect(page.url()).toMatch(/from=20/);
+
+    await query.fill(`user:${facts.user}`);
+    await query.press('Enter');
+    await page.getByRole('button', { name: 'Clear range' }).click();
+    await page.getByText(`${count(facts.userEvents)} matching events`).waitFor();
+    page.once('dialog', (d) => void d.accept('busiest user'));
+    await page.getByRole('button', { name: 'Save search…' }).click();
+    await page.getByRole('option', { name: 'busiest user' }).waitFor({ state: 'attached' });
+    await page.goto(`${app.url}#/explore`);
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Saved searches' }).selectOption('busiest user');
+    await page.getByText(`${count(facts.userEvents)} matching events`).waitFor();
+    await page.getByRole('link', { name: `Journey of user ${facts.user}` }).click();
+    await page.getByRole('list', { name: 'Journey' }).waitFor();
+  });
+
+  it('follows a user’s journey: sessions and events with gaps', async () => {
+    await page.goto(`${app.url}#/journey?user=${facts.user}`);
+    await page.getByText(new RegExp(`^${count(facts.userEvents)} events in \\d+ sessions`)).waitFor();
+    await expect(page.locator('.journey-event').count()).resolves.toBe(facts.userEvents);
+    await page
+      .getByRole('region', { name: `User ${facts.user}` })
+      .getByText('Revenue')
+      .waitFor();
+    await screenshot(page, 'journey-light');
+    expect(errors.length, 'journey-light').toBe(0);
+  });
+
+  it('drills a funnel_daily row down to its Silver rows, a Bronze record and the source line', async () => {
+    await page.goto(`${app.url}#/lineage?table=funnel_daily`);
+    await page.getByRole('button', { name: 'Show the events behind this' }).first().click();
+    await page.getByText(`${count(facts.dayEvents)} Silver events behind it`).waitFor();
+    await page.getByRole('button', { name: 'Trace' }).first().click();
+    const line = page.getByLabel('Source line');
+    await expect.poll(() => line.textContent(), POLL).toMatch(/^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC,/);
+    await page.getByText('clickpulse.row').waitFor();
+    await screenshot(page, 'lineage-light');
+    expect(errors.length, 'lineage-light').toBe(0);
+  });
+
+  it('shows data quality: counts, health per source, and that the lake’s checks are not computed yet', async () => {
+    await page.goto(`${app.url}#/quality`);
+    await page.getByText(/not yet computed/).waitFor();
+    await page
+      .getByRole('region', { name: 'Health per replay run' })
+      .getByText(/@[0-9a-f]{12}/)
+      .waitFor();
+    await screenshot(page, 'quality-light');
+    expect(errors.length, 'quality-light').toBe(0);
+  });
+
+  it('renders every screen in the dark theme', async () => {
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await screenshot(page, 'quality-dark');
+    await page.goto(`${app.url}#/explore?q=event_type%3Acart`);
+    await page.getByRole('region', { name: 'Histogram of matches' }).locator('.chart').waitFor();
+    await expect.poll(() => firstCell(page, 'Matching events', 'event_type'), POLL).toBe('cart');
+    await screenshot(page, 'explore-dark');
+    await page.goto(`${app.url}#/journey?user=${facts.user}`);
+    await page.getByRole('list', { name: 'Journey' }).waitFor();
+    await screenshot(page, 'journey-dark');
+    await page.goto(`${app.url}#/lineage?table=funnel_daily&event_date=${facts.day}`);
+    await page.getByText(`${count(facts.dayEvents)} Silver events behind it`).waitFor();
+    await page.getByRole('button', { name: 'Trace' }).first().click();
+    await page.getByLabel('Source line').waitFor();
+    await screenshot(page, 'lineage-dark');
+    expect([...new Set(errors)].join('\n')).toBe('');
+  });
+});
