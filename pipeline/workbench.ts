@@ -8,6 +8,7 @@ import { SettingsStore } from './app/settings-store';
 import { brokerHandlers } from './broker/handlers';
 import { BrokerService } from './broker/service';
 import { StreamService } from './stream/stream-service';
+import { dashboardHandlers } from './dashboards/handlers';
 import { datasetHandlers } from './dataset/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
@@ -69,6 +70,7 @@ export class Workbench implements WorkbenchContext {
       ...queryHandlers(this),
       ...exportHandlers(this),
       ...sinkHandlers(this),
+      ...dashboardHandlers(this),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { brokerCalls, brokerEvents } from './broker';
+import { dashboardCalls, dashboardEvents } from './dashboard';
 import { datasetCalls, datasetEvents } from './dataset';
 import { exportCalls, exportEvents } from './export';
 import { lakeCalls, lakeEvents } from './lake';
@@ -11,6 +12,7 @@ import type { CallSpec, EventSpec } from './define';
 
 export * from './app';
 export * from './broker';
+export * from './dashboard';
 export * from './dataset';
 export * from './export';
 export * from './lake';
@@ -31,6 +33,7 @@ export const calls = {
   ...queryCalls,
   ...exportCalls,
   ...sinkCalls,
+  ...dashboardCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */
@@ -43,6 +46,7 @@ export const events = {
   ...queryEvents,
   ...exportEvents,
   ...sinkEvents,
+  ...dashboardEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
