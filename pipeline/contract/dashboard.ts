@@ -24,6 +24,9 @@ export const DashboardFilters = z
     categoryL1: Values.default([]),
     categoryL2: Values.default([]),
     brands: Values.default([]),
+    /** A heatmap cell: ISO days of week (1 = Monday) and UTC hours of day. */
+    weekdays: z.array(z.number().int().min(1).max(7)).max(7).default([]),
+    hours: z.array(z.number().int().min(0).max(23)).max(24).default([]),
     /** Live window: only the last N minutes of event time before the newest event (wins over from/to). */
     lastMinutes: z.number().int().min(1).max(10_080).optional(),
   })

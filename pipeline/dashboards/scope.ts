@@ -34,13 +34,8 @@ export function scopeOf(
   extent: { first: string; last: string },
   latestEventMs: number,
 ): Scope {
-  const reasons: string[] = [];
-  if (filters.eventTypes.length) reasons.push('event type');
-  if (filters.categoryL1.length || filters.categoryL2.length) reasons.push('category');
-  if (filters.brands.length) reasons.push('brand');
-  if (filters.lastMinutes !== undefined) reasons.push('a window finer than a day');
+  const reasons = silverReasons(filters);
   const dims = dimensionPredicates(filters);
-
   let period: { from: string; to: string };
   let previousPeriod: { from: string; to: string };
   let time: string;
@@ -93,6 +88,17 @@ export function scopeOf(
   };
 }
 
+/** The filters Gold cannot answer (empty: Gold can). */
+export function silverReasons(filters: DashboardFilters): string[] {
+  const reasons: string[] = [];
+  if (filters.eventTypes.length) reasons.push('event type');
+  if (filters.categoryL1.length || filters.categoryL2.length) reasons.push('category');
+  if (filters.brands.length) reasons.push('brand');
+  if (filters.weekdays.length || filters.hours.length) reasons.push('day of week or hour');
+  if (filters.lastMinutes !== undefined) reasons.push('a window finer than a day');
+  return reasons;
+}
+
 function dateBetween(from: string, to: string): string {
   return `event_date BETWEEN ${quoteLiteral(from)}::DATE AND ${quoteLiteral(to)}::DATE`;
 }
@@ -117,5 +123,8 @@ function dimensionPredicates(f: DashboardFilters): string[] {
   if (f.categoryL1.length) parts.push(inValues('category_l1', f.categoryL1));
   if (f.categoryL2.length) parts.push(inValues('category_l2', f.categoryL2));
   if (f.brands.length) parts.push(inValues('brand', f.brands));
+  // Numbers checked by the contract (integers in range), so they are safe to inline.
+  if (f.weekdays.length) parts.push(`isodow(event_time) IN (${f.weekdays.join(', ')})`);
+  if (f.hours.length) parts.push(`hour(event_time) IN (${f.hours.join(', ')})`);
   return parts;
 }

@@ -18,7 +18,7 @@ import {
   trafficSql,
 } from './panels';
 import { pinFiles, type GoldView, type PinnedFiles } from './pinned-files';
-import { scopeOf } from './scope';
+import { scopeOf, silverReasons } from './scope';
 
 /** Gold rewrites its tables in well under a second each; this many tries outlast a whole refresh. */
 const AGREEMENT_TRIES = 12;
@@ -104,13 +104,9 @@ export class DashboardService {
     const extent = { first: String(extentRow.first), last: String(extentRow.last) };
     const goldLatest = Number(extentRow.latest_minute ?? 0);
     let latest = goldLatest;
-    const needsSilver =
-      filters.eventTypes.length ||
-      filters.categoryL1.length ||
-      filters.categoryL2.length ||
-      filters.brands.length ||
-      filters.lastMinutes !== undefined;
-    if (needsSilver) latest = Number((await rows(db, SILVER_LATEST_SQL))[0]?.latest ?? goldLatest);
+    // Read from Silver, the newest event is Silver's (it runs ahead of Gold).
+    if (silverReasons(filters).length)
+      latest = Number((await rows(db, SILVER_LATEST_SQL))[0]?.latest ?? goldLatest);
     const scope = scopeOf(filters, extent, latest);
     if (scope.source === 'silver') await db.run(silverTables(scope));
     const kpis = toKpis((await rows(db, kpiSql(scope, false)))[0]);

@@ -92,6 +92,7 @@ describe('dashboard.snapshot over the sample lake', () => {
       [{ categoryL1: ['(none)'] }, 'category_l1 IS NULL'],
       [{ eventTypes: ['view', 'purchase'] }, `event_type IN ('view', 'purchase')`],
       [{ brands: [brand], eventTypes: ['view'] }, `brand = '${brand}' AND event_type = 'view'`],
+      [{ weekdays: [2], hours: [0, 1] }, 'isodow(event_time) = 2 AND hour(event_time) IN (0, 1)'],
     ];
     for (const [filters, where] of cases) {
       const s = await snapshot(filters);
