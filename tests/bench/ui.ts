@@ -1,15 +1,46 @@
 /**
  * bench:ui — the Lake grid over a 5M-row Silver table in Chromium: time to the first page of rows, time of a
- * server-side sort, and time to scroll to the last row. Prints figures; asserts nothing about speed.
+ * server-side sort, and time to scroll to the last row; then Gold built over it and the Dashboards screen:
+ * time to its first figures, and one dashboard refresh (every panel, one snapshot) from Gold and, with a
+ * brand filter, from Silver. Prints figures; asserts nothing about speed.
  * ROWS=… overrides the size.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../e2e/browser';
-import { startWebCli } from '../helpers/cli';
+import { builtCli, startWebCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 
+/** One Workbench call from the page, on its own WebSocket to the bridge (the page's cookie admits it). */
+function callInPage(page: Page, call: string, payload: unknown): Promise<unknown> {
+  return page.evaluate(
+    ([name, body]) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api`);
+        ws.onerror = () => reject(new Error('bridge socket failed'));
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: name, payload: body }));
+        ws.onmessage = (m) => {
+          const answer = JSON.parse(String(m.data)) as {
+            id?: number;
+            ok: boolean;
+            value: unknown;
+            error: unknown;
+          };
+          if (answer.id !== 1) return;
+          ws.close();
+          if (answer.ok) resolve(answer.value);
+          else reject(new Error(JSON.stringify(answer.error)));
+        };
+      }),
+    [call, payload] as const,
+  );
+}
+
+const execFileAsync = promisify(execFile);
 const rows = Number(process.env.ROWS ?? 5_000_000);
 const dir = await tempDir('clickpulse-bench-ui-');
 const lake = join(dir.path, 'lake');
@@ -26,7 +57,14 @@ try {
              CAST(1000000 + hash(range) % 150000 AS VARCHAR) AS product_id,
              CAST(2053013555631882655 + hash(range) % 1000 AS VARCHAR) AS category_id,
              CAST(round(1 + (hash(range * 7) % 200000) / 100.0, 2) AS DECIMAL(18,2)) AS price,
-             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) AS user_id
+             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) AS user_id,
+             -- What Gold reads too (after the grid's columns, so the grid's column positions stay):
+             (['electronics.smartphone','appliances.kitchen','computers.notebook','furniture.bedroom',NULL])[1 + CAST(hash(range * 3) % 5 AS BIGINT)] AS category_code,
+             (['electronics','appliances','computers','furniture',NULL])[1 + CAST(hash(range * 3) % 5 AS BIGINT)] AS category_l1,
+             (['smartphone','kitchen','notebook','bedroom',NULL])[1 + CAST(hash(range * 3) % 5 AS BIGINT)] AS category_l2,
+             (['samsung','apple','xiaomi','huawei',NULL])[1 + CAST(hash(range * 5) % 5 AS BIGINT)] AS brand,
+             CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) || '-' || CAST(range // 40 AS VARCHAR) AS session_id,
+             NULL::VARCHAR AS order_id
       FROM range(${rows})
     ) TO '${join(lake, 'silver', 'events', 'event_date=2019-10-01', 'part-0.parquet')}' (FORMAT parquet)`);
   const top = await db.runAndReadAll(
@@ -89,6 +127,35 @@ try {
       `sort by price descending (server-side, ${rows.toLocaleString('en-US')} rows): ${sort.toFixed(0)} ms`,
     );
     console.log(`scroll to the last row: ${scroll.toFixed(0)} ms`);
+
+    t = performance.now();
+    // The built CLI: Gold's SQL files are Vite ?raw imports, which tsx cannot load.
+    await execFileAsync(process.execPath, [builtCli, 'build', 'gold', '--lake', lake]);
+    console.log(`Gold built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    await page.goto(`${web.url}#/dashboards`);
+    await page.waitForFunction(() => document.querySelector('.kpi-value[data-value]') !== null, undefined, {
+      timeout: 120_000,
+      polling: 20,
+    });
+    console.log(`dashboards: time to first figures: ${(performance.now() - t).toFixed(0)} ms`);
+    for (const [label, filters] of [
+      ['from Gold', {}],
+      ['from Silver (brand filter)', { brands: ['samsung'] }],
+    ] as const) {
+      const times: number[] = [];
+      let server = 0;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const answer = (await callInPage(page, 'dashboard.snapshot', filters)) as { tookMs: number };
+        times.push(performance.now() - started);
+        server = answer.tookMs;
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `dashboard refresh ${label} (${rows.toLocaleString('en-US')} rows, all panels): median ${times[1]?.toFixed(0)} ms round trip, ${server} ms on the server`,
+      );
+    }
   } finally {
     await browser.close();
     await web.stop();
