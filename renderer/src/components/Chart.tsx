@@ -13,7 +13,8 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import { useDarkMode } from '../lib/theme';
 import './chart.css';
-import { tooltipNode, type TooltipContent } from './chart-tooltip';
+import { tooltipNode } from './chart-tooltip';
+import type { ChartOption, TooltipContent } from './chart-types';
 
 echarts.use([
   BarChart,
@@ -32,8 +33,7 @@ echarts.use([
   CanvasRenderer,
 ]);
 
-export type ChartOption = echarts.EChartsCoreOption;
-export type { TooltipContent } from './chart-tooltip';
+export type { ChartOption, TooltipContent } from './chart-types';
 
 /** What a click on a bar, cell or point tells the parent. */
 export interface ChartClick {

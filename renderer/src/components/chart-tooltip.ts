@@ -1,7 +1,4 @@
-/** A tooltip as data: a title and lines of (colour marker, label, value); or a plain string. */
-export type TooltipContent =
-  | string
-  | { title?: string; rows: { color?: string | undefined; label: string; value: string }[]; note?: string };
+import type { TooltipContent } from './chart-types';
 
 /**
  * The tooltip as DOM nodes with classes (see styles: .chart-tooltip-*): no markup string, no style

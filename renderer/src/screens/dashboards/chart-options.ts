@@ -1,5 +1,5 @@
 import type { DashboardRow } from '../../../../pipeline/contract';
-import type { ChartOption, TooltipContent } from '../../components/Chart';
+import type { ChartOption, TooltipContent } from '../../components/chart-types';
 import {
   formatCompact,
   formatDecimal,
