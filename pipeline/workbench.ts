@@ -10,6 +10,7 @@ import { BrokerService } from './broker/service';
 import { StreamService } from './stream/stream-service';
 import { datasetHandlers, defaultDownloadDir } from './dataset/handlers';
 import { exploreHandlers } from './explore/handlers';
+import { dashboardHandlers } from './dashboards/handlers';
 import { exportHandlers } from './export/handlers';
 import { lakeHandlers } from './lake/handlers';
 import { queryHandlers } from './query/handlers';
@@ -75,6 +76,7 @@ export class Workbench implements WorkbenchContext {
       ...sinkHandlers(this),
       ...topicToolHandlers(this),
       ...exploreHandlers(this),
+      ...dashboardHandlers(this),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { brokerCalls, brokerEvents } from './broker';
+import { dashboardCalls, dashboardEvents } from './dashboard';
 import { datasetCalls, datasetEvents } from './dataset';
 import { exploreCalls, exploreEvents } from './explore';
 import { exportCalls, exportEvents } from './export';
@@ -14,6 +15,7 @@ import type { CallSpec, EventSpec } from './define';
 
 export * from './app';
 export * from './broker';
+export * from './dashboard';
 export * from './dataset';
 export * from './explore';
 export * from './export';
@@ -40,6 +42,7 @@ export const calls = {
   ...historyCalls,
   ...topicToolCalls,
   ...exploreCalls,
+  ...dashboardCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every event stream. */
@@ -53,6 +56,7 @@ export const events = {
   ...exportEvents,
   ...sinkEvents,
   ...exploreEvents,
+  ...dashboardEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

@@ -30,18 +30,18 @@ export const GRAINS: Record<string, GrainKey[]> = {
   ],
   product_performance: [{ key: 'product_id', silver: 'product_id', type: 'VARCHAR' }],
   session_stats: [{ key: 'session_id', silver: 'session_id', type: 'VARCHAR' }],
-  // A session counts on the day it started: every event of the sessions that started that day.
+  // A session counts on the UTC day it started: every event of the sessions that started that day.
   session_daily: [
     {
       key: 'event_date',
-      silver: 'CAST(min(event_time) OVER (PARTITION BY session_id) AS DATE)',
+      silver: "CAST(timezone('UTC', min(event_time) OVER (PARTITION BY session_id)) AS DATE)",
       type: 'DATE',
     },
   ],
   user_activity: [{ key: 'user_id', silver: 'user_id', type: 'VARCHAR' }],
   hourly_heatmap: [
-    { key: 'day_of_week', silver: 'CAST(isodow(event_time) AS INTEGER)', type: 'INTEGER' },
-    { key: 'hour', silver: 'CAST(hour(event_time) AS INTEGER)', type: 'INTEGER' },
+    { key: 'day_of_week', silver: "CAST(isodow(timezone('UTC', event_time)) AS INTEGER)", type: 'INTEGER' },
+    { key: 'hour', silver: "CAST(hour(timezone('UTC', event_time)) AS INTEGER)", type: 'INTEGER' },
   ],
 };
 

@@ -11,7 +11,7 @@ export const LAKE_DB_LIMITS = { memory: '320MB', spill: join(tmpdir(), 'clickpul
 /** Applies LAKE_DB_LIMITS (with a smaller memory cap when given) and UTC to a fresh connection. */
 export async function limitLakeDb(db: DuckDBConnection, memory = LAKE_DB_LIMITS.memory): Promise<void> {
   await db.run(
-    `SET TimeZone = 'UTC'; SET memory_limit = '${memory}'; SET temp_directory = '${LAKE_DB_LIMITS.spill.replaceAll("'", "''")}'`,
+    `SET GLOBAL TimeZone = 'UTC'; SET memory_limit = '${memory}'; SET temp_directory = '${LAKE_DB_LIMITS.spill.replaceAll("'", "''")}'`,
   );
 }
 

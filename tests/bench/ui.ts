@@ -1,17 +1,48 @@
 /**
  * bench:ui — the Lake grid over a 5M-row Silver table in Chromium: time to the first page of rows, time of a
- * server-side sort, and time to scroll to the last row; then Explore over the same Silver: a filtered search
- * with its histogram, a user's journey and a drill-through from a Gold row to its Silver rows (each from
- * navigation to the answer on screen). Prints figures; asserts nothing about speed.
+ * server-side sort, and time to scroll to the last row; then Gold built over it and the Dashboards screen:
+ * time to its first figures, and one dashboard refresh (every panel, one snapshot) from Gold and, with a
+ * brand filter, from Silver; then Explore over the same lake: a filtered search with its histogram, a user's
+ * journey and a drill-through from a Gold row to its Silver rows (each from navigation to the answer on
+ * screen). Prints figures; asserts nothing about speed.
  * ROWS=… overrides the size.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../e2e/browser';
-import { startWebCli } from '../helpers/cli';
+import { builtCli, startWebCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 
+/** One Workbench call from the page, on its own WebSocket to the bridge (the page's cookie admits it). */
+function callInPage(page: Page, call: string, payload: unknown): Promise<unknown> {
+  return page.evaluate(
+    ([name, body]) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api`);
+        ws.onerror = () => reject(new Error('bridge socket failed'));
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: name, payload: body }));
+        ws.onmessage = (m) => {
+          const answer = JSON.parse(String(m.data)) as {
+            id?: number;
+            ok: boolean;
+            value: unknown;
+            error: unknown;
+          };
+          if (answer.id !== 1) return;
+          ws.close();
+          if (answer.ok) resolve(answer.value);
+          else reject(new Error(JSON.stringify(answer.error)));
+        };
+      }),
+    [call, payload] as const,
+  );
+}
+
+const execFileAsync = promisify(execFile);
 const rows = Number(process.env.ROWS ?? 5_000_000);
 const dir = await tempDir('clickpulse-bench-ui-');
 const lake = join(dir.path, 'lake');
@@ -33,9 +64,11 @@ try {
              CAST(hour(TIMESTAMPTZ '2019-10-01 00:00:00+00' + to_milliseconds(range * 17)) AS INTEGER) AS event_hour,
              (['electronics.smartphone', 'appliances.kitchen.oven', 'computers.notebook', NULL])[1 + (hash(range) % 4)::BIGINT] AS category_code,
              (['electronics', 'appliances', 'computers', NULL])[1 + (hash(range) % 4)::BIGINT] AS category_l1,
+             (['smartphone', 'kitchen', 'notebook', NULL])[1 + (hash(range) % 4)::BIGINT] AS category_l2,
              (['samsung', 'apple', 'xiaomi', 'huawei', 'lg', NULL])[1 + (hash(range * 3) % 6)::BIGINT] AS brand,
              CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) || '-' || (range // 50000) AS user_session,
              CAST(500000000 + hash(range * 13) % 3000000 AS VARCHAR) || '-' || (range // 50000) AS session_id,
+             NULL::VARCHAR AS order_id,
              'bench' AS source_id, range + 1 AS source_row, 'clickpulse_events' AS topic,
              0 AS "partition", range AS "offset"
       FROM range(${rows})
@@ -54,10 +87,7 @@ try {
   const [[behind]] = (
     await db.runAndReadAll(`SELECT count(*) FROM '${silverFile}' WHERE brand = 'apple'`)
   ).getRowsJS() as [[bigint]];
-  // A Gold row to drill from (brand_daily's grain is day and brand).
-  await mkdir(join(lake, 'gold', 'brand_daily'), { recursive: true });
-  await db.run(`COPY (SELECT DATE '2019-10-01' AS event_date, 'apple' AS brand, ${behind} AS events)
-    TO '${join(lake, 'gold', 'brand_daily', 'part-0.parquet')}' (FORMAT parquet)`);
+  // Explore drills from Gold's brand_daily row (day, apple), built below with the rest of Gold.
   db.closeSync();
   duck.closeSync();
   console.log(
@@ -114,6 +144,35 @@ try {
       `sort by price descending (server-side, ${rows.toLocaleString('en-US')} rows): ${sort.toFixed(0)} ms`,
     );
     console.log(`scroll to the last row: ${scroll.toFixed(0)} ms`);
+
+    t = performance.now();
+    // The built CLI: Gold's SQL files are Vite ?raw imports, which tsx cannot load.
+    await execFileAsync(process.execPath, [builtCli, 'build', 'gold', '--lake', lake]);
+    console.log(`Gold built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    await page.goto(`${web.url}#/dashboards`);
+    await page.waitForFunction(() => document.querySelector('.kpi-value[data-value]') !== null, undefined, {
+      timeout: 120_000,
+      polling: 20,
+    });
+    console.log(`dashboards: time to first figures: ${(performance.now() - t).toFixed(0)} ms`);
+    for (const [label, filters] of [
+      ['from Gold', {}],
+      ['from Silver (brand filter)', { brands: ['samsung'] }],
+    ] as const) {
+      const times: number[] = [];
+      let server = 0;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const answer = (await callInPage(page, 'dashboard.snapshot', filters)) as { tookMs: number };
+        times.push(performance.now() - started);
+        server = answer.tookMs;
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `dashboard refresh ${label} (${rows.toLocaleString('en-US')} rows, all panels): median ${times[1]?.toFixed(0)} ms round trip, ${server} ms on the server`,
+      );
+    }
 
     const count = (n: bigint) => Number(n).toLocaleString('en-US');
     t = performance.now();

@@ -40,10 +40,10 @@ describe('From the sample to the dashboards, through the real broker and lake', 
     await screenshot(page, 'flow-lake');
 
     await page.goto(`${app.url}#/dashboards`);
-    const funnel = page.getByRole('region', { name: 'Conversion funnel' }).locator('.chart');
-    await expect
-      .poll(() => funnel.getAttribute('aria-label'), POLL)
-      .toMatch(/Views.*987.*Carts.*3.*Purchases.*10/s);
+    const funnel = page.getByRole('region', { name: 'Conversion funnel (sessions)' }).locator('.chart');
+    await expect.poll(() => funnel.getAttribute('aria-label'), POLL).toMatch(/Viewed.*Carted.*Purchased/s);
+    const views = page.getByRole('group', { name: 'Views', exact: true }).locator('.kpi-value');
+    await expect.poll(() => views.textContent(), POLL).toBe('987');
     await screenshot(page, 'flow-dashboards');
 
     await page.goto(`${app.url}#/sql`);

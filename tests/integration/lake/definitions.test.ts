@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGold, buildSilver } from '../../../pipeline/lake/build';
 import { goldTables } from '../../../pipeline/lake/gold/tables';
 import { classifyBatch, parseBronze } from '../../../pipeline/lake/silver/steps';
-import { dashboardSql } from '../../../renderer/src/screens/dashboards/queries';
+import { DashboardFilters } from '../../../pipeline/contract';
+import * as panels from '../../../pipeline/dashboards/panels';
+import { DASHBOARD_GOLD } from '../../../pipeline/dashboards/pinned-files';
+import { scopeOf } from '../../../pipeline/dashboards/scope';
 import { writeSampleBronze } from '../../helpers/bronze-fixture';
 import { runChild } from '../../helpers/children';
 import { SAMPLE_CSV } from '../../helpers/query-lake';
@@ -118,16 +121,34 @@ describe('UTC whatever the time zone', () => {
   });
 
   it('computes every Gold table and dashboard query identically in Los Angeles and Tokyo', async () => {
-    const range = { from: '2019-10-01', to: '2019-10-01' };
+    // The dashboards' panels over Gold (dates only) and over Silver (a brand filter), as the snapshot runs them.
+    const views = Object.entries(DASHBOARD_GOLD)
+      .map(([view, table]) => `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT * FROM gold.${table}`)
+      .concat('CREATE OR REPLACE TEMP VIEW s_events AS SELECT * FROM silver.events')
+      .join(';\n');
+    const extent = { first: '2019-10-01', last: '2019-10-01' };
+    const latest = Date.parse('2019-10-01T23:59:00Z');
+    const gold = scopeOf(DashboardFilters.parse({ from: '2019-10-01', to: '2019-10-01' }), extent, latest);
+    const silver = scopeOf(DashboardFilters.parse({ brands: ['samsung'] }), extent, latest);
+    const panelQueries = (name: string, scope: typeof gold): [string, string][] => [
+      [`dashboard ${name} kpis`, panels.kpiSql(scope, false)],
+      [`dashboard ${name} traffic`, panels.trafficSql(scope)],
+      [`dashboard ${name} funnel`, panels.funnelSql(scope)],
+      [`dashboard ${name} categories`, panels.categoriesSql(scope)],
+      [`dashboard ${name} top products`, panels.topProductsSql(scope, latest)],
+      [`dashboard ${name} heatmap`, panels.heatmapSql(scope)],
+      [`dashboard ${name} durations`, panels.durationsSql(scope)],
+    ];
     const queries: [string, string][] = [
       ...Object.entries(goldTables),
-      ...Object.entries(dashboardSql).map(
-        ([name, q]) => [`dashboard ${name}`, typeof q === 'string' ? q : q(range)] as [string, string],
-      ),
+      ...panelQueries('gold', gold),
+      ...panelQueries('silver', silver),
     ];
     const resultsIn = async (zone: string) => {
       const db = await connectIn(zone);
       try {
+        await db.run(views);
+        await db.run(panels.silverTables(silver));
         const out: Record<string, unknown> = {};
         // Instants print the same in any zone once made epochs; dates and hours must not move at all.
         for (const [name, sql] of queries) {
@@ -146,7 +167,8 @@ describe('UTC whatever the time zone', () => {
       }
     };
     const utc = await resultsIn('UTC');
-    expect((utc['dashboard heatmap'] as unknown[]).length).toBeGreaterThan(0);
+    expect((utc['dashboard gold heatmap'] as unknown[]).length).toBeGreaterThan(0);
+    expect((utc['dashboard silver heatmap'] as unknown[]).length).toBeGreaterThan(0);
     for (const zone of ZONES) expect({ zone, ...(await resultsIn(zone)) }).toEqual({ zone, ...utc });
   });
 

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
-import { num, queryRows } from '../../api/queryRows';
-import { Chart, saveChartPng, type ChartOption } from '../../components/Chart';
+import { useMemo, useState } from 'react';
+import { DASHBOARD_EVENT_TYPES, type DashboardRow } from '../../../../pipeline/contract';
+import type { ChartClick } from '../../components/Chart';
 import { EmptyState } from '../../components/EmptyState';
-import { formatCompact, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
-import { isDark } from '../../lib/theme';
+import { formatDuration, formatTimestamp } from '../../lib/format';
+import { useDarkMode } from '../../lib/theme';
 import {
+  DAYS,
+  NONE,
   categoryBarOption,
   categoryTreemapOption,
   durationOption,
@@ -13,82 +15,61 @@ import {
   topProductsOption,
   trafficOption,
 } from './chart-options';
-import { dashboardSql, isIsoDate, type DateRange } from './queries';
+import './dashboards.css';
+import { describeFilters, filterChips, NO_FILTERS, type Filters } from './filters';
+import { Kpis } from './Kpis';
+import { Panel } from './Panel';
+import { LIVE_MS, useDashboardSnapshot } from './useDashboardSnapshot';
 
-interface Data {
-  kpis: Record<string, unknown>;
-  charts: Record<string, ChartOption>;
-}
+const isIsoDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text));
+const toggle = <T,>(list: T[], value: T) =>
+  list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
 
-const LIVE_MS = 5000;
-type EChartsLike = Parameters<typeof saveChartPng>[0];
-
-/** Gold as charts that follow the lake while a replay runs, over a date range the analyst picks. */
+/** Gold as KPIs and charts that follow the lake while a replay runs, filtered as the analyst chooses. */
 export function DashboardsScreen() {
-  const [range, setRange] = useState<DateRange>();
-  const [data, setData] = useState<Data>();
-  const [error, setError] = useState<string>();
-  const [empty, setEmpty] = useState(false);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [live, setLive] = useState(true);
-  const [tick, setTick] = useState(0);
-  const charts = useRef(new Map<string, EChartsLike>());
+  const [windowMinutes, setWindowMinutes] = useState(30);
+  const [showNone, setShowNone] = useState(true);
+  const dark = useDarkMode();
+  const snap = useDashboardSnapshot(filters, live);
+  const data = snap.data;
 
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => setTick((t) => t + 1), LIVE_MS);
-    return () => clearInterval(timer);
-  }, [live]);
-
-  useEffect(() => {
-    let current = true;
-    const load = async () => {
-      try {
-        const [dates] = await queryRows(dashboardSql.dates);
-        if (!dates?.first) {
-          if (current) setEmpty(true);
-          return;
-        }
-        const full = { from: isoDate(dates.first), to: isoDate(dates.last) };
-        const r = range ?? full;
-        if (!range && current) setRange(full);
-        const [kpis, traffic, funnel, categories, products, heatmap, durations] = await Promise.all([
-          queryRows(dashboardSql.kpis(r)),
-          queryRows(dashboardSql.traffic(r), 10_000),
-          queryRows(dashboardSql.funnel(r)),
-          queryRows(dashboardSql.categories(r)),
-          queryRows(dashboardSql.topProducts(r)),
-          queryRows(dashboardSql.heatmap(r)),
-          queryRows(dashboardSql.durations(r)),
-        ]);
-        if (!current) return;
-        setEmpty(false);
-        setError(undefined);
-        setData({
-          kpis: kpis[0] ?? {},
-          charts: {
-            traffic: trafficOption(traffic),
-            funnel: funnelOption(funnel[0]),
-            categoryBar: categoryBarOption(categories),
-            categoryTreemap: categoryTreemapOption(categories),
-            topProducts: topProductsOption(products),
-            heatmap: heatmapOption(heatmap),
-            durations: durationOption(durations),
-          },
-        });
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (!current) return;
-        if (/gold\.|does not exist|not found/i.test(message)) setEmpty(true);
-        else setError(message);
-      }
+  const charts = useMemo(() => {
+    if (!data) return undefined;
+    return {
+      traffic: trafficOption(data.traffic, data.grain),
+      funnel: funnelOption(data.funnel),
+      categoryBar: categoryBarOption(data.categories, showNone),
+      categoryTreemap: categoryTreemapOption(data.categories, showNone, dark),
+      topProducts: topProductsOption(data.topProducts),
+      heatmap: heatmapOption(data.heatmap, dark),
+      durations: durationOption(data.durations),
     };
-    void load();
-    return () => {
-      current = false;
-    };
-  }, [range, tick]);
+  }, [data, showNone, dark]);
 
-  if (empty) {
+  const tables = useMemo(() => {
+    if (!data) return undefined;
+    const categories = showNone ? data.categories : data.categories.filter((r) => r.category_l1 !== NONE);
+    return {
+      traffic: data.traffic.map((r) => ({
+        time_utc: formatTimestamp(Number(r.t)),
+        event_type: r.event_type ?? null,
+        events: r.events ?? null,
+      })),
+      funnel: data.funnel,
+      categories,
+      topProducts: data.topProducts,
+      heatmap: data.heatmap.map((r) => ({
+        day: DAYS[Number(r.day) - 1] ?? null,
+        hour_utc: r.hour ?? null,
+        events: r.events ?? null,
+      })),
+      durations: data.durations.map((r) => ({ bucket: r.bucket ?? null, sessions: r.sessions ?? null })),
+    } satisfies Record<string, DashboardRow[]>;
+  }, [data, showNone]);
+
+  if (snap.empty) {
     return (
       <EmptyState title="Dashboards">
         <p>
@@ -98,35 +79,27 @@ export function DashboardsScreen() {
     );
   }
 
-  const k = data?.kpis ?? {};
-  const panel = (id: string, title: string, height = 280) => (
-    <section className="panel" aria-label={title}>
-      <header>
-        <h3>{title}</h3>
-        <button
-          type="button"
-          aria-label={`Save ${title} as PNG`}
-          onClick={() => {
-            const chart = charts.current.get(id);
-            if (chart)
-              saveChartPng(chart, title.replace(/\W+/g, '-').toLowerCase(), isDark() ? '#1e2128' : '#ffffff');
-          }}
-        >
-          PNG
-        </button>
-      </header>
-      {data?.charts[id] ? (
-        <Chart
-          label={title}
-          option={data.charts[id]}
-          height={height}
-          onReady={(chart) => (chart ? charts.current.set(id, chart) : charts.current.delete(id))}
-        />
-      ) : (
-        <p className="muted">Loading…</p>
-      )}
-    </section>
-  );
+  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  const lines = describeFilters(filters, data);
+  const previous = data?.previousPeriod;
+  const previousLabel = previous
+    ? `${previous.from.replace('T', ' ').slice(0, 19)} – ${previous.to.replace('T', ' ').slice(0, 19)}`
+    : '';
+  const pickL1 = (name: string) => set({ categoryL1: [name], categoryL2: [] });
+  const onTreemap = (c: ChartClick) => {
+    const [l1, l2] = c.path ?? [];
+    if (l1) set({ categoryL1: [l1], categoryL2: l2 ? [l2] : [] });
+  };
+  const onHeatmap = (c: ChartClick) => {
+    const [hour, day] = (Array.isArray(c.value) ? c.value : []) as number[];
+    if (hour !== undefined && day !== undefined) set({ weekdays: [day + 1], hours: [hour] });
+  };
+  const onProduct = (c: ChartClick) => {
+    const row = data?.topProducts[data.topProducts.length - 1 - c.dataIndex];
+    set({ brands: [row?.brand ? String(row.brand) : NONE] });
+  };
+  const onTraffic = (c: ChartClick) =>
+    c.seriesName && set({ eventTypes: [c.seriesName as Filters['eventTypes'][number]] });
 
   return (
     <div className="dashboards">
@@ -136,10 +109,11 @@ export function DashboardsScreen() {
           <input
             type="date"
             aria-label="From date"
-            value={range?.from ?? ''}
-            onChange={(e) =>
-              isIsoDate(e.target.value) && range && setRange({ ...range, from: e.target.value })
-            }
+            disabled={filters.lastMinutes !== undefined}
+            min={data?.extent?.first}
+            max={data?.extent?.last}
+            value={filters.from ?? data?.period?.from.slice(0, 10) ?? ''}
+            onChange={(e) => isIsoDate(e.target.value) && set({ from: e.target.value })}
           />
         </label>
         <label>
@@ -147,57 +121,228 @@ export function DashboardsScreen() {
           <input
             type="date"
             aria-label="To date"
-            value={range?.to ?? ''}
-            onChange={(e) => isIsoDate(e.target.value) && range && setRange({ ...range, to: e.target.value })}
+            disabled={filters.lastMinutes !== undefined}
+            min={data?.extent?.first}
+            max={data?.extent?.last}
+            value={filters.to ?? data?.period?.to.slice(0, 10) ?? ''}
+            onChange={(e) => isIsoDate(e.target.value) && set({ to: e.target.value })}
           />
         </label>
         <label>
-          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live (every{' '}
-          {LIVE_MS / 1000} s)
+          By{' '}
+          <select
+            aria-label="Time grain"
+            value={filters.grain}
+            onChange={(e) => set({ grain: e.target.value as Filters['grain'] })}
+          >
+            <option value="auto">auto{data && filters.grain === 'auto' ? ` (${data.grain})` : ''}</option>
+            <option value="minute">minute</option>
+            <option value="hour">hour</option>
+            <option value="day">day</option>
+          </select>
         </label>
-        {error && (
-          <span role="alert" className="error-text">
-            {error}
-          </span>
+        <span className="dash-window">
+          <label>
+            <input
+              type="checkbox"
+              checked={filters.lastMinutes !== undefined}
+              onChange={(e) => set({ lastMinutes: e.target.checked ? windowMinutes : undefined })}
+            />{' '}
+            Last
+          </label>{' '}
+          <input
+            type="number"
+            aria-label="Live window minutes"
+            min={1}
+            max={10080}
+            value={windowMinutes}
+            onChange={(e) => {
+              const m = Math.min(10_080, Math.max(1, Math.round(Number(e.target.value)) || 1));
+              setWindowMinutes(m);
+              if (filters.lastMinutes !== undefined) set({ lastMinutes: m });
+            }}
+          />{' '}
+          min of event time
+        </span>
+        <fieldset className="dash-types" aria-label="Event types">
+          {DASHBOARD_EVENT_TYPES.map((t) => (
+            <label key={t}>
+              <input
+                type="checkbox"
+                checked={filters.eventTypes.includes(t)}
+                onChange={() => set({ eventTypes: toggle(filters.eventTypes, t) })}
+              />{' '}
+              {t}
+            </label>
+          ))}
+        </fieldset>
+        <Choice
+          label="Category"
+          value={filters.categoryL1[0]}
+          options={data?.options.categoryL1}
+          onChange={(v) => set({ categoryL1: v ? [v] : [], categoryL2: [] })}
+        />
+        <Choice
+          label="Subcategory"
+          value={filters.categoryL2[0]}
+          options={data?.options.categoryL2}
+          onChange={(v) => set({ categoryL2: v ? [v] : [] })}
+        />
+        <Choice
+          label="Brand"
+          value={filters.brands[0]}
+          options={data?.options.brands}
+          onChange={(v) => set({ brands: v ? [v] : [] })}
+        />
+        <label>
+          <input type="checkbox" checked={showNone} onChange={(e) => setShowNone(e.target.checked)} /> Show
+          “(none)” categories
+        </label>
+        <label>
+          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live (every{' '}
+          {LIVE_MS / 1000} s and on each Gold flush)
+        </label>
+      </div>
+      <div className="dash-chips" aria-label="Active filters">
+        {filterChips(filters).map((chip) => (
+          <button
+            key={chip.key}
+            type="button"
+            className="chip"
+            aria-label={`Remove filter ${chip.label}`}
+            onClick={() => setFilters(chip.without)}
+          >
+            {chip.label} ×
+          </button>
+        ))}
+        {JSON.stringify(filters) !== JSON.stringify(NO_FILTERS) && (
+          <button type="button" className="chip chip-clear" onClick={() => setFilters(NO_FILTERS)}>
+            Clear all filters
+          </button>
         )}
       </div>
-      <div className="kpis" aria-label="Key figures">
-        <Kpi label="Users" value={formatInteger(num(k.users))} />
-        <Kpi label="Sessions" value={formatInteger(num(k.sessions))} />
-        <Kpi label="Views" value={formatInteger(num(k.views))} />
-        <Kpi label="Purchases" value={formatInteger(num(k.purchases))} />
-        <Kpi
-          label="Conversion (sessions)"
-          value={formatPercent(num(k.purchase_sessions) / num(k.view_sessions))}
-        />
-        <Kpi label="Revenue" value={formatDecimal(num(k.revenue))} />
-        <Kpi label="Avg. order value" value={formatDecimal(num(k.revenue) / num(k.orders))} />
-        <Kpi label="Cart abandonment" value={formatPercent(num(k.cart_abandonment))} />
-      </div>
+      <p className="dash-status" role="status" aria-live="polite" data-testid="dashboard-status">
+        {data ? (
+          <>
+            As of{' '}
+            <strong>{data.latestEventTime ? `${formatTimestamp(data.latestEventTime)} UTC` : '–'}</strong>
+            {data.source === 'gold' && data.goldWrittenAt && (
+              <> · Gold written {formatTimestamp(data.goldWrittenAt).slice(11)} UTC</>
+            )}
+            {snap.behindReplaySeconds !== null && (
+              <>
+                {' '}
+                ·{' '}
+                <span data-testid="behind-replay">
+                  {formatDuration(snap.behindReplaySeconds)} behind the replay
+                </span>{' '}
+                (event time)
+              </>
+            )}
+            {data.sourceReason && <> · {data.sourceReason}</>}
+            {' · '}
+            {snap.refreshing ? 'refreshing…' : `refreshed in ${data.tookMs} ms`}
+            {snap.staleBecauseRewriting && ' · Gold is being rewritten: showing the previous refresh'}
+          </>
+        ) : (
+          'Loading the lake…'
+        )}
+        {snap.error && (
+          <span role="alert" className="error-text">
+            {' '}
+            {snap.error}
+          </span>
+        )}
+      </p>
+      <Kpis kpis={data?.kpis} previous={data?.previous} previousLabel={previousLabel} />
       <div className="panels">
-        {panel('traffic', 'Traffic by event type')}
-        {panel('funnel', 'Conversion funnel')}
-        {panel('categoryBar', 'Revenue by category')}
-        {panel('categoryTreemap', 'Revenue by category (treemap)')}
-        {panel('topProducts', 'Top products by views')}
-        {panel('heatmap', 'Events by day and hour (UTC)')}
-        {panel('durations', 'Session duration')}
+        <Panel
+          title="Traffic by event type"
+          rows={tables?.traffic}
+          option={charts?.traffic}
+          filterLines={lines}
+          clickHint="click a line to filter by its event type"
+          onClick={onTraffic}
+        />
+        <Panel
+          title="Conversion funnel (sessions)"
+          rows={tables?.funnel}
+          option={charts?.funnel}
+          filterLines={lines}
+          note={
+            data
+              ? `${data.kpis.purchaseSessions.toLocaleString('en-US')} sessions purchased in all (with or without a cart event)`
+              : undefined
+          }
+        />
+        <Panel
+          title="Revenue by category"
+          rows={tables?.categories}
+          option={charts?.categoryBar}
+          filterLines={lines}
+          clickHint="click a bar to filter by its category"
+          onClick={(c) => pickL1(c.name)}
+        />
+        <Panel
+          title="Revenue by category (treemap)"
+          rows={tables?.categories}
+          option={charts?.categoryTreemap}
+          filterLines={lines}
+          clickHint="click a cell to filter by it"
+          onClick={onTreemap}
+        />
+        <Panel
+          title="Top products by views"
+          rows={tables?.topProducts}
+          option={charts?.topProducts}
+          filterLines={lines}
+          clickHint="click a bar to filter by its brand"
+          onClick={onProduct}
+        />
+        <Panel
+          title="Events by day and hour (UTC)"
+          rows={tables?.heatmap}
+          option={charts?.heatmap}
+          filterLines={lines}
+          height={300}
+          clickHint="click a cell to filter by its day and hour"
+          onClick={onHeatmap}
+        />
+        <Panel
+          title="Session duration"
+          rows={tables?.durations}
+          option={charts?.durations}
+          filterLines={lines}
+        />
       </div>
     </div>
   );
 }
 
-function Kpi({ label, value }: { label: string; value: string }) {
+function Choice({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  options: string[] | undefined;
+  onChange: (value: string | undefined) => void;
+}) {
+  const all = options ?? [];
+  const list = value && !all.includes(value) ? [value, ...all] : all;
   return (
-    <div className="kpi" role="group" aria-label={label}>
-      <span className="kpi-label">{label}</span>
-      <span className="kpi-value" title={value}>
-        {value.length > 14 ? formatCompact(Number(value.replace(/,/g, ''))) : value}
-      </span>
-    </div>
+    <label>
+      {label}{' '}
+      <select aria-label={label} value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">all</option>
+        {list.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
   );
-}
-
-function isoDate(value: unknown): string {
-  return new Date(num(value instanceof Date ? value.getTime() : value)).toISOString().slice(0, 10);
 }

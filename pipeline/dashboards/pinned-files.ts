@@ -1,0 +1,79 @@
+import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lakePaths } from '../lake/layout';
+import { parquetFiles } from '../query/catalog';
+
+/** The Gold tables the dashboards read, by the view name their SQL uses (see panels.ts). */
+export const DASHBOARD_GOLD = {
+  g_funnel: 'funnel_daily',
+  g_category: 'category_daily',
+  g_brand: 'brand_daily',
+  g_traffic: 'traffic_minute',
+  g_sessions: 'session_stats',
+} as const;
+export type GoldView = keyof typeof DASHBOARD_GOLD;
+
+export interface PinnedFiles {
+  /** Per view, the Gold files as they were when pinned (hard links, so a rewrite of Gold cannot change them). */
+  gold: Record<GoldView, string[]>;
+  /** When the newest pinned Gold file was written. */
+  goldWrittenAt: Date;
+  /** Silver's files when pinned: streaming only adds files, so the list is a snapshot. */
+  silver: string[];
+  release(): Promise<void>;
+}
+
+const STALE_MS = 10 * 60_000;
+let sequence = 0;
+
+/**
+ * Pins the files one dashboard refresh reads. Gold rewrites a table by renaming a new file over the old; a
+ * hard link keeps the file that was there, so every query of the refresh reads the same bytes. Links live in
+ * <lake>/_state/dashboards/ (same file system, so linking is possible) and are removed after the refresh.
+ * Null when a Gold table the dashboards need does not exist yet.
+ */
+export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
+  const paths = lakePaths(lake);
+  const root = join(paths.state, 'dashboards');
+  await removeStale(root);
+  const dir = join(root, `snap-${process.pid}-${Date.now()}-${sequence++}`);
+  await mkdir(dir, { recursive: true });
+  const release = () => rm(dir, { recursive: true, force: true });
+  try {
+    const gold = {} as Record<GoldView, string[]>;
+    let written = 0;
+    for (const [view, table] of Object.entries(DASHBOARD_GOLD) as [GoldView, string][]) {
+      const files = await parquetFiles(paths.goldTable(table));
+      if (files.length === 0) {
+        await release();
+        return null;
+      }
+      gold[view] = [];
+      for (const [i, file] of files.entries()) {
+        const pinned = join(dir, `${table}-${i}.parquet`);
+        // The file may be renamed over between listing and linking: list again (it exists under its name).
+        await link(file, pinned).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          await link(file, pinned);
+        });
+        written = Math.max(written, (await stat(pinned)).mtimeMs);
+        gold[view].push(pinned);
+      }
+    }
+    const silver = await parquetFiles(paths.silverEvents);
+    return { gold, goldWrittenAt: new Date(written), silver, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Links left by a process that died mid-refresh. */
+async function removeStale(root: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const name of names) {
+    const info = await stat(join(root, name)).catch(() => undefined);
+    if (info && now - info.mtimeMs > STALE_MS) await rm(join(root, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,249 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DashboardFilters, DashboardKpis, DashboardRow, DashboardSnapshot } from '../contract';
+import { limitLakeDb } from '../lake/duckdb';
+import { duckdbError } from '../query/sandbox';
+import { quoteLiteral } from '../query/sql-builder';
+import {
+  GOLD_AGREEMENT_SQL,
+  GOLD_EXTENT_SQL,
+  SILVER_LATEST_SQL,
+  categoriesSql,
+  durationsSql,
+  funnelSql,
+  heatmapSql,
+  kpiSql,
+  optionsSql,
+  silverTables,
+  topProductsSql,
+  trafficSql,
+} from './panels';
+import { pinFiles, type GoldView, type PinnedFiles } from './pinned-files';
+import { scopeOf, silverReasons } from './scope';
+
+/** Gold rewrites its tables in well under a second each; this many tries outlast a whole refresh. */
+const AGREEMENT_TRIES = 12;
+const RETRY_MS = 250;
+
+const EMPTY_KPIS: DashboardKpis = {
+  users: 0,
+  sessions: 0,
+  views: 0,
+  carts: 0,
+  purchases: 0,
+  revenue: 0,
+  orders: 0,
+  viewSessions: 0,
+  purchaseSessions: 0,
+  cartAbandonment: null,
+};
+
+/**
+ * Every panel of the Dashboards screen from one read: the lake's files are pinned (pinned-files.ts), then
+ * all panel queries run on one connection over exactly those files, so KPIs and charts of one refresh
+ * agree. It is the app's own query (fixed SQL, values quoted), on its own small DuckDB: not users' SQL, so
+ * it does not queue behind their queries in the SQL screen.
+ */
+export class DashboardService {
+  private instance: Promise<DuckDBInstance> | undefined;
+  /** One refresh at a time: a second screen asking meanwhile waits rather than doubling the work. */
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly lakeDir: () => Promise<string>,
+    private readonly retry = { tries: AGREEMENT_TRIES, waitMs: RETRY_MS },
+  ) {}
+
+  snapshot(filters: DashboardFilters): Promise<DashboardSnapshot> {
+    const run = this.running.then(() => this.snapshotNow(filters));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    const instance = this.instance;
+    this.instance = undefined;
+    await this.running;
+    if (instance) (await instance.catch(() => undefined))?.closeSync();
+  }
+
+  private async snapshotNow(filters: DashboardFilters): Promise<DashboardSnapshot> {
+    const started = performance.now();
+    const lake = await this.lakeDir();
+    for (let attempt = 1; ; attempt++) {
+      const pinned = await pinFiles(lake);
+      if (!pinned) return notReady(performance.now() - started);
+      const connection = await this.connect();
+      try {
+        await defineViews(connection, pinned);
+        const agreed = agrees(await rows(connection, GOLD_AGREEMENT_SQL));
+        if (!agreed && attempt < this.retry.tries) {
+          await new Promise((r) => setTimeout(r, this.retry.waitMs));
+          continue;
+        }
+        return await this.read(connection, pinned, filters, agreed, started);
+      } catch (error) {
+        // A batch build may swap Silver's folder between pinning and reading: pin again, once.
+        if (attempt < 2 && /No files found|No such file|Could not open/i.test(String(error))) continue;
+        throw duckdbError(error);
+      } finally {
+        connection.closeSync();
+        await pinned.release();
+      }
+    }
+  }
+
+  private async read(
+    db: DuckDBConnection,
+    pinned: PinnedFiles,
+    filters: DashboardFilters,
+    consistent: boolean,
+    started: number,
+  ): Promise<DashboardSnapshot> {
+    const [extentRow] = await rows(db, GOLD_EXTENT_SQL);
+    if (!extentRow?.first || !extentRow.last) return notReady(performance.now() - started);
+    const extent = { first: String(extentRow.first), last: String(extentRow.last) };
+    const goldLatest = Number(extentRow.latest_minute ?? 0);
+    let latest = goldLatest;
+    // Read from Silver, the newest event is Silver's (it runs ahead of Gold).
+    if (silverReasons(filters).length)
+      latest = Number((await rows(db, SILVER_LATEST_SQL))[0]?.latest ?? goldLatest);
+    const scope = scopeOf(filters, extent, latest);
+    if (scope.source === 'silver') await db.run(silverTables(scope));
+    const kpis = toKpis((await rows(db, kpiSql(scope, false)))[0]);
+    const previous = toKpis((await rows(db, kpiSql(scope, true)))[0]);
+    const traffic = await rows(db, trafficSql(scope));
+    const funnel = await rows(db, funnelSql(scope));
+    const categories = await rows(db, categoriesSql(scope));
+    const topProducts = await rows(db, topProductsSql(scope, goldLatest));
+    const heatmap = await rows(db, heatmapSql(scope));
+    const durations = await rows(db, durationsSql(scope));
+    const options = optionsSql(scope);
+    const values = async (sql: string) => (await rows(db, sql)).map((r) => String(r.v));
+    return {
+      ready: true,
+      source: scope.source,
+      sourceReason: scope.sourceReason,
+      goldWrittenAt: pinned.goldWrittenAt.toISOString(),
+      latestEventTime: latest ? new Date(latest).toISOString() : null,
+      extent,
+      period: scope.period,
+      previousPeriod: scope.previousPeriod,
+      grain: scope.grain,
+      consistent,
+      kpis,
+      previous,
+      traffic,
+      funnel,
+      categories,
+      topProducts,
+      heatmap,
+      durations,
+      options: {
+        categoryL1: await values(options.l1),
+        categoryL2: await values(options.l2),
+        brands: await values(options.brands),
+      },
+      tookMs: Math.round(performance.now() - started),
+    };
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    this.instance ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const setup = await instance.connect();
+      try {
+        await limitLakeDb(setup);
+      } finally {
+        setup.closeSync();
+      }
+      return instance;
+    })();
+    return (await this.instance).connect();
+  }
+}
+
+async function defineViews(db: DuckDBConnection, pinned: PinnedFiles): Promise<void> {
+  const list = (files: string[]) => `[${files.map(quoteLiteral).join(', ')}]`;
+  const statements = (Object.entries(pinned.gold) as [GoldView, string[]][]).map(
+    ([view, files]) =>
+      `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT * FROM read_parquet(${list(files)}, union_by_name = true)`,
+  );
+  // Silver's files carry event_date in their folder name only (hive partitioning).
+  statements.push(
+    pinned.silver.length
+      ? `CREATE OR REPLACE TEMP VIEW s_events AS SELECT * FROM read_parquet(${list(pinned.silver)}, hive_partitioning = true, union_by_name = true)`
+      : `CREATE OR REPLACE TEMP VIEW s_events AS SELECT * FROM g_sessions WHERE false`,
+  );
+  await db.run(statements.join(';\n'));
+}
+
+async function rows(db: DuckDBConnection, sql: string): Promise<DashboardRow[]> {
+  const result = await db.runAndReadAll(sql);
+  return result.getRowObjectsJS().map((row) => {
+    const out: DashboardRow = {};
+    for (const [key, value] of Object.entries(row)) {
+      out[key] =
+        value === null || value === undefined
+          ? null
+          : typeof value === 'number' || typeof value === 'string'
+            ? value
+            : typeof value === 'bigint'
+              ? Number(value)
+              : String(value);
+    }
+    return out;
+  });
+}
+
+function agrees(result: DashboardRow[]): boolean {
+  const r = result[0] ?? {};
+  const same = (...keys: string[]) =>
+    keys.every((k) => Math.abs(Number(r[k] ?? 0) - Number(r[keys[0] ?? ''] ?? 0)) < 0.005);
+  return (
+    same('funnel_views', 'category_views', 'brand_views', 'traffic_views', 'session_views') &&
+    same('funnel_purchases', 'category_purchases', 'session_purchases') &&
+    same('funnel_revenue', 'category_revenue', 'session_revenue')
+  );
+}
+
+function toKpis(row: DashboardRow | undefined): DashboardKpis {
+  if (!row) return EMPTY_KPIS;
+  const n = (key: string) => Number(row[key] ?? 0);
+  return {
+    users: n('users'),
+    sessions: n('sessions'),
+    views: n('views'),
+    carts: n('carts'),
+    purchases: n('purchases'),
+    revenue: n('revenue'),
+    orders: n('orders'),
+    viewSessions: n('view_sessions'),
+    purchaseSessions: n('purchase_sessions'),
+    cartAbandonment: row.cart_abandonment === null ? null : n('cart_abandonment'),
+  };
+}
+
+function notReady(tookMs: number): DashboardSnapshot {
+  return {
+    ready: false,
+    source: 'gold',
+    sourceReason: null,
+    goldWrittenAt: null,
+    latestEventTime: null,
+    extent: null,
+    period: null,
+    previousPeriod: null,
+    grain: 'hour',
+    consistent: true,
+    kpis: EMPTY_KPIS,
+    previous: EMPTY_KPIS,
+    traffic: [],
+    funnel: [],
+    categories: [],
+    topProducts: [],
+    heatmap: [],
+    durations: [],
+    options: { categoryL1: [], categoryL2: [], brands: [] },
+    tookMs: Math.round(tookMs),
+  };
+}

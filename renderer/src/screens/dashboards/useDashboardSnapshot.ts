@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DashboardFiltersInput, DashboardSnapshot, ReplayProgress } from '../../../../pipeline/contract';
+import { api } from '../../api/client';
+import { useEvent } from '../../api/hooks';
+
+export const LIVE_MS = 5000;
+
+export interface SnapshotState {
+  /** The last snapshot that was ready and consistent: kept on screen while the next one loads. */
+  data: DashboardSnapshot | undefined;
+  /** The lake answered and has no Gold yet. */
+  empty: boolean;
+  refreshing: boolean;
+  error: string | undefined;
+  /** The latest refresh found Gold mid-rewrite throughout its retries; the screen kept the one before. */
+  staleBecauseRewriting: boolean;
+  /** Seconds of event time the snapshot's newest event lies behind the running replay's; null when none runs. */
+  behindReplaySeconds: number | null;
+}
+
+/**
+ * Loads the dashboard snapshot for the filters: again when they change, when the lake stream reports a new
+ * Gold flush, and every LIVE_MS while live. An answer for filters no longer chosen is dropped.
+ */
+export function useDashboardSnapshot(filters: DashboardFiltersInput, live: boolean): SnapshotState {
+  const [state, setState] = useState<SnapshotState & { answered: string }>({
+    answered: '',
+    data: undefined,
+    empty: false,
+    refreshing: false,
+    error: undefined,
+    staleBecauseRewriting: false,
+    behindReplaySeconds: null,
+  });
+  const [tick, setTick] = useState(0);
+  const latestKey = useRef('');
+  const inFlight = useRef<string | null>(null);
+  const again = useRef(false);
+  const lastFlush = useRef<string | null>(null);
+  const key = JSON.stringify(filters);
+
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setTick((t) => t + 1), LIVE_MS);
+    return () => clearInterval(timer);
+  }, [live]);
+
+  const onStream = useCallback(
+    (status: { gold: { lastFlushAt: string | null } }) => {
+      if (!live || status.gold.lastFlushAt === lastFlush.current) return;
+      lastFlush.current = status.gold.lastFlushAt;
+      setTick((t) => t + 1);
+    },
+    [live],
+  );
+  useEvent('stream.status', onStream);
+
+  useEffect(() => {
+    latestKey.current = key;
+    // One request at a time per filters: a refresh asked for meanwhile runs once this one is answered.
+    // (Superseding it instead would starve the screen when Gold flushes faster than a refresh answers.)
+    if (inFlight.current === key) {
+      again.current = true;
+      return;
+    }
+    inFlight.current = key;
+    const asked = `${key}|${tick}`;
+    const settled = () => {
+      if (inFlight.current !== key) return;
+      inFlight.current = null;
+      if (again.current) {
+        again.current = false;
+        setTick((t) => t + 1);
+      }
+    };
+    const request = JSON.parse(key) as DashboardFiltersInput;
+    void Promise.all([
+      api().call('dashboard.snapshot', request),
+      api()
+        .call('replay.status', {})
+        .catch(() => null),
+    ]).then(
+      ([snapshot, replay]) => {
+        settled();
+        if (key !== latestKey.current) return;
+        setState((s) => {
+          if (!snapshot.ready)
+            return { ...s, answered: asked, data: undefined, empty: true, error: undefined };
+          if (!snapshot.consistent && s.data)
+            return { ...s, answered: asked, error: undefined, staleBecauseRewriting: true };
+          return {
+            answered: asked,
+            data: snapshot,
+            empty: false,
+            refreshing: false,
+            error: undefined,
+            staleBecauseRewriting: false,
+            behindReplaySeconds: behind(snapshot, replay),
+          };
+        });
+      },
+      (error: unknown) => {
+        settled();
+        if (key !== latestKey.current) return;
+        const message = error instanceof Error ? error.message : String(error);
+        setState((s) => ({ ...s, answered: asked, error: message }));
+      },
+    );
+  }, [key, tick]);
+
+  // Refreshing while the latest request has no answer yet (the last data stays on screen meanwhile).
+  const { answered, ...shown } = state;
+  return { ...shown, refreshing: answered !== `${key}|${tick}` };
+}
+
+function behind(snapshot: DashboardSnapshot, replay: ReplayProgress | null): number | null {
+  if (!replay?.currentEventTime || !snapshot.latestEventTime) return null;
+  if (!['running', 'paused', 'starting'].includes(replay.state)) return null;
+  const seconds = (Date.parse(replay.currentEventTime) - Date.parse(snapshot.latestEventTime)) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : null;
+}

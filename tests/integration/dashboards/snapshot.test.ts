@@ -1,0 +1,165 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { copyFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardFilters, type DashboardFiltersInput } from '../../../pipeline/contract';
+import { DashboardService } from '../../../pipeline/dashboards/service';
+import { buildGold, buildSilver } from '../../../pipeline/lake/build';
+import { lakePaths } from '../../../pipeline/lake/layout';
+import { writeSampleBronze } from '../../helpers/bronze-fixture';
+import { tempDir } from '../../helpers/temp';
+
+const sum = (rows: Record<string, unknown>[], key: string, where = (_r: Record<string, unknown>) => true) =>
+  rows.filter(where).reduce((n, r) => n + Number(r[key] ?? 0), 0);
+
+describe('dashboard.snapshot over the sample lake', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let lake: string;
+  let service: DashboardService;
+  let duck: DuckDBInstance;
+  let db: DuckDBConnection;
+  const snapshot = (f: DashboardFiltersInput = {}) => service.snapshot(DashboardFilters.parse(f));
+  /** An independent answer: plain SQL over Silver's files, not the service's views or predicates. */
+  const silver = async (where: string, select: string) => {
+    const glob = join(lakePaths(lake).silverEvents, '**', '*.parquet');
+    const result = await db.runAndReadAll(
+      `SELECT ${select} FROM read_parquet('${glob}', hive_partitioning = true) WHERE ${where}`,
+    );
+    return result.getRowObjectsJS()[0] ?? {};
+  };
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    lake = join(dir.path, 'lake');
+    service = new DashboardService(() => Promise.resolve(lake), { tries: 3, waitMs: 10 });
+    duck = await DuckDBInstance.create(':memory:');
+    db = await duck.connect();
+    await db.run("SET TimeZone = 'UTC'");
+  });
+  afterAll(async () => {
+    db?.closeSync();
+    duck?.closeSync();
+    await service?.dispose();
+    await dir?.remove();
+  });
+
+  it('says "not ready" (not zeros) before Gold exists', async () => {
+    const s = await snapshot();
+    expect(s.ready).toBe(false);
+    await writeSampleBronze(lake);
+    await buildSilver(lake);
+    expect((await snapshot()).ready).toBe(false); // Silver alone: still no Gold
+    await buildGold(lake);
+  });
+
+  it('gives KPIs and charts that agree with each other, from Gold, and leaves no pinned files', async () => {
+    const s = await snapshot();
+    expect(s.ready).toBe(true);
+    expect(s.source).toBe('gold');
+    expect(s.consistent).toBe(true);
+    expect(s.period).toEqual({ from: '2019-10-01', to: '2019-10-01' });
+    expect(s.previousPeriod).toEqual({ from: '2019-09-30', to: '2019-09-30' });
+    expect(s.grain).toBe('minute');
+    expect(s.kpis).toMatchObject({ views: 987, purchases: 10, sessions: 372 });
+    expect(s.kpis.revenue).toBeCloseTo(2387.84, 2);
+    expect(s.previous.views).toBe(0);
+    expect(sum(s.traffic, 'events', (r) => r.event_type === 'view')).toBe(s.kpis.views);
+    expect(sum(s.traffic, 'events', (r) => r.event_type === 'purchase')).toBe(s.kpis.purchases);
+    expect(sum(s.categories, 'revenue')).toBeCloseTo(s.kpis.revenue, 2);
+    expect(sum(s.categories, 'views')).toBe(s.kpis.views);
+    expect(sum(s.heatmap, 'events')).toBe(sum(s.traffic, 'events'));
+    expect(sum(s.durations, 'sessions')).toBe(s.kpis.sessions);
+    const steps = s.funnel.map((r) => [r.step, r.sessions]);
+    expect(steps.map(([step]) => step)).toEqual(['Viewed', 'Carted', 'Purchased']);
+    expect(steps[0]?.[1]).toBe(s.kpis.viewSessions);
+    // A session funnel never grows from one step to the next.
+    expect(Number(steps[1]?.[1])).toBeLessThanOrEqual(Number(steps[0]?.[1]));
+    expect(Number(steps[2]?.[1])).toBeLessThanOrEqual(Number(steps[1]?.[1]));
+    const independent = await silver('true', 'count(DISTINCT user_id)::INT AS users');
+    expect(s.kpis.users).toBe(independent.users);
+    expect(await readdir(join(lakePaths(lake).state, 'dashboards'))).toEqual([]);
+  });
+
+  it('applies each filter to every panel, as an independent query over Silver does', async () => {
+    const all = await snapshot();
+    const brand = all.options.brands.find((b) => b !== '(none)') ?? '';
+    const l1 = all.options.categoryL1.find((c) => c !== '(none)') ?? '';
+    expect(brand).not.toBe('');
+    expect(l1).not.toBe('');
+    const cases: [DashboardFiltersInput, string][] = [
+      [{ brands: [brand] }, `brand = '${brand}'`],
+      [{ categoryL1: [l1] }, `category_l1 = '${l1}'`],
+      [{ categoryL1: ['(none)'] }, 'category_l1 IS NULL'],
+      [{ eventTypes: ['view', 'purchase'] }, `event_type IN ('view', 'purchase')`],
+      [{ brands: [brand], eventTypes: ['view'] }, `brand = '${brand}' AND event_type = 'view'`],
+      [{ weekdays: [2], hours: [0, 1] }, 'isodow(event_time) = 2 AND hour(event_time) IN (0, 1)'],
+    ];
+    for (const [filters, where] of cases) {
+      const s = await snapshot(filters);
+      const want = await silver(
+        where,
+        `count(*) FILTER (WHERE event_type = 'view')::INT AS views,
+         count(*) FILTER (WHERE event_type = 'purchase')::INT AS purchases,
+         coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS revenue,
+         count(DISTINCT session_id)::INT AS sessions, count(DISTINCT user_id)::INT AS users, count(*)::INT AS events`,
+      );
+      const label = JSON.stringify(filters);
+      expect(s.source, label).toBe('silver');
+      expect(s.sourceReason, label).toMatch(/Gold's tables have no/);
+      expect(s.kpis, label).toMatchObject({
+        views: want.views,
+        purchases: want.purchases,
+        sessions: want.sessions,
+        users: want.users,
+      });
+      expect(s.kpis.revenue, label).toBeCloseTo(Number(want.revenue), 2);
+      expect(sum(s.traffic, 'events'), label).toBe(want.events);
+      expect(sum(s.heatmap, 'events'), label).toBe(want.events);
+      expect(sum(s.categories, 'views'), label).toBe(want.views);
+      expect(sum(s.categories, 'revenue'), label).toBeCloseTo(Number(want.revenue), 2);
+      expect(sum(s.durations, 'sessions'), label).toBe(want.sessions);
+      expect(
+        s.topProducts.every((r) => Number(r.views) <= Number(want.views)),
+        label,
+      ).toBe(true);
+      // The filter's choices stay whole, so another value can be picked.
+      expect(s.options.brands).toEqual(all.options.brands);
+    }
+  });
+
+  it('takes the last N minutes before the newest event, and the N minutes before that as the previous period', async () => {
+    const s = await snapshot({ lastMinutes: 30 });
+    const newest = await silver('true', 'epoch_ms(max(event_time))::DOUBLE AS t');
+    const t = Number(newest.t);
+    const window = `event_time > make_timestamptz(${(t - 30 * 60_000) * 1000}::BIGINT)`;
+    const want = await silver(
+      window,
+      `count(*)::INT AS events, count(*) FILTER (WHERE event_type = 'view')::INT AS views`,
+    );
+    const before = await silver(
+      `event_time > make_timestamptz(${(t - 60 * 60_000) * 1000}::BIGINT) AND NOT (${window})`,
+      `count(*) FILTER (WHERE event_type = 'view')::INT AS views`,
+    );
+    expect(s.source).toBe('silver');
+    expect(s.latestEventTime).toBe(new Date(t).toISOString());
+    expect(sum(s.traffic, 'events')).toBe(want.events);
+    expect(s.kpis.views).toBe(want.views);
+    expect(s.previous.views).toBe(before.views);
+    expect(Number(want.events)).toBeGreaterThan(0);
+  });
+
+  it('says when Gold tables disagree (a refresh half done) instead of mixing them silently', async () => {
+    const paths = lakePaths(lake);
+    const category = join(paths.goldTable('category_daily'), 'data.parquet');
+    const saved = join(dir.path, 'category.parquet');
+    await copyFile(category, saved);
+    await db.run(`COPY (SELECT * FROM read_parquet('${saved}') LIMIT 1) TO '${category}' (FORMAT parquet)`);
+    try {
+      const s = await snapshot();
+      expect(s.consistent).toBe(false);
+    } finally {
+      await copyFile(saved, category);
+    }
+    expect((await snapshot()).consistent).toBe(true);
+  });
+});
