@@ -30,11 +30,13 @@ import { buildSelect, findColumn, quoteIdent, quoteLiteral } from './sql-builder
 
 interface Session {
   id: string;
-  /** A table reference or a parenthesised SELECT. */
+  /** A table reference: a lake view, or the temp table holding a SQL result (see materialize). */
   source: string;
   columns: Column[];
   connection: DuckDBConnection;
   counts: Map<string, number>;
+  /** The temp table this session owns, dropped when it closes. */
+  materialized?: string;
 }
 
 const MAX_SESSIONS = 32;
@@ -88,7 +90,8 @@ export class QueryService {
       const release = interruptOnAbort(signal, connection);
       try {
         const statement = await assertSingleSelect(connection, sql);
-        return await this.open(id, connection, `(${statement})`);
+        const table = await this.materialize(id, connection, statement);
+        return await this.open(id, connection, table, table);
       } catch (error) {
         connection.closeSync();
         throw error;
@@ -149,7 +152,14 @@ export class QueryService {
     const session = this.sessions.get(queryId);
     if (!session) return { closed: false };
     this.sessions.delete(queryId);
-    session.connection.closeSync();
+    // The connection's temp tables go with it; dropping first frees their memory and spill blocks now.
+    if (session.materialized) {
+      const connection = session.connection;
+      void connection
+        .run(`DROP TABLE IF EXISTS ${session.materialized}`)
+        .catch(() => undefined)
+        .finally(() => connection.closeSync());
+    } else session.connection.closeSync();
     return { closed: true };
   }
 
@@ -367,12 +377,41 @@ export class QueryService {
     return { connection, lake };
   }
 
+  /**
+   * Runs the user's statement once, into a temp table on the session's own connection: counting, sorting,
+   * filtering and paging then read that table and never run the user's SQL again (a slow query would
+   * otherwise be paid for on every page). DuckDB keeps it in memory and spills it to the sandbox's private
+   * temp folder when it outgrows the memory limit; close() drops it. Duplicate column names are renamed
+   * (a, a_1) as DuckDB does for a subquery.
+   */
+  private async materialize(id: string, connection: DuckDBConnection, statement: string): Promise<string> {
+    const table = `temp.main.${quoteIdent(`result_${id}`)}`;
+    try {
+      await connection.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM (${statement}) AS source`);
+      return table;
+    } catch (error) {
+      throw duckdbError(error);
+    }
+  }
+
   /** Probes the columns and counts the rows; the session owns the connection from then on. */
-  private async open(id: string, connection: DuckDBConnection, source: string): Promise<QueryOpened> {
+  private async open(
+    id: string,
+    connection: DuckDBConnection,
+    source: string,
+    materialized?: string,
+  ): Promise<QueryOpened> {
     try {
       const probe = await connection.runAndReadAll(`SELECT * FROM ${source} AS source LIMIT 0`);
       const columns = probe.columnNames().map((name, i) => ({ name, type: String(probe.columnType(i)) }));
-      const session: Session = { id, source, columns, connection, counts: new Map() };
+      const session: Session = {
+        id,
+        source,
+        columns,
+        connection,
+        counts: new Map(),
+        ...(materialized ? { materialized } : {}),
+      };
       const totalRows = await this.count(session);
       this.sessions.set(session.id, session);
       this.evictOldSessions();

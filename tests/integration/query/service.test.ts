@@ -192,24 +192,60 @@ describe('lake catalog and read-only query service', () => {
   });
 
   it('cancels a running query and keeps answering', async () => {
-    // Counting is cheap (md5 is never computed for count(*)); sorting 20M hashes is not.
-    const heavy = await ok<Opened>(ctx.workbench, 'query.run', {
+    // Counting is cheap (md5 is never computed for count(*)); materializing 20M hashes is not.
+    const running = dispatch(ctx.workbench, 'query.run', {
       sql: 'SELECT range AS x, md5(range::VARCHAR) AS h FROM range(20000000)',
-    });
-    const running = dispatch(ctx.workbench, 'query.page', {
-      queryId: heavy.queryId,
-      offset: 0,
-      limit: 10,
-      sort: { column: 'h', direction: 'desc' },
+      queryId: 'q4242',
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await ok(ctx.workbench, 'query.cancel', { queryId: heavy.queryId })).toEqual({ cancelled: true });
+    expect(await ok(ctx.workbench, 'query.cancel', { queryId: 'q4242' })).toEqual({ cancelled: true });
     expect(await running).toMatchObject({
       ok: false,
       error: { code: 'CANCELLED', message: 'The query was cancelled.' },
     });
     const after = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT 42 AS answer' });
     expect(after.totalRows).toBe(1);
+  });
+
+  it('runs a query once: counting, paging, sorting and filtering read its materialized result', async () => {
+    // random() differs on every run, so any re-run of the user's SQL would show as different values.
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: 'SELECT range AS i, random() AS r FROM range(500)',
+    });
+    const read = async (extra: object) =>
+      tableFromIPC(
+        (
+          await ok<Page>(ctx.workbench, 'query.page', {
+            queryId: opened.queryId,
+            offset: 0,
+            limit: 500,
+            ...extra,
+          })
+        ).page,
+      )
+        .toArray()
+        .map((row: { toJSON(): { i: bigint; r: number } }) => row.toJSON());
+    const first = await read({});
+    expect(first).toHaveLength(500);
+    expect(await read({})).toEqual(first);
+    const byValue = new Map(first.map((row) => [row.i, row.r]));
+    const sorted = await read({ sort: { column: 'r', direction: 'asc' } });
+    expect(sorted.map((row) => row.r)).toEqual(first.map((row) => row.r).sort((a, b) => a - b));
+    for (const row of sorted) expect(row.r).toBe(byValue.get(row.i));
+    const half = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1,
+      filters: [{ column: 'r', op: 'lt', value: '0.5' }],
+    });
+    expect(half.totalRows).toBe(first.filter((row) => row.r < 0.5).length);
+    expect(await ok(ctx.workbench, 'query.close', { queryId: opened.queryId })).toEqual({ closed: true });
+    const closed = await dispatch(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1,
+    });
+    expect(closed).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('saves a result as CSV or Parquet, never overwriting without consent', async () => {
