@@ -9,6 +9,8 @@ import { observeElementOffset, useVirtualizer, type Virtualizer } from '@tanstac
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import { toCsv, toMarkdown, toTsv } from '../../lib/clipboard-text';
 import { ColumnHeader } from './ColumnHeader';
+import { GridChips, describeFilter } from './GridChips';
+import './grid.css';
 import { formatCellValue } from './cell-format';
 import { RowCache, type FetchRows } from './row-cache';
 import { geometry, realToVirtual, virtualToReal } from './scaled-scroll';
@@ -54,6 +56,29 @@ export function DataGrid(props: DataGridProps) {
   const [selection, setSelection] = useState<Selection>();
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
   const [copied, setCopied] = useState<string>();
+  /** Filter boxes whose text cannot be applied, by column: shown on the grid, never sent. */
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  // Filter edits land in order: each builds on the last one sent, even before the parent re-renders.
+  const filtersRef = useRef(props.filters ?? []);
+  useEffect(() => {
+    filtersRef.current = props.filters ?? [];
+  }, [props.filters]);
+  const onFiltersChange = props.onFiltersChange;
+  const changeFilter = useCallback(
+    (column: string, filter: ColumnFilter | undefined) => {
+      const next = [...filtersRef.current.filter((f) => f.column !== column), ...(filter ? [filter] : [])];
+      filtersRef.current = next;
+      onFiltersChange?.(next);
+    },
+    [onFiltersChange],
+  );
+  const reportInvalid = useCallback((column: string, error: string | undefined) => {
+    setInvalid((current) => {
+      if (current[column] === error) return current;
+      const rest = Object.fromEntries(Object.entries(current).filter(([name]) => name !== column));
+      return error === undefined ? rest : { ...rest, [column]: error };
+    });
+  }, []);
 
   const cache = useMemo(() => new RowCache(fetchRows), [fetchRows]);
   const geo = geometry(totalRows, ROW_HEIGHT, viewport);
@@ -171,6 +196,13 @@ export function DataGrid(props: DataGridProps) {
         </button>
         {copied && <span role="status">{copied}</span>}
       </div>
+      <GridChips
+        sort={props.sort}
+        filters={props.filters ?? []}
+        invalid={invalid}
+        {...(props.onSortChange ? { onRemoveSort: () => props.onSortChange?.(undefined) } : {})}
+        {...(onFiltersChange ? { onRemoveFilter: (column: string) => changeFilter(column, undefined) } : {})}
+      />
       <div
         ref={scrollRef}
         className="grid-scroll"
@@ -198,20 +230,25 @@ export function DataGrid(props: DataGridProps) {
                   ((direction) => props.onSortChange?.(direction && { column: column.name, direction }))
                 }
                 filter={props.filters?.find((f) => f.column === column.name)}
-                onFilter={
-                  props.onFiltersChange &&
-                  ((filter) =>
-                    props.onFiltersChange?.([
-                      ...(props.filters ?? []).filter((f) => f.column !== column.name),
-                      ...(filter ? [filter] : []),
-                    ]))
-                }
+                onFilter={onFiltersChange && ((filter) => changeFilter(column.name, filter))}
+                onFilterError={(error) => reportInvalid(column.name, error)}
                 onInfo={props.onColumnInfo && (() => props.onColumnInfo?.(column))}
                 resizeHandler={header.getResizeHandler()}
               />
             );
           })}
         </div>
+        {totalRows === 0 && (
+          <div className="grid-empty" role="status">
+            {props.filters?.length ? (
+              <>
+                <strong>No rows match</strong> {props.filters.map(describeFilter).join(' and ')}
+              </>
+            ) : (
+              <strong>No rows</strong>
+            )}
+          </div>
+        )}
         <div className="grid-body" style={{ height: geo.realHeight, width: totalWidth }}>
           {items.map((item) => {
             const row = cache.row(item.index);
@@ -243,6 +280,7 @@ export function DataGrid(props: DataGridProps) {
                       aria-selected={contains(selection, item.index, col)}
                       className={`grid-cell ${cellClass(meta.type, value)}`}
                       style={{ width: column.getSize() }}
+                      title={row ? fullValue(value, meta.type) : undefined}
                       onMouseDown={(event) => {
                         const focus = { row: item.index, col };
                         setSelection((current) =>
@@ -268,6 +306,12 @@ export function DataGrid(props: DataGridProps) {
       )}
     </div>
   );
+}
+
+/** The whole value for the hover tooltip: long text and JSON are cut off in the cell. */
+function fullValue(value: unknown, type: string): string | undefined {
+  const text = formatCellValue(value, type);
+  return text.length > 12 ? text : undefined;
 }
 
 function initialWidth(column: GridColumn): number {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Catalog, CatalogTable, ColumnSummary, QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useCall } from '../../api/hooks';
@@ -19,10 +19,21 @@ export function LakeScreen() {
   const [actionError, setError] = useState<string>();
   const error = actionError ?? (loaded.state === 'error' ? loaded.message : undefined);
   const [selected, setSelected] = useState<string>();
-  const [opened, setOpened] = useState<QueryOpened>();
+  // The open table and its name together: its grid state is remembered under that name.
+  const [openTable, setOpenTable] = useState<{ name: string; result: QueryOpened }>();
+  const opened = openTable?.result;
   const [summary, setSummary] = useState<{ column: GridColumn; value?: ColumnSummary; error?: string }>();
   const picker = usePathPicker();
-  const grid = useQueryGrid(opened);
+  const grid = useQueryGrid(opened, openTable ? { rememberAs: openTable.name } : {});
+  // A table left behind is closed on the server (its connection and pages are freed).
+  useEffect(() => {
+    if (!opened) return;
+    const queryId = opened.queryId;
+    return () =>
+      void api()
+        .call('query.close', { queryId })
+        .catch(() => undefined);
+  }, [opened]);
 
   const refresh = () => setVersion((v) => v + 1);
 
@@ -31,7 +42,7 @@ export function LakeScreen() {
     setSummary(undefined);
     setError(undefined);
     try {
-      setOpened(await api().call('query.table', { table: name }));
+      setOpenTable({ name, result: await api().call('query.table', { table: name }) });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -110,7 +121,7 @@ export function LakeScreen() {
               <span className="muted">updated {formatTimestamp(table.lastModified)} UTC</span>
             </header>
             <div className="lake-grid-row">
-              {opened && (
+              {opened && openTable.name === table.name && (
                 <QueryGrid
                   label={table.name}
                   opened={opened}

@@ -1,4 +1,5 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { ApiError } from '../../../../pipeline/contract';
 import type { QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useQueryGrid } from '../../api/useQueryGrid';
@@ -18,7 +19,8 @@ export function SqlScreen() {
   const [history, setHistory] = useState(loadHistory);
   const [sql, setSql] = useState(() => history[0] ?? EXAMPLE);
   const [opened, setOpened] = useState<QueryOpened>();
-  const [running, setRunning] = useState<string>();
+  /** When the query being run now started (performance.now()), and how many seconds it has run. */
+  const [running, setRunning] = useState<{ started: number; seconds: number }>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const grid = useQueryGrid(opened);
@@ -26,12 +28,31 @@ export function SqlScreen() {
   // The id of the query being run now: chosen here so Cancel can reach it while it waits or runs.
   const runningId = useRef<string | undefined>(undefined);
 
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(
+      () => setRunning((r) => r && { ...r, seconds: Math.floor((performance.now() - r.started) / 1000) }),
+      250,
+    );
+    return () => clearInterval(timer);
+  }, [running?.started]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A result that is replaced or left behind is closed: the server drops its materialized rows.
+  useEffect(() => {
+    if (!opened) return;
+    const queryId = opened.queryId;
+    return () =>
+      void api()
+        .call('query.close', { queryId })
+        .catch(() => undefined);
+  }, [opened]);
+
   const run = async () => {
     if (running || !sql.trim()) return;
     setError(undefined);
     setNotice(undefined);
-    setRunning('starting');
     const started = performance.now();
+    setRunning({ started, seconds: 0 });
     const queryId = newQueryId();
     runningId.current = queryId;
     try {
@@ -40,7 +61,11 @@ export function SqlScreen() {
       setHistory((h) => remember(h, sql));
       setNotice(`${formatInteger(result.totalRows)} rows in ${Math.round(performance.now() - started)} ms`);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      // A failed run leaves no result behind: nothing stale to read or save.
+      setOpened(undefined);
+      const seconds = Math.round((performance.now() - started) / 1000);
+      if (e instanceof ApiError && e.code === 'CANCELLED') setNotice(`Cancelled after ${seconds} s`);
+      else setError(e instanceof Error ? e.message : String(e));
     } finally {
       runningId.current = undefined;
       setRunning(undefined);
@@ -123,7 +148,11 @@ export function SqlScreen() {
         <button type="button" onClick={() => void save('parquet')} disabled={!opened}>
           Save as Parquet…
         </button>
-        {running && <span className="muted">Running…</span>}
+        {running && (
+          <span className="muted" role="timer" aria-label="Running">
+            Running… {running.seconds} s
+          </span>
+        )}
         {notice && (
           <span role="status" className="muted">
             {notice}
