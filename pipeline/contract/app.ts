@@ -23,6 +23,11 @@ export const Settings = z.object({
   recentDatasets: z.array(z.string()).max(20).optional(),
   /** Users' SQL is stopped after this long (default 300 s = 5 min). */
   queryTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** The SQL console's query tabs, kept across restarts. */
+  sqlTabs: z
+    .array(z.object({ title: z.string().max(200), sql: z.string().max(1_000_000) }))
+    .max(30)
+    .optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

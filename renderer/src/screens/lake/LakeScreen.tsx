@@ -8,6 +8,7 @@ import type { GridColumn } from '../../components/grid/DataGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
+import { openInSql, tableQuery } from '../sql/open-in-sql';
 import { ColumnPanel } from './ColumnPanel';
 import { LakeTree } from './LakeTree';
 
@@ -119,6 +120,9 @@ export function LakeScreen() {
                 {formatInteger(table.files)} file{table.files === 1 ? '' : 's'}, {formatBytes(table.bytes)}
               </span>
               <span className="muted">updated {formatTimestamp(table.lastModified)} UTC</span>
+              <button type="button" onClick={() => openInSql(tableQuery(table.name))}>
+                Open in SQL
+              </button>
             </header>
             <div className="lake-grid-row">
               {opened && openTable.name === table.name && (
