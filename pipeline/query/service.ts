@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   ApiError,
+  columnKind,
   type Catalog,
   type CatalogTable,
   type Column,
@@ -46,6 +47,7 @@ const MAX_SESSIONS = 32;
  */
 export const USER_QUERY_SLOTS = 2;
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 300;
+const HISTOGRAM_BINS = 20;
 
 /**
  * The lake's read-only query service: users' SQL runs in a sandboxed DuckDB (see sandbox.ts) over views of
@@ -175,7 +177,9 @@ export class QueryService {
       const result = await this.execute(session, built.sql, built.params);
       const [row] = result.getRowsJS();
       const [rows, nulls, min, max, distinct] = row ?? [];
+      const shape = await this.distribution(session, column, filters);
       return {
+        ...shape,
         column: column.name,
         type: column.type,
         rows: Number(rows ?? 0),
@@ -185,6 +189,51 @@ export class QueryService {
         distinct: Number(distinct ?? 0),
       };
     });
+  }
+
+  /**
+   * What the statistics panel draws: a histogram of a number or time column, or the top values of any other,
+   * over the same filtered rows as the grid. One grouped scan each; asked for only when the panel opens.
+   */
+  private async distribution(
+    session: Session,
+    column: Column,
+    filters: Filter[] | undefined,
+  ): Promise<Pick<ColumnSummary, 'histogram' | 'top'>> {
+    const c = quoteIdent(column.name);
+    const kind = columnKind(column.type);
+    if (kind === 'number' || kind === 'time') {
+      const value = kind === 'time' ? `epoch_ms(CAST(${c} AS TIMESTAMP))` : `CAST(${c} AS DOUBLE)`;
+      const built = buildSelect(session.source, session.columns, { filters, select: `${value} AS v` });
+      const sql = `WITH vals AS (${built.sql}), bounds AS (SELECT min(v) AS lo, max(v) AS hi FROM vals)
+        SELECT coalesce(least(CAST(floor((v - lo) / nullif((hi - lo) / ${HISTOGRAM_BINS}, 0)) AS INTEGER), ${HISTOGRAM_BINS - 1}), 0) AS bin,
+               count(*) AS n, any_value(lo) AS lo, any_value(hi) AS hi
+        FROM vals, bounds WHERE v IS NOT NULL GROUP BY bin ORDER BY bin`;
+      const rows = (await this.execute(session, sql, built.params)).getRowsJS();
+      const first = rows[0];
+      if (!first) return { histogram: [] };
+      const lo = Number(first[2]);
+      const hi = Number(first[3]);
+      const width = (hi - lo) / HISTOGRAM_BINS;
+      const counts = new Map(rows.map((r) => [Number(r[0]), Number(r[1])]));
+      const bins = width > 0 ? HISTOGRAM_BINS : 1;
+      return {
+        histogram: Array.from({ length: bins }, (_, i) => ({
+          low: lo + i * width,
+          high: width > 0 ? lo + (i + 1) * width : hi,
+          count: counts.get(i) ?? 0,
+        })),
+      };
+    }
+    const built = buildSelect(session.source, session.columns, {
+      filters,
+      select: `CAST(${c} AS VARCHAR) AS v, count(*) AS n`,
+    });
+    const sql = `${built.sql} GROUP BY 1 ORDER BY n DESC, v NULLS LAST LIMIT 10`;
+    const rows = (await this.execute(session, sql, built.params)).getRowsJS();
+    return {
+      top: rows.map((r) => ({ value: r[0] === null ? null : String(r[0]), count: Number(r[1]) })),
+    };
   }
 
   async save(

@@ -35,10 +35,25 @@ describe('Lake browser and SQL console in Chromium', () => {
     const panel = page.getByRole('complementary', { name: 'Column brand' });
     await panel.getByText('Distinct (approx.)').waitFor();
     await screenshot(page, 'lake-silver-filtered-stats');
+    // The panel follows the filters: ten purchases, top values among them only.
+    const top = panel.getByRole('table', { name: 'Top values of brand' });
+    await expect.poll(() => top.getByRole('row').count(), POLL).toBeLessThanOrEqual(10);
     await page.getByRole('textbox', { name: 'Filter event_type' }).fill('');
     await page.getByText('1,000 rows').waitFor();
-    await page.getByRole('button', { name: 'Statistics of brand' }).click();
     await panel.getByText('143 (14.3 %)').waitFor();
+    await expect.poll(() => top.getByRole('row').count(), POLL).toBe(10);
+    await top.getByRole('row', { name: /^null 143$/ }).waitFor();
+    await page.getByRole('button', { name: 'Statistics of price' }).click();
+    const pricePanel = page.getByRole('complementary', { name: 'Column price' });
+    await expect
+      .poll(
+        () => pricePanel.getByRole('list', { name: 'Histogram of price' }).getByRole('listitem').count(),
+        POLL,
+      )
+      .toBe(20);
+    await screenshot(page, 'lake-price-histogram');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pricePanel.count(), POLL).toBe(0);
   });
 
   it('runs SQL, shows the result, and shows DuckDB’s message for bad SQL', async () => {

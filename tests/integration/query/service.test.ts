@@ -169,6 +169,44 @@ describe('lake catalog and read-only query service', () => {
     expect(price.max).toBe('1763.21');
   });
 
+  it('draws a histogram of numbers and times and the top values of text, following the filters', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.table', { table: 'silver.events' });
+    type Shape = {
+      histogram?: { low: number; high: number; count: number }[];
+      top?: { value: string | null; count: number }[];
+    };
+    const price = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'price',
+    });
+    expect(price.histogram).toHaveLength(20);
+    expect(price.histogram?.reduce((sum, bin) => sum + bin.count, 0)).toBe(1000);
+    expect(price.histogram?.at(-1)?.high).toBeCloseTo(1763.21, 2);
+    const time = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'event_time',
+    });
+    expect(time.histogram?.[0]?.low).toBe(Date.parse('2019-10-01T00:00:00Z'));
+    const purchases = [{ column: 'event_type', op: 'eq', value: 'purchase' }];
+    const types = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'event_type',
+      filters: purchases,
+    });
+    expect(types.top).toEqual([{ value: 'purchase', count: 10 }]);
+    const all = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'event_type',
+    });
+    expect(all.top?.reduce((sum, t) => sum + t.count, 0)).toBe(1000);
+    const brands = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'brand',
+    });
+    expect(brands.top).toHaveLength(10);
+    expect(brands.top).toContainEqual({ value: null, count: 143 });
+  });
+
   it.each([
     ["COPY (SELECT * FROM silver.events) TO 'x.csv'", /COPY statements are refused|Permission/],
     ["ATTACH 'other.duckdb'", /ATTACH statements are refused|Permission/],

@@ -10,6 +10,7 @@ import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
 import { openInSql, tableQuery } from '../sql/open-in-sql';
 import { ColumnPanel } from './ColumnPanel';
+import './lake.css';
 import { LakeTree } from './LakeTree';
 
 /** Browse every layer: a tree of tables and partitions, and a grid over the chosen table. */
@@ -75,6 +76,27 @@ export function LakeScreen() {
       setSummary({ column, error: e instanceof Error ? e.message : String(e) });
     }
   };
+
+  // The panel follows the filters: a new filter recomputes the open column's statistics.
+  const filtersKey = JSON.stringify(grid.filters);
+  const shownColumn = summary?.column;
+  useEffect(() => {
+    if (!shownColumn || !opened) return;
+    let live = true;
+    api()
+      .call('query.summary', {
+        queryId: opened.queryId,
+        column: shownColumn.name,
+        ...(grid.filters.length ? { filters: grid.filters } : {}),
+      })
+      .then((value) => live && setSummary({ column: shownColumn, value }))
+      .catch((e: unknown) => live && setSummary({ column: shownColumn, error: String(e) }));
+    return () => {
+      live = false;
+    };
+    // Only a change of the filters asks again (opening the panel asks by itself).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filtersKey]);
 
   const table: CatalogTable | undefined = catalog?.tables.find((t) => t.name === selected);
   return (
