@@ -116,7 +116,21 @@ describe('Lake browser and SQL console in Chromium', () => {
       .toBe('clickpulse_events');
     await expect(chips().count()).resolves.toBe(0);
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    // Bronze's JSON value, whole and as a tree, in the side inspector (a double-click opens it).
+    const bronze = page.getByRole('grid', { name: 'bronze.clickpulse_events' });
+    const headers = await bronze.getByRole('columnheader').allTextContents();
+    const valueColumn = headers.findIndex((h) => h.startsWith('value'));
+    await bronze
+      .locator('[role="row"][aria-rowindex="2"] [role="gridcell"]')
+      .nth(valueColumn - 1)
+      .dblclick();
+    const tree = page
+      .getByRole('complementary', { name: 'Cell inspector' })
+      .getByRole('tree', { name: 'JSON of value' });
+    await tree.getByRole('treeitem', { name: 'event_type' }).getByText('"view"').waitFor();
     await screenshot(page, 'grid-bronze-after-silver-sort');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tree.count(), POLL).toBe(0);
 
     // Back on silver.events, its own sort is still there; its chip removes it.
     await openLakeTable(/^events/, 'silver.events');
