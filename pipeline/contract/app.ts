@@ -35,6 +35,11 @@ export const Settings = z.object({
     .optional(),
   /** The first-run guide (sample → start → dashboards) was dismissed. */
   guideDismissed: z.boolean().optional(),
+  /** The SQL console's query tabs, kept across restarts. */
+  sqlTabs: z
+    .array(z.object({ title: z.string().max(200), sql: z.string().max(1_000_000) }))
+    .max(30)
+    .optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

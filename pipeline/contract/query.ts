@@ -89,6 +89,10 @@ export const ColumnSummary = z.object({
   min: z.string().nullable(),
   max: z.string().nullable(),
   distinct: z.number(),
+  /** Numbers and times: 20 equal-width bins from min to max (times as epoch ms), nulls left out. */
+  histogram: z.array(z.object({ low: z.number(), high: z.number(), count: z.number() })).optional(),
+  /** Text and booleans: the 10 most frequent values with their counts (null counts as a value). */
+  top: z.array(z.object({ value: z.string().nullable(), count: z.number() })).optional(),
 });
 export type ColumnSummary = z.infer<typeof ColumnSummary>;
 

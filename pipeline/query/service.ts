@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   ApiError,
+  columnKind,
   type Catalog,
   type CatalogTable,
   type Column,
@@ -30,11 +31,13 @@ import { buildSelect, findColumn, quoteIdent, quoteLiteral } from './sql-builder
 
 interface Session {
   id: string;
-  /** A table reference or a parenthesised SELECT. */
+  /** A table reference: a lake view, or the temp table holding a SQL result (see materialize). */
   source: string;
   columns: Column[];
   connection: DuckDBConnection;
   counts: Map<string, number>;
+  /** The temp table this session owns, dropped when it closes. */
+  materialized?: string;
 }
 
 const MAX_SESSIONS = 32;
@@ -44,6 +47,7 @@ const MAX_SESSIONS = 32;
  */
 export const USER_QUERY_SLOTS = 2;
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 300;
+const HISTOGRAM_BINS = 20;
 
 /**
  * The lake's read-only query service: users' SQL runs in a sandboxed DuckDB (see sandbox.ts) over views of
@@ -88,7 +92,8 @@ export class QueryService {
       const release = interruptOnAbort(signal, connection);
       try {
         const statement = await assertSingleSelect(connection, sql);
-        return await this.open(id, connection, `(${statement})`);
+        const table = await this.materialize(id, connection, statement);
+        return await this.open(id, connection, table, table);
       } catch (error) {
         connection.closeSync();
         throw error;
@@ -149,7 +154,14 @@ export class QueryService {
     const session = this.sessions.get(queryId);
     if (!session) return { closed: false };
     this.sessions.delete(queryId);
-    session.connection.closeSync();
+    // The connection's temp tables go with it; dropping first frees their memory and spill blocks now.
+    if (session.materialized) {
+      const connection = session.connection;
+      void connection
+        .run(`DROP TABLE IF EXISTS ${session.materialized}`)
+        .catch(() => undefined)
+        .finally(() => connection.closeSync());
+    } else session.connection.closeSync();
     return { closed: true };
   }
 
@@ -165,7 +177,9 @@ export class QueryService {
       const result = await this.execute(session, built.sql, built.params);
       const [row] = result.getRowsJS();
       const [rows, nulls, min, max, distinct] = row ?? [];
+      const shape = await this.distribution(session, column, filters);
       return {
+        ...shape,
         column: column.name,
         type: column.type,
         rows: Number(rows ?? 0),
@@ -175,6 +189,51 @@ export class QueryService {
         distinct: Number(distinct ?? 0),
       };
     });
+  }
+
+  /**
+   * What the statistics panel draws: a histogram of a number or time column, or the top values of any other,
+   * over the same filtered rows as the grid. One grouped scan each; asked for only when the panel opens.
+   */
+  private async distribution(
+    session: Session,
+    column: Column,
+    filters: Filter[] | undefined,
+  ): Promise<Pick<ColumnSummary, 'histogram' | 'top'>> {
+    const c = quoteIdent(column.name);
+    const kind = columnKind(column.type);
+    if (kind === 'number' || kind === 'time') {
+      const value = kind === 'time' ? `epoch_ms(CAST(${c} AS TIMESTAMP))` : `CAST(${c} AS DOUBLE)`;
+      const built = buildSelect(session.source, session.columns, { filters, select: `${value} AS v` });
+      const sql = `WITH vals AS (${built.sql}), bounds AS (SELECT min(v) AS lo, max(v) AS hi FROM vals)
+        SELECT coalesce(least(CAST(floor((v - lo) / nullif((hi - lo) / ${HISTOGRAM_BINS}, 0)) AS INTEGER), ${HISTOGRAM_BINS - 1}), 0) AS bin,
+               count(*) AS n, any_value(lo) AS lo, any_value(hi) AS hi
+        FROM vals, bounds WHERE v IS NOT NULL GROUP BY bin ORDER BY bin`;
+      const rows = (await this.execute(session, sql, built.params)).getRowsJS();
+      const first = rows[0];
+      if (!first) return { histogram: [] };
+      const lo = Number(first[2]);
+      const hi = Number(first[3]);
+      const width = (hi - lo) / HISTOGRAM_BINS;
+      const counts = new Map(rows.map((r) => [Number(r[0]), Number(r[1])]));
+      const bins = width > 0 ? HISTOGRAM_BINS : 1;
+      return {
+        histogram: Array.from({ length: bins }, (_, i) => ({
+          low: lo + i * width,
+          high: width > 0 ? lo + (i + 1) * width : hi,
+          count: counts.get(i) ?? 0,
+        })),
+      };
+    }
+    const built = buildSelect(session.source, session.columns, {
+      filters,
+      select: `CAST(${c} AS VARCHAR) AS v, count(*) AS n`,
+    });
+    const sql = `${built.sql} GROUP BY 1 ORDER BY n DESC, v NULLS LAST LIMIT 10`;
+    const rows = (await this.execute(session, sql, built.params)).getRowsJS();
+    return {
+      top: rows.map((r) => ({ value: r[0] === null ? null : String(r[0]), count: Number(r[1]) })),
+    };
   }
 
   async save(
@@ -367,12 +426,41 @@ export class QueryService {
     return { connection, lake };
   }
 
+  /**
+   * Runs the user's statement once, into a temp table on the session's own connection: counting, sorting,
+   * filtering and paging then read that table and never run the user's SQL again (a slow query would
+   * otherwise be paid for on every page). DuckDB keeps it in memory and spills it to the sandbox's private
+   * temp folder when it outgrows the memory limit; close() drops it. Duplicate column names are renamed
+   * (a, a_1) as DuckDB does for a subquery.
+   */
+  private async materialize(id: string, connection: DuckDBConnection, statement: string): Promise<string> {
+    const table = `temp.main.${quoteIdent(`result_${id}`)}`;
+    try {
+      await connection.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM (${statement}) AS source`);
+      return table;
+    } catch (error) {
+      throw duckdbError(error);
+    }
+  }
+
   /** Probes the columns and counts the rows; the session owns the connection from then on. */
-  private async open(id: string, connection: DuckDBConnection, source: string): Promise<QueryOpened> {
+  private async open(
+    id: string,
+    connection: DuckDBConnection,
+    source: string,
+    materialized?: string,
+  ): Promise<QueryOpened> {
     try {
       const probe = await connection.runAndReadAll(`SELECT * FROM ${source} AS source LIMIT 0`);
       const columns = probe.columnNames().map((name, i) => ({ name, type: String(probe.columnType(i)) }));
-      const session: Session = { id, source, columns, connection, counts: new Map() };
+      const session: Session = {
+        id,
+        source,
+        columns,
+        connection,
+        counts: new Map(),
+        ...(materialized ? { materialized } : {}),
+      };
       const totalRows = await this.count(session);
       this.sessions.set(session.id, session);
       this.evictOldSessions();

@@ -60,6 +60,52 @@ export function statementText(sql: string): StatementText {
   return { body: start < 0 || end < 0 ? '' : sql.slice(start, end), keyword };
 }
 
+/**
+ * The statement under the cursor in a text of several (`a; b; c`): the one whose text holds it, or the one
+ * before it when the cursor sits on blank lines or a comment after it (as after pressing Enter past a `;`). Splits on `;` outside strings, quoted names and comments, skipping those as statementText does.
+ */
+export function statementAt(sql: string, cursor: number): string {
+  const spans: { from: number; to: number }[] = [];
+  let from = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i] ?? '';
+    const next = sql[i + 1] ?? '';
+    if (c === '-' && next === '-') {
+      const newline = sql.indexOf('\n', i);
+      i = newline < 0 ? sql.length : newline + 1;
+    } else if (c === '/' && next === '*') {
+      const end = skipBlockComment(sql, i);
+      i = end < 0 ? sql.length : end;
+    } else if (c === "'" || c === '"') {
+      const escapes = c === "'" && /(^|[^A-Za-z0-9_])[Ee]$/.test(sql.slice(Math.max(0, i - 2), i));
+      i = skipQuoted(sql, i, c, escapes);
+    } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))?.[0] ?? '$$';
+      const close = sql.indexOf(tag, i + tag.length);
+      i = close < 0 ? sql.length : close + tag.length;
+    } else if (c === ';') {
+      spans.push({ from, to: i + 1 });
+      from = ++i;
+    } else i++;
+  }
+  spans.push({ from, to: sql.length });
+  const bodies = spans.map((span) => {
+    const text = sql.slice(span.from, span.to);
+    const body = statementText(text).body;
+    return { ...span, body, start: span.from + (body ? text.indexOf(body) : text.length) };
+  });
+  let here = bodies.findIndex((span) => cursor >= span.from && cursor < span.to);
+  if (here < 0) here = bodies.length - 1;
+  // Blank lines or a comment before a statement still belong to the one above them.
+  if (here > 0 && cursor < (bodies[here]?.start ?? 0)) here--;
+  for (let k = here; k >= 0; k--) {
+    const body = bodies[k]?.body;
+    if (body) return body;
+  }
+  return bodies.find((span) => span.body)?.body ?? '';
+}
+
 function skipBlockComment(sql: string, from: number): number {
   let depth = 0;
   let i = from;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstCell, POLL, screenshot, testIdText, watchErrors } from './browser';
+import { typeSql } from './sql-editor';
 import { useWebApp } from './web-app';
 
 // The analyst's whole path on a fresh, empty lake: sample → replay at max speed with the lake consumer →
@@ -48,7 +49,7 @@ describe('From the sample to the dashboards, through the real broker and lake', 
 
     await page.goto(`${app.url}#/sql`);
     const editor = page.getByRole('textbox', { name: 'SQL' });
-    await editor.fill("SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
+    await typeSql(page, "SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
     await editor.press('Control+Enter');
     await expect.poll(() => firstCell(page, 'Query result', 'revenue'), POLL).toBe('2387.84');
     expect(errors).toEqual([]);

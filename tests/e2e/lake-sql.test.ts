@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildQueryLake } from '../helpers/query-lake';
 import { firstCell, POLL, screenshot, watchErrors } from './browser';
+import { typeSql } from './sql-editor';
 import { useWebApp } from './web-app';
 
 describe('Lake browser and SQL console in Chromium', () => {
@@ -34,16 +35,31 @@ describe('Lake browser and SQL console in Chromium', () => {
     const panel = page.getByRole('complementary', { name: 'Column brand' });
     await panel.getByText('Distinct (approx.)').waitFor();
     await screenshot(page, 'lake-silver-filtered-stats');
+    // The panel follows the filters: ten purchases, top values among them only.
+    const top = panel.getByRole('table', { name: 'Top values of brand' });
+    await expect.poll(() => top.getByRole('row').count(), POLL).toBeLessThanOrEqual(10);
     await page.getByRole('textbox', { name: 'Filter event_type' }).fill('');
     await page.getByText('1,000 rows').waitFor();
-    await page.getByRole('button', { name: 'Statistics of brand' }).click();
     await panel.getByText('143 (14.3 %)').waitFor();
+    await expect.poll(() => top.getByRole('row').count(), POLL).toBe(10);
+    await top.getByRole('row', { name: /^null 143$/ }).waitFor();
+    await page.getByRole('button', { name: 'Statistics of price' }).click();
+    const pricePanel = page.getByRole('complementary', { name: 'Column price' });
+    await expect
+      .poll(
+        () => pricePanel.getByRole('list', { name: 'Histogram of price' }).getByRole('listitem').count(),
+        POLL,
+      )
+      .toBe(20);
+    await screenshot(page, 'lake-price-histogram');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pricePanel.count(), POLL).toBe(0);
   });
 
   it('runs SQL, shows the result, and shows DuckDB’s message for bad SQL', async () => {
     await page.goto(`${app.url}#/sql`);
     const editor = page.getByRole('textbox', { name: 'SQL' });
-    await editor.fill("SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
+    await typeSql(page, "SELECT sum(price) AS revenue FROM silver.events WHERE event_type = 'purchase'");
     await editor.press('Control+Enter');
     await expect.poll(() => firstCell(page, 'Query result', 'revenue'), POLL).toBe('2387.84');
     await screenshot(page, 'sql-revenue');
@@ -53,12 +69,12 @@ describe('Lake browser and SQL console in Chromium', () => {
         .locator('pre[role="alert"]')
         .textContent({ timeout: 1000 })
         .catch(() => '');
-    await editor.fill('SELECT prize FROM silver.events');
+    await typeSql(page, 'SELECT prize FROM silver.events');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(alertText, POLL).toMatch(/prize/);
     await screenshot(page, 'sql-error');
 
-    await editor.fill("COPY (SELECT 1) TO 'x.csv'");
+    await typeSql(page, "COPY (SELECT 1) TO 'x.csv'");
     await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(alertText, POLL).toMatch(/Read-only|Permission/);
     // Network errors of refused calls are answers, not page errors.
@@ -68,14 +84,282 @@ describe('Lake browser and SQL console in Chromium', () => {
   it('cancels the query that is running now (not the previous result)', async () => {
     await page.goto(`${app.url}#/sql`);
     const editor = page.getByRole('textbox', { name: 'SQL' });
-    await editor.fill('SELECT 7 AS seven');
+    await typeSql(page, 'SELECT 7 AS seven');
     await editor.press('Control+Enter');
     await expect.poll(() => firstCell(page, 'Query result', 'seven'), POLL).toBe('7');
-    await editor.fill('SELECT count(*) FROM range(1000000000000)');
+    await typeSql(page, 'SELECT count(*) FROM range(1000000000000)');
     await page.getByRole('button', { name: 'Run' }).click();
     await page.getByText('Running…').waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByText('The query was cancelled.').waitFor();
+    await page.getByText(/Cancelled after \d+ s/).waitFor();
     await expect(page.getByText('Running…').count()).resolves.toBe(0);
+  });
+
+  const chips = () => page.getByRole('list', { name: 'Active sort and filters' }).getByRole('listitem');
+  const openLakeTable = async (button: RegExp, heading: string) => {
+    await page.getByRole('navigation', { name: 'Layers' }).getByRole('button', { name: button }).click();
+    await page.getByRole('heading', { name: heading }).waitFor();
+  };
+
+  it('keeps sort and filters with their own table, and shows them as removable chips', async () => {
+    await page.goto(`${app.url}#/lake`);
+    await openLakeTable(/^events/, 'silver.events');
+    await page.getByRole('button', { name: 'Sort by price (now none)' }).click();
+    await page.getByRole('button', { name: 'Sort by price (now ascending)' }).click();
+    await expect.poll(() => firstCell(page, 'silver.events', 'price'), POLL).toBe('1763.21');
+    await expect(chips().allTextContents()).resolves.toEqual(['Sorted by price ▼×']);
+
+    // Bronze has no price: it opens with no sort, no error, and real cells.
+    await openLakeTable(/^clickpulse_events/, 'bronze.clickpulse_events');
+    await expect
+      .poll(() => firstCell(page, 'bronze.clickpulse_events', 'topic'), POLL)
+      .toBe('clickpulse_events');
+    await expect(chips().count()).resolves.toBe(0);
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    // Bronze's JSON value, whole and as a tree, in the side inspector (a double-click opens it).
+    const bronze = page.getByRole('grid', { name: 'bronze.clickpulse_events' });
+    const headers = await bronze.getByRole('columnheader').allTextContents();
+    const valueColumn = headers.findIndex((h) => h.startsWith('value'));
+    await bronze
+      .locator('[role="row"][aria-rowindex="2"] [role="gridcell"]')
+      .nth(valueColumn - 1)
+      .dblclick();
+    const tree = page
+      .getByRole('complementary', { name: 'Cell inspector' })
+      .getByRole('tree', { name: 'JSON of value' });
+    await tree.getByRole('treeitem', { name: 'event_type' }).getByText('"view"').waitFor();
+    await screenshot(page, 'grid-bronze-after-silver-sort');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tree.count(), POLL).toBe(0);
+
+    // Back on silver.events, its own sort is still there; its chip removes it.
+    await openLakeTable(/^events/, 'silver.events');
+    await expect.poll(() => firstCell(page, 'silver.events', 'price'), POLL).toBe('1763.21');
+    await page.getByRole('button', { name: 'Remove sort by price' }).click();
+    await page.getByRole('button', { name: 'Sort by price (now none)' }).waitFor();
+    await expect(chips().count()).resolves.toBe(0);
+  });
+
+  it('applies two fast filter edits and two fast clears, each in order', async () => {
+    await page.goto(`${app.url}#/lake`);
+    await openLakeTable(/^events/, 'silver.events');
+    const eventType = page.getByRole('textbox', { name: 'Filter event_type' });
+    const brand = page.getByRole('textbox', { name: 'Filter brand' });
+    // Both edits land within one debounce: the second must not undo the first.
+    await eventType.fill('=cart');
+    await brand.fill('samsung');
+    await expect
+      .poll(() => chips().allTextContents(), POLL)
+      .toEqual(['event_type = cart×', 'brand contains "samsung"×']);
+    await page.getByText(/^\d+ rows \(of 1,000\)$/).waitFor();
+    await screenshot(page, 'grid-two-filters-chips');
+    await eventType.fill('');
+    await brand.fill('');
+    await page.getByText('1,000 rows', { exact: true }).waitFor();
+    await expect.poll(() => chips().count(), POLL).toBe(0);
+    // Re-opening the table shows it as it was left: unfiltered.
+    await openLakeTable(/^clickpulse_events/, 'bronze.clickpulse_events');
+    await openLakeTable(/^events/, 'silver.events');
+    await page.getByText('1,000 rows', { exact: true }).waitFor();
+    await expect(chips().count()).resolves.toBe(0);
+    await expect(eventType.inputValue()).resolves.toBe('');
+  });
+
+  it('marks an invalid filter and does not apply it; no rows says which filters matched nothing', async () => {
+    await page.goto(`${app.url}#/lake`);
+    await openLakeTable(/^events/, 'silver.events');
+    const price = page.getByRole('textbox', { name: 'Filter price' });
+    await price.fill('>100');
+    await expect.poll(() => chips().allTextContents(), POLL).toEqual(['price > 100×']);
+    await price.fill('>abc');
+    await expect
+      .poll(() => chips().allTextContents(), POLL)
+      .toEqual(['Filter on price not applied: "abc" is not a number']);
+    await expect(price.getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByText('1,000 rows', { exact: true }).waitFor();
+    await screenshot(page, 'grid-invalid-filter');
+
+    await price.fill('>100000');
+    await page.getByText('No rows match price > 100000').waitFor();
+    await page.getByText('0 rows (of 1,000)').waitFor();
+    await screenshot(page, 'grid-no-rows-match');
+    await page.getByRole('button', { name: 'Remove filter on price' }).click();
+    await page.getByText('1,000 rows', { exact: true }).waitFor();
+    await expect(price.inputValue()).resolves.toBe('');
+  });
+
+  it('starts each SQL result with no filters, and clears the result and Save on an error', async () => {
+    await page.goto(`${app.url}#/sql`);
+    const editor = page.getByRole('textbox', { name: 'SQL' });
+    await typeSql(page, 'SELECT event_type AS n, count(*) AS c FROM silver.events GROUP BY 1 ORDER BY 1');
+    await editor.press('Control+Enter');
+    await expect.poll(() => firstCell(page, 'Query result', 'n'), POLL).toBe('cart');
+    await page.getByRole('textbox', { name: 'Filter n' }).fill('=view');
+    await expect.poll(() => firstCell(page, 'Query result', 'n'), POLL).toBe('view');
+    await typeSql(page, 'SELECT 7 AS seven');
+    await editor.press('Control+Enter');
+    await expect.poll(() => firstCell(page, 'Query result', 'seven'), POLL).toBe('7');
+    await expect(chips().count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Save as CSV…' }).isEnabled()).resolves.toBe(true);
+
+    await typeSql(page, 'SELECT prize FROM silver.events');
+    await editor.press('Control+Enter');
+    await page.locator('pre[role="alert"]').getByText(/prize/).waitFor();
+    await expect(page.getByRole('grid', { name: 'Query result' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Save as CSV…' }).isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Save as Parquet…' }).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'sql-error-clears-result');
+  });
+
+  it('runs the SQL once: paging and sorting read the same materialized rows', async () => {
+    await page.goto(`${app.url}#/sql`);
+    const editor = page.getByRole('textbox', { name: 'SQL' });
+    // random() gives new values on every run: a re-run for the count or a page would show here.
+    await typeSql(page, 'SELECT range AS i, random() AS r FROM range(2000)');
+    await editor.press('Control+Enter');
+    const firstR = () => firstCell(page, 'Query result', 'r');
+    await expect.poll(firstR, POLL).toMatch(/^0\.\d+/);
+    const before = await firstR();
+    await page.getByRole('button', { name: 'Sort by r (now none)' }).click();
+    await expect.poll(firstR, POLL).not.toBe(before);
+    await page.getByRole('button', { name: 'Remove sort by r' }).click();
+    await expect.poll(firstR, POLL).toBe(before);
+
+    // A query of a few seconds shows its result (it is not run again for the count and the page).
+    await typeSql(page, 'SELECT count(*) AS n, sum(hash(range) % 7) AS h FROM range(20000000)');
+    await editor.press('Control+Enter');
+    await expect.poll(() => firstCell(page, 'Query result', 'n'), POLL).toBe('20000000');
+  });
+
+  it('cancels a long query from its first second, saying after how long', async () => {
+    await page.goto(`${app.url}#/sql`);
+    const editor = page.getByRole('textbox', { name: 'SQL' });
+    await typeSql(page, 'SELECT count(*) FROM range(100000000000)');
+    await editor.press('Control+Enter');
+    await page.getByRole('timer', { name: 'Running' }).filter({ hasText: 'Running… 1 s' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText(/^Cancelled after [12] s$/).waitFor();
+    await expect(page.getByRole('grid', { name: 'Query result' }).count()).resolves.toBe(0);
+    await screenshot(page, 'sql-cancelled');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('SQL editor, schema, tabs and charts in Chromium', () => {
+  const app = useWebApp(buildQueryLake);
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    page = await app.browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    errors = watchErrors(page);
+  });
+
+  const editor = () => page.getByRole('textbox', { name: 'SQL' });
+  const editorText = () => editor().innerText();
+
+  it('completes silver.events columns from the catalog, and runs the statement under the cursor', async () => {
+    await page.goto(`${app.url}#/sql`);
+    await typeSql(page, 'SELECT silver.events.pr');
+    await editor().press('Control+Space');
+    const options = page.locator('.cm-tooltip-autocomplete [role="option"]');
+    await expect.poll(() => options.allTextContents(), POLL).toContainEqual(expect.stringContaining('price'));
+    await expect(options.allTextContents()).resolves.toContainEqual(expect.stringContaining('product_id'));
+    await screenshot(page, 'sql-completion');
+    await editor().press('Escape');
+
+    await typeSql(page, 'SELECT 1 AS first;\nSELECT 2 AS second;\nSELECT 3 AS third;');
+    await editor().press('Control+Home');
+    await editor().press('ArrowDown');
+    await editor().press('Control+Enter');
+    await expect.poll(() => firstCell(page, 'Query result', 'second'), POLL).toBe('2');
+    // Highlighting: keywords are styled spans, not plain text.
+    await expect(
+      editor()
+        .locator('span', { hasText: /^SELECT$/ })
+        .count(),
+    ).resolves.toBeGreaterThan(0);
+  });
+
+  it('inserts names from the schema sidebar at the cursor', async () => {
+    await page.goto(`${app.url}#/sql`);
+    await typeSql(page, 'SELECT * FROM ');
+    await editor().press('End');
+    const schema = page.getByRole('navigation', { name: 'Schema' });
+    await schema.getByRole('button', { name: 'Insert gold.funnel_daily' }).click();
+    await expect.poll(editorText, POLL).toBe('SELECT * FROM gold.funnel_daily');
+    await schema.getByRole('button', { name: 'Columns of gold.funnel_daily' }).click();
+    await expect(
+      schema.getByRole('list', { name: 'Columns of gold.funnel_daily' }).getByText('BIGINT').count(),
+    ).resolves.toBeGreaterThan(0);
+    await screenshot(page, 'sql-schema-sidebar');
+  });
+
+  it('opens a Lake table in SQL, in a new tab that survives a reload', async () => {
+    await page.goto(`${app.url}#/lake`);
+    await page
+      .getByRole('navigation', { name: 'Layers' })
+      .getByRole('button', { name: /^funnel_daily/ })
+      .click();
+    await page.getByRole('heading', { name: 'gold.funnel_daily' }).waitFor();
+    await page.getByRole('button', { name: 'Open in SQL' }).click();
+    const opened = 'SELECT *\nFROM gold.funnel_daily\nLIMIT 1000';
+    await expect.poll(editorTextOf('Query 2'), POLL).toBe(opened);
+    await expect(page.getByRole('tab', { name: 'Query 2' }).getAttribute('aria-selected')).resolves.toBe(
+      'true',
+    );
+    // Tabs are kept in the settings store: leaving the console saves them, coming back reads them.
+    await expect
+      .poll(async () => {
+        await page.goto(`${app.url}#/lake`);
+        await page.goto(`${app.url}#/sql`);
+        await page
+          .getByRole('tab', { name: 'Query 2' })
+          .click({ timeout: 2000 })
+          .catch(() => undefined);
+        return editorTextOf('Query 2')();
+      }, POLL)
+      .toBe(opened);
+    // And a reload (as a restart) finds them too.
+    await page.reload();
+    await page.getByRole('tab', { name: 'Query 2' }).click();
+    await expect.poll(editorTextOf('Query 2'), POLL).toBe(opened);
+    await page.getByRole('tab', { name: 'Query 1' }).click();
+    await page.getByRole('tabpanel', { name: 'Query 1' }).waitFor();
+  });
+
+  const editorTextOf = (tab: string) => () =>
+    page
+      .getByRole('tabpanel', { name: tab })
+      .getByRole('textbox', { name: 'SQL' })
+      .innerText({ timeout: 1000 })
+      .catch(() => '');
+
+  it('charts a result as a line with one point per row, and saves it as PNG', async () => {
+    await page.goto(`${app.url}#/sql`);
+    await typeSql(
+      page,
+      "SELECT date_trunc('minute', event_time) AS minute, count(*) AS events FROM silver.events GROUP BY 1 ORDER BY 1",
+    );
+    await editor().press('Control+Enter');
+    const status = await page
+      .getByRole('status')
+      .filter({ hasText: /rows in/ })
+      .textContent();
+    const rows = Number(/([\d,]+) rows in/.exec(status ?? '')?.[1]?.replace(/,/g, ''));
+    expect(rows).toBeGreaterThan(1);
+    await page.getByRole('button', { name: 'Chart', exact: true }).click();
+    await expect(page.getByRole('combobox', { name: 'Chart type' }).inputValue()).resolves.toBe('line');
+    await expect(page.getByRole('combobox', { name: 'X column' }).inputValue()).resolves.toBe('minute');
+    await page.getByRole('status', { name: 'Points drawn' }).getByText(`${rows} points`).waitFor();
+    await page.getByRole('figure', { name: 'Line chart of events by minute' }).locator('canvas').waitFor();
+    await screenshot(page, 'sql-result-line-chart');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save PNG' }).click();
+    expect((await download).suggestedFilename()).toBe('events-by-minute.png');
+    await page.getByRole('combobox', { name: 'Chart type' }).selectOption('bar');
+    await page.getByRole('figure', { name: 'Bar chart of events by minute' }).waitFor();
+    // The CodeMirror editor and ECharts run under the page's CSP (no inline styles or scripts).
+    expect(errors).toEqual([]);
   });
 });

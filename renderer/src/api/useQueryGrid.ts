@@ -4,12 +4,62 @@ import type { Filter, QueryOpened, Sort } from '../../../pipeline/contract';
 import type { Row } from '../components/grid/row-cache';
 import { api } from './client';
 
-/** Everything a DataGrid needs for one open query: pages fetched on demand with the current sort and filters. */
-export function useQueryGrid(opened: QueryOpened | undefined) {
-  const [sort, setSort] = useState<Sort>();
-  const [filters, setFilters] = useState<Filter[]>([]);
+/** The sort and filters of one table or one query result. */
+export interface GridState {
+  sort?: Sort | undefined;
+  filters: Filter[];
+}
+
+const EMPTY: GridState = { filters: [] };
+
+/**
+ * Each table's last sort and filters while the app runs (keyed by the caller's `rememberAs`, e.g. the table's
+ * name), so coming back to a table finds it as it was left. Query results are never remembered.
+ */
+const remembered = new Map<string, GridState>();
+
+function initialState(memoryKey: string | undefined): GridState {
+  return (memoryKey ? remembered.get(memoryKey) : undefined) ?? EMPTY;
+}
+
+type Update<T> = T | ((current: T) => T);
+
+/**
+ * Everything a DataGrid needs for one open query: pages fetched on demand with its sort and filters. The
+ * state belongs to that query: a new `opened` (another table, another result) starts from its remembered
+ * state or from none, so a sort or filter never leaks onto columns it does not have.
+ */
+export function useQueryGrid(opened: QueryOpened | undefined, options: { rememberAs?: string } = {}) {
+  const queryId = opened?.queryId;
+  const memoryKey = options.rememberAs;
+  const [held, setHeld] = useState<GridState & { queryId?: string | undefined }>({ filters: [] });
+  const state: GridState = held.queryId === queryId ? held : initialState(memoryKey);
+
+  const update = useCallback(
+    (change: (current: GridState) => GridState) => {
+      setHeld((current) => {
+        const next = change(current.queryId === queryId ? current : initialState(memoryKey));
+        if (memoryKey) remembered.set(memoryKey, { sort: next.sort, filters: next.filters });
+        return { ...next, queryId };
+      });
+    },
+    [queryId, memoryKey],
+  );
+  const setSort = useCallback(
+    (sort: Update<Sort | undefined>) =>
+      update((s) => ({ ...s, sort: typeof sort === 'function' ? sort(s.sort) : sort })),
+    [update],
+  );
+  // Functional updates apply in order: two edits in the same moment both land.
+  const setFilters = useCallback(
+    (filters: Update<Filter[]>) =>
+      update((s) => ({ ...s, filters: typeof filters === 'function' ? filters(s.filters) : filters })),
+    [update],
+  );
+
+  const { sort, filters } = state;
   const [filtered, setFiltered] = useState<{ key: string; total: number; queryId: string }>();
-  const key = JSON.stringify([opened?.queryId, sort, filters]);
+  const key = JSON.stringify([queryId, sort, filters]);
 
   const fetchRows = useCallback(
     async (offset: number, limit: number): Promise<Row[]> => {
@@ -31,12 +81,12 @@ export function useQueryGrid(opened: QueryOpened | undefined) {
 
   // Until the first page of a new sort/filter answers, keep the last known count so the grid asks for it.
   const totalRows =
-    filtered && filtered.queryId === opened?.queryId
+    filtered && filtered.queryId === queryId
       ? Math.max(filtered.total, filtered.key === key ? 0 : 1)
       : (opened?.totalRows ?? 0);
   return useMemo(
     () => ({ fetchRows, totalRows, sort, setSort, filters, setFilters }),
-    [fetchRows, totalRows, sort, filters],
+    [fetchRows, totalRows, sort, filters, setSort, setFilters],
   );
 }
 

@@ -169,6 +169,44 @@ describe('lake catalog and read-only query service', () => {
     expect(price.max).toBe('1763.21');
   });
 
+  it('draws a histogram of numbers and times and the top values of text, following the filters', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.table', { table: 'silver.events' });
+    type Shape = {
+      histogram?: { low: number; high: number; count: number }[];
+      top?: { value: string | null; count: number }[];
+    };
+    const price = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'price',
+    });
+    expect(price.histogram).toHaveLength(20);
+    expect(price.histogram?.reduce((sum, bin) => sum + bin.count, 0)).toBe(1000);
+    expect(price.histogram?.at(-1)?.high).toBeCloseTo(1763.21, 2);
+    const time = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'event_time',
+    });
+    expect(time.histogram?.[0]?.low).toBe(Date.parse('2019-10-01T00:00:00Z'));
+    const purchases = [{ column: 'event_type', op: 'eq', value: 'purchase' }];
+    const types = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'event_type',
+      filters: purchases,
+    });
+    expect(types.top).toEqual([{ value: 'purchase', count: 10 }]);
+    const all = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'event_type',
+    });
+    expect(all.top?.reduce((sum, t) => sum + t.count, 0)).toBe(1000);
+    const brands = await ok<Shape>(ctx.workbench, 'query.summary', {
+      queryId: opened.queryId,
+      column: 'brand',
+    });
+    expect(brands.top).toHaveLength(10);
+    expect(brands.top).toContainEqual({ value: null, count: 143 });
+  });
+
   it.each([
     ["COPY (SELECT * FROM silver.events) TO 'x.csv'", /COPY statements are refused|Permission/],
     ["ATTACH 'other.duckdb'", /ATTACH statements are refused|Permission/],
@@ -192,24 +230,60 @@ describe('lake catalog and read-only query service', () => {
   });
 
   it('cancels a running query and keeps answering', async () => {
-    // Counting is cheap (md5 is never computed for count(*)); sorting 20M hashes is not.
-    const heavy = await ok<Opened>(ctx.workbench, 'query.run', {
+    // Counting is cheap (md5 is never computed for count(*)); materializing 20M hashes is not.
+    const running = dispatch(ctx.workbench, 'query.run', {
       sql: 'SELECT range AS x, md5(range::VARCHAR) AS h FROM range(20000000)',
-    });
-    const running = dispatch(ctx.workbench, 'query.page', {
-      queryId: heavy.queryId,
-      offset: 0,
-      limit: 10,
-      sort: { column: 'h', direction: 'desc' },
+      queryId: 'q4242',
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await ok(ctx.workbench, 'query.cancel', { queryId: heavy.queryId })).toEqual({ cancelled: true });
+    expect(await ok(ctx.workbench, 'query.cancel', { queryId: 'q4242' })).toEqual({ cancelled: true });
     expect(await running).toMatchObject({
       ok: false,
       error: { code: 'CANCELLED', message: 'The query was cancelled.' },
     });
     const after = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT 42 AS answer' });
     expect(after.totalRows).toBe(1);
+  });
+
+  it('runs a query once: counting, paging, sorting and filtering read its materialized result', async () => {
+    // random() differs on every run, so any re-run of the user's SQL would show as different values.
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: 'SELECT range AS i, random() AS r FROM range(500)',
+    });
+    const read = async (extra: object) =>
+      tableFromIPC(
+        (
+          await ok<Page>(ctx.workbench, 'query.page', {
+            queryId: opened.queryId,
+            offset: 0,
+            limit: 500,
+            ...extra,
+          })
+        ).page,
+      )
+        .toArray()
+        .map((row: { toJSON(): { i: bigint; r: number } }) => row.toJSON());
+    const first = await read({});
+    expect(first).toHaveLength(500);
+    expect(await read({})).toEqual(first);
+    const byValue = new Map(first.map((row) => [row.i, row.r]));
+    const sorted = await read({ sort: { column: 'r', direction: 'asc' } });
+    expect(sorted.map((row) => row.r)).toEqual(first.map((row) => row.r).sort((a, b) => a - b));
+    for (const row of sorted) expect(row.r).toBe(byValue.get(row.i));
+    const half = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1,
+      filters: [{ column: 'r', op: 'lt', value: '0.5' }],
+    });
+    expect(half.totalRows).toBe(first.filter((row) => row.r < 0.5).length);
+    expect(await ok(ctx.workbench, 'query.close', { queryId: opened.queryId })).toEqual({ closed: true });
+    const closed = await dispatch(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1,
+    });
+    expect(closed).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('saves a result as CSV or Parquet, never overwriting without consent', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState, type MouseEvent, type TouchEvent } from 'react';
+import { useEffect, useRef, useState, type MouseEvent, type TouchEvent } from 'react';
 import { columnKind, parseFilter, type ColumnFilter } from '../../lib/filter-parse';
 import type { GridColumn } from './DataGrid';
 
@@ -9,6 +9,8 @@ interface Props {
   onSort: ((direction: 'asc' | 'desc' | undefined) => void) | undefined;
   filter: ColumnFilter | undefined;
   onFilter: ((filter: ColumnFilter | undefined) => void) | undefined;
+  /** Told when the typed filter cannot be applied (and when it can again). */
+  onFilterError?: ((error: string | undefined) => void) | undefined;
   onInfo: (() => void) | undefined;
   resizeHandler: (event: MouseEvent | TouchEvent) => void;
 }
@@ -23,26 +25,47 @@ export function ColumnHeader({
   onSort,
   filter,
   onFilter,
+  onFilterError,
   onInfo,
   resizeHandler,
 }: Props) {
   const [text, setText] = useState(filter ? filterText(filter) : '');
   const [error, setError] = useState<string>();
   const kind = columnKind(column.type);
+  // The debounced callback reads these when it fires, not when the text changed: the props it saw then
+  // may be stale by 350 ms (another column's edit landed meanwhile).
+  const latest = useRef({ filter, onFilter, onFilterError });
+  useEffect(() => {
+    latest.current = { filter, onFilter, onFilterError };
+  });
+  // The filter text this box last applied; any other change of the filter prop came from outside.
+  const shown = filter ? filterText(filter) : '';
+  const [applied, setApplied] = useState(shown);
+  if (shown !== applied) {
+    // Removed from a chip or restored from elsewhere: show what is applied now.
+    setApplied(shown);
+    setText(shown);
+    setError(undefined);
+  }
 
   useEffect(() => {
-    if (!onFilter) return;
+    if (!latest.current.onFilter) return;
     const timer = setTimeout(() => {
+      const { filter: current, onFilter: apply, onFilterError: report } = latest.current;
       const parsed = parseFilter(column.name, text, kind);
-      if (parsed && 'error' in parsed) return setError(parsed.error);
-      setError(undefined);
-      const current = filter ? filterText(filter) : '';
-      if ((parsed ? filterText(parsed) : '') !== current) onFilter(parsed ?? undefined);
+      const next = parsed && 'error' in parsed ? undefined : (parsed ?? undefined);
+      const failure = parsed && 'error' in parsed ? parsed.error : undefined;
+      setError(failure);
+      report?.(failure);
+      // An invalid filter is not applied, and neither is the one it replaced: the grid says which.
+      const nextText = next ? filterText(next) : '';
+      if (nextText !== (current ? filterText(current) : '')) {
+        setApplied(nextText);
+        apply?.(next);
+      }
     }, 350);
     return () => clearTimeout(timer);
-    // Only the typed text drives the debounce; the filter prop echoes it back.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text]);
+  }, [text, column.name, kind]);
 
   const sortLabel = sort === 'asc' ? 'ascending' : sort === 'desc' ? 'descending' : 'none';
   return (
@@ -93,7 +116,8 @@ export function ColumnHeader({
   );
 }
 
-function filterText(filter: ColumnFilter): string {
+/** How a filter is typed in its box (and shown on its chip). */
+export function filterText(filter: ColumnFilter): string {
   switch (filter.op) {
     case 'contains':
       return filter.value ?? '';

@@ -8,7 +8,10 @@ import {
 import { observeElementOffset, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import { toCsv, toMarkdown, toTsv } from '../../lib/clipboard-text';
+import { CellInspector } from './CellInspector';
 import { ColumnHeader } from './ColumnHeader';
+import { GridChips, describeFilter } from './GridChips';
+import './grid.css';
 import { formatCellValue } from './cell-format';
 import { RowCache, type FetchRows } from './row-cache';
 import { geometry, realToVirtual, virtualToReal } from './scaled-scroll';
@@ -57,6 +60,31 @@ export function DataGrid(props: DataGridProps) {
   const [selection, setSelection] = useState<Selection>();
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
   const [copied, setCopied] = useState<string>();
+  const [inspecting, setInspecting] = useState(false);
+  const closeInspector = useCallback(() => setInspecting(false), []);
+  /** Filter boxes whose text cannot be applied, by column: shown on the grid, never sent. */
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  // Filter edits land in order: each builds on the last one sent, even before the parent re-renders.
+  const filtersRef = useRef(props.filters ?? []);
+  useEffect(() => {
+    filtersRef.current = props.filters ?? [];
+  }, [props.filters]);
+  const onFiltersChange = props.onFiltersChange;
+  const changeFilter = useCallback(
+    (column: string, filter: ColumnFilter | undefined) => {
+      const next = [...filtersRef.current.filter((f) => f.column !== column), ...(filter ? [filter] : [])];
+      filtersRef.current = next;
+      onFiltersChange?.(next);
+    },
+    [onFiltersChange],
+  );
+  const reportInvalid = useCallback((column: string, error: string | undefined) => {
+    setInvalid((current) => {
+      if (current[column] === error) return current;
+      const rest = Object.fromEntries(Object.entries(current).filter(([name]) => name !== column));
+      return error === undefined ? rest : { ...rest, [column]: error };
+    });
+  }, []);
 
   const cache = useMemo(() => new RowCache(fetchRows), [fetchRows]);
   const geo = geometry(totalRows, ROW_HEIGHT, viewport);
@@ -163,6 +191,18 @@ export function DataGrid(props: DataGridProps) {
     setCopied(`Copied as ${format.toUpperCase()}`);
   };
 
+  // The inspector shows the cell the selection ends on (the last one clicked).
+  const focusColumn = selection ? columns[selection.focus.col] : undefined;
+  const focusRow = selection ? cache.row(selection.focus.row) : undefined;
+  const inspected =
+    focusColumn && focusRow
+      ? {
+          column: focusColumn.name,
+          type: focusColumn.type,
+          text: formatCellValue(focusRow[selection?.focus.col ?? 0], focusColumn.type),
+        }
+      : undefined;
+
   const onKeyDown = (event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && selection) {
       event.preventDefault();
@@ -182,98 +222,117 @@ export function DataGrid(props: DataGridProps) {
         <button type="button" disabled={!selection} onClick={() => void copy('markdown')}>
           Copy as Markdown
         </button>
+        <button type="button" disabled={!selection} onClick={() => setInspecting(true)}>
+          Inspect
+        </button>
         {copied && <span role="status">{copied}</span>}
       </div>
-      <div
-        ref={scrollRef}
-        className="grid-scroll"
-        role="grid"
-        aria-label={props.label}
-        aria-rowcount={totalRows + 1}
-        aria-colcount={columns.length}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-      >
-        <div className="grid-header" role="row" aria-rowindex={1} style={{ width: totalWidth }}>
-          <div className="grid-rownum" role="columnheader" style={{ width: ROW_NUMBER_WIDTH }}>
-            #
+      <GridChips
+        sort={props.sort}
+        filters={props.filters ?? []}
+        invalid={invalid}
+        {...(props.onSortChange ? { onRemoveSort: () => props.onSortChange?.(undefined) } : {})}
+        {...(onFiltersChange ? { onRemoveFilter: (column: string) => changeFilter(column, undefined) } : {})}
+      />
+      <div className="grid-main">
+        <div
+          ref={scrollRef}
+          className="grid-scroll"
+          role="grid"
+          aria-label={props.label}
+          aria-rowcount={totalRows + 1}
+          aria-colcount={columns.length}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+        >
+          <div className="grid-header" role="row" aria-rowindex={1} style={{ width: totalWidth }}>
+            <div className="grid-rownum" role="columnheader" style={{ width: ROW_NUMBER_WIDTH }}>
+              #
+            </div>
+            {table.getHeaderGroups()[0]?.headers.map((header) => {
+              const column = header.column.columnDef.meta as GridColumn;
+              return (
+                <ColumnHeader
+                  key={header.id}
+                  column={column}
+                  width={header.getSize()}
+                  sort={props.sort?.column === column.name ? props.sort.direction : undefined}
+                  onSort={
+                    props.onSortChange &&
+                    ((direction) => props.onSortChange?.(direction && { column: column.name, direction }))
+                  }
+                  filter={props.filters?.find((f) => f.column === column.name)}
+                  onFilter={onFiltersChange && ((filter) => changeFilter(column.name, filter))}
+                  onFilterError={(error) => reportInvalid(column.name, error)}
+                  onInfo={props.onColumnInfo && (() => props.onColumnInfo?.(column))}
+                  resizeHandler={header.getResizeHandler()}
+                />
+              );
+            })}
           </div>
-          {table.getHeaderGroups()[0]?.headers.map((header) => {
-            const column = header.column.columnDef.meta as GridColumn;
-            return (
-              <ColumnHeader
-                key={header.id}
-                column={column}
-                width={header.getSize()}
-                sort={props.sort?.column === column.name ? props.sort.direction : undefined}
-                onSort={
-                  props.onSortChange &&
-                  ((direction) => props.onSortChange?.(direction && { column: column.name, direction }))
-                }
-                filter={props.filters?.find((f) => f.column === column.name)}
-                onFilter={
-                  props.onFiltersChange &&
-                  ((filter) =>
-                    props.onFiltersChange?.([
-                      ...(props.filters ?? []).filter((f) => f.column !== column.name),
-                      ...(filter ? [filter] : []),
-                    ]))
-                }
-                onInfo={props.onColumnInfo && (() => props.onColumnInfo?.(column))}
-                resizeHandler={header.getResizeHandler()}
-              />
-            );
-          })}
-        </div>
-        <div className="grid-body" style={{ height: geo.realHeight, width: totalWidth }}>
-          {items.map((item) => {
-            const row = cache.row(item.index);
-            const top = scrollTop + (item.start - virtualTop);
-            return (
-              <div
-                key={item.key}
-                className="grid-row"
-                role="row"
-                aria-rowindex={item.index + 2}
-                style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
-              >
+          {totalRows === 0 && (
+            <div className="grid-empty" role="status">
+              {props.filters?.length ? (
+                <>
+                  <strong>No rows match</strong> {props.filters.map(describeFilter).join(' and ')}
+                </>
+              ) : (
+                <strong>No rows</strong>
+              )}
+            </div>
+          )}
+          <div className="grid-body" style={{ height: geo.realHeight, width: totalWidth }}>
+            {items.map((item) => {
+              const row = cache.row(item.index);
+              const top = scrollTop + (item.start - virtualTop);
+              return (
                 <div
-                  className="grid-rownum"
-                  role="rowheader"
-                  style={{ width: ROW_NUMBER_WIDTH }}
-                  onClick={() => setSelection(rowSelection(item.index, columns.length))}
+                  key={item.key}
+                  className="grid-row"
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
                 >
-                  {item.index + 1}
+                  <div
+                    className="grid-rownum"
+                    role="rowheader"
+                    style={{ width: ROW_NUMBER_WIDTH }}
+                    onClick={() => setSelection(rowSelection(item.index, columns.length))}
+                  >
+                    {item.index + 1}
+                  </div>
+                  {leafColumns.map((column, col) => {
+                    const meta = column.columnDef.meta as GridColumn;
+                    const value = row?.[col];
+                    return (
+                      <div
+                        key={column.id}
+                        role="gridcell"
+                        aria-colindex={col + 1}
+                        aria-selected={contains(selection, item.index, col)}
+                        className={`grid-cell ${cellClass(meta.type, value)}`}
+                        style={{ width: column.getSize() }}
+                        title={row ? fullValue(value, meta.type) : undefined}
+                        onDoubleClick={() => setInspecting(true)}
+                        onMouseDown={(event) => {
+                          const focus = { row: item.index, col };
+                          setSelection((current) =>
+                            event.shiftKey && current
+                              ? { anchor: current.anchor, focus }
+                              : { anchor: focus, focus },
+                          );
+                        }}
+                      >
+                        {row ? formatCellValue(value, meta.type) : '…'}
+                      </div>
+                    );
+                  })}
                 </div>
-                {leafColumns.map((column, col) => {
-                  const meta = column.columnDef.meta as GridColumn;
-                  const value = row?.[col];
-                  return (
-                    <div
-                      key={column.id}
-                      role="gridcell"
-                      aria-colindex={col + 1}
-                      aria-selected={contains(selection, item.index, col)}
-                      className={`grid-cell ${cellClass(meta.type, value)}`}
-                      style={{ width: column.getSize() }}
-                      title={row ? formatCellValue(value, meta.type) : undefined}
-                      onMouseDown={(event) => {
-                        const focus = { row: item.index, col };
-                        setSelection((current) =>
-                          event.shiftKey && current
-                            ? { anchor: current.anchor, focus }
-                            : { anchor: focus, focus },
-                        );
-                      }}
-                    >
-                      {row ? formatCellValue(value, meta.type) : '…'}
-                    </div>
-                  );
-                })}
-              </div>
-            );
-          })}
+              );
+            })}
+          </div>
         </div>
+        {inspecting && inspected && <CellInspector {...inspected} onClose={closeInspector} />}
       </div>
       {cache.error && (
         <div role="alert" className="banner error">
@@ -282,6 +341,12 @@ export function DataGrid(props: DataGridProps) {
       )}
     </div>
   );
+}
+
+/** The whole value for the hover tooltip: long text and JSON are cut off in the cell. */
+function fullValue(value: unknown, type: string): string | undefined {
+  const text = formatCellValue(value, type);
+  return text.length > 12 ? text : undefined;
 }
 
 function initialWidth(column: GridColumn): number {

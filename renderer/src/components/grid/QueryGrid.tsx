@@ -12,6 +12,8 @@ export function QueryGrid(props: {
   const { grid } = props;
   return (
     <DataGrid
+      // Local state (typed filter text, selection, widths) belongs to one result, like its sort and filters.
+      key={props.opened.queryId}
       label={props.label}
       columns={props.opened.columns}
       totalRows={grid.totalRows}

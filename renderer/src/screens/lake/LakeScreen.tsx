@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Catalog, CatalogTable, ColumnSummary, QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useCall } from '../../api/hooks';
@@ -8,7 +8,9 @@ import type { GridColumn } from '../../components/grid/DataGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
+import { openInSql, tableQuery } from '../sql/open-in-sql';
 import { ColumnPanel } from './ColumnPanel';
+import './lake.css';
 import { LakeTree } from './LakeTree';
 
 /** Browse every layer: a tree of tables and partitions, and a grid over the chosen table. */
@@ -19,10 +21,21 @@ export function LakeScreen() {
   const [actionError, setError] = useState<string>();
   const error = actionError ?? (loaded.state === 'error' ? loaded.message : undefined);
   const [selected, setSelected] = useState<string>();
-  const [opened, setOpened] = useState<QueryOpened>();
+  // The open table and its name together: its grid state is remembered under that name.
+  const [openTable, setOpenTable] = useState<{ name: string; result: QueryOpened }>();
+  const opened = openTable?.result;
   const [summary, setSummary] = useState<{ column: GridColumn; value?: ColumnSummary; error?: string }>();
   const picker = usePathPicker();
-  const grid = useQueryGrid(opened);
+  const grid = useQueryGrid(opened, openTable ? { rememberAs: openTable.name } : {});
+  // A table left behind is closed on the server (its connection and pages are freed).
+  useEffect(() => {
+    if (!opened) return;
+    const queryId = opened.queryId;
+    return () =>
+      void api()
+        .call('query.close', { queryId })
+        .catch(() => undefined);
+  }, [opened]);
 
   const refresh = () => setVersion((v) => v + 1);
 
@@ -31,7 +44,7 @@ export function LakeScreen() {
     setSummary(undefined);
     setError(undefined);
     try {
-      setOpened(await api().call('query.table', { table: name }));
+      setOpenTable({ name, result: await api().call('query.table', { table: name }) });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -63,6 +76,27 @@ export function LakeScreen() {
       setSummary({ column, error: e instanceof Error ? e.message : String(e) });
     }
   };
+
+  // The panel follows the filters: a new filter recomputes the open column's statistics.
+  const filtersKey = JSON.stringify(grid.filters);
+  const shownColumn = summary?.column;
+  useEffect(() => {
+    if (!shownColumn || !opened) return;
+    let live = true;
+    api()
+      .call('query.summary', {
+        queryId: opened.queryId,
+        column: shownColumn.name,
+        ...(grid.filters.length ? { filters: grid.filters } : {}),
+      })
+      .then((value) => live && setSummary({ column: shownColumn, value }))
+      .catch((e: unknown) => live && setSummary({ column: shownColumn, error: String(e) }));
+    return () => {
+      live = false;
+    };
+    // Only a change of the filters asks again (opening the panel asks by itself).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filtersKey]);
 
   const table: CatalogTable | undefined = catalog?.tables.find((t) => t.name === selected);
   return (
@@ -108,9 +142,12 @@ export function LakeScreen() {
                 {formatInteger(table.files)} file{table.files === 1 ? '' : 's'}, {formatBytes(table.bytes)}
               </span>
               <span className="muted">updated {formatTimestamp(table.lastModified)} UTC</span>
+              <button type="button" onClick={() => openInSql(tableQuery(table.name))}>
+                Open in SQL
+              </button>
             </header>
             <div className="lake-grid-row">
-              {opened && (
+              {opened && openTable.name === table.name && (
                 <QueryGrid
                   label={table.name}
                   opened={opened}

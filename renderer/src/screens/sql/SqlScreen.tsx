@@ -1,103 +1,68 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
-import type { QueryOpened } from '../../../../pipeline/contract';
-import { api } from '../../api/client';
-import { useQueryGrid } from '../../api/useQueryGrid';
-import { QueryGrid } from '../../components/grid/QueryGrid';
-import { formatInteger } from '../../lib/format';
-import { usePathPicker } from '../../lib/usePathPicker';
+import type { EditorView } from '@codemirror/view';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { Catalog } from '../../../../pipeline/contract';
+import { useCall } from '../../api/hooks';
+import { catalogSchema } from './duckdb-dialect';
 import { loadHistory, remember } from './history';
+import { SchemaSidebar } from './SchemaSidebar';
+import { SqlTab } from './SqlTab';
+import { useSqlTabs } from './useSqlTabs';
+import './sql.css';
 
-const EXAMPLE = `-- Read-only DuckDB SQL over bronze.*, silver.*, gold.* (Ctrl+Enter runs)
+const EXAMPLE = `-- Read-only DuckDB SQL over bronze.*, silver.*, gold.* (Ctrl/⌘+Enter runs the statement under the cursor)
 SELECT event_type, count(*) AS events, sum(price) AS total
 FROM silver.events
 GROUP BY event_type
 ORDER BY events DESC`;
 
-/** A SQL editor with history, run and cancel, results in the lake grid, and saving the result. */
+/** The SQL console: query tabs (kept across restarts), the lake's schema beside them, history. */
 export function SqlScreen() {
   const [history, setHistory] = useState(loadHistory);
-  const [sql, setSql] = useState(() => history[0] ?? EXAMPLE);
-  const [opened, setOpened] = useState<QueryOpened>();
-  const [running, setRunning] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
-  const grid = useQueryGrid(opened);
-  const picker = usePathPicker();
-  // The id of the query being run now: chosen here so Cancel can reach it while it waits or runs.
-  const runningId = useRef<string | undefined>(undefined);
+  const loaded = useCall('lake.catalog', {}, []);
+  const catalog: Catalog | undefined = loaded.state === 'ready' ? loaded.value : undefined;
+  const schema = useMemo(() => catalogSchema(catalog), [catalog]);
+  const tabs = useSqlTabs(EXAMPLE);
+  const editors = useRef(new Map<number, EditorView>());
+  const activeTab = tabs.tabs?.[tabs.active];
 
-  const run = async () => {
-    if (running || !sql.trim()) return;
-    setError(undefined);
-    setNotice(undefined);
-    setRunning('starting');
-    const started = performance.now();
-    const queryId = newQueryId();
-    runningId.current = queryId;
-    try {
-      const result = await api().call('query.run', { sql, queryId });
-      setOpened(result);
-      setHistory((h) => remember(h, sql));
-      setNotice(`${formatInteger(result.totalRows)} rows in ${Math.round(performance.now() - started)} ms`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      runningId.current = undefined;
-      setRunning(undefined);
-    }
+  const insert = (text: string) => {
+    const view = activeTab && editors.current.get(activeTab.id);
+    if (!view) return;
+    view.dispatch(view.state.replaceSelection(text));
+    view.focus();
   };
-
-  /** Cancels the query being run now, or else the open result's running page or count. */
-  const cancel = async () => {
-    const queryId = runningId.current ?? opened?.queryId;
-    if (queryId) await api().call('query.cancel', { queryId });
-  };
-
-  const save = async (format: 'csv' | 'parquet') => {
-    if (!opened) return;
-    const path = await picker.pick({
-      mode: 'save',
-      title: `Save the result as ${format.toUpperCase()}`,
-      filters: [{ name: format.toUpperCase(), extensions: [format] }],
-    });
-    if (!path) return;
-    const target = path.toLowerCase().endsWith(`.${format}`) ? path : `${path}.${format}`;
-    try {
-      const saved = await api().call('query.save', {
-        queryId: opened.queryId,
-        path: target,
-        format,
-        ...(grid.sort ? { sort: grid.sort } : {}),
-        ...(grid.filters.length ? { filters: grid.filters } : {}),
-      });
-      setNotice(`Saved ${saved.path}`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-      event.preventDefault();
-      void run();
-    }
-  };
+  const onRan = useCallback((sql: string) => setHistory((h) => remember(h, sql)), []);
 
   return (
-    <div className="sql-screen">
-      <div className="sql-editor-row">
-        <textarea
-          aria-label="SQL"
-          className="sql-editor"
-          spellCheck={false}
-          value={sql}
-          onChange={(e) => setSql(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
-        <div className="sql-side">
-          <label>
+    <div className="sql-screen sql-console">
+      <SchemaSidebar catalog={catalog} onInsert={insert} />
+      <div className="sql-main">
+        <div className="sql-tabs" role="tablist" aria-label="Query tabs">
+          {tabs.tabs?.map((tab, index) => (
+            <span key={tab.id} className="sql-tab">
+              <button
+                type="button"
+                role="tab"
+                aria-selected={index === tabs.active}
+                onClick={() => tabs.setActive(index)}
+              >
+                {tab.title}
+              </button>
+              <button type="button" aria-label={`Close ${tab.title}`} onClick={() => tabs.remove(tab.id)}>
+                ×
+              </button>
+            </span>
+          ))}
+          <button type="button" aria-label="New query tab" onClick={() => tabs.add()}>
+            +
+          </button>
+          <label className="sql-history">
             History
-            <select aria-label="History" value="" onChange={(e) => e.target.value && setSql(e.target.value)}>
+            <select
+              aria-label="History"
+              value=""
+              onChange={(e) => e.target.value && activeTab && tabs.setSql(activeTab.id, e.target.value)}
+            >
               <option value="">
                 {history.length ? `${history.length} earlier queries…` : 'No earlier queries'}
               </option>
@@ -109,41 +74,28 @@ export function SqlScreen() {
             </select>
           </label>
         </div>
+        {tabs.tabs?.map((tab, index) => (
+          <div
+            key={tab.id}
+            role="tabpanel"
+            aria-label={tab.title}
+            className="sql-tabpanel"
+            hidden={index !== tabs.active}
+          >
+            {/* Hidden tabs stay mounted: each keeps its editor state, its running query and its result. */}
+            <SqlTab
+              sql={tab.sql}
+              onSqlChange={(sql) => tabs.setSql(tab.id, sql)}
+              schema={schema}
+              onRan={onRan}
+              onView={(view) => {
+                if (view) editors.current.set(tab.id, view);
+                else editors.current.delete(tab.id);
+              }}
+            />
+          </div>
+        ))}
       </div>
-      <div className="sql-toolbar" role="toolbar" aria-label="Query">
-        <button type="button" className="primary" onClick={() => void run()} disabled={running !== undefined}>
-          Run
-        </button>
-        <button type="button" onClick={() => void cancel()} disabled={!opened && running === undefined}>
-          Cancel
-        </button>
-        <button type="button" onClick={() => void save('csv')} disabled={!opened}>
-          Save as CSV…
-        </button>
-        <button type="button" onClick={() => void save('parquet')} disabled={!opened}>
-          Save as Parquet…
-        </button>
-        {running && <span className="muted">Running…</span>}
-        {notice && (
-          <span role="status" className="muted">
-            {notice}
-          </span>
-        )}
-      </div>
-      {error && (
-        <pre role="alert" className="banner error sql-error">
-          {error}
-        </pre>
-      )}
-      {opened && <QueryGrid label="Query result" opened={opened} grid={grid} />}
-      {picker.element}
     </div>
   );
-}
-
-let lastId = 0;
-/** A query id unlikely to meet the server's own (q1, q2, …): the time in ms, then a counter. */
-function newQueryId(): string {
-  lastId = Math.max(lastId + 1, Date.now() * 1000);
-  return `q${lastId}`;
 }

@@ -1,0 +1,184 @@
+import type { SQLNamespace } from '@codemirror/lang-sql';
+import type { EditorView } from '@codemirror/view';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, type QueryOpened } from '../../../../pipeline/contract';
+import { api } from '../../api/client';
+import { useQueryGrid } from '../../api/useQueryGrid';
+import { QueryGrid } from '../../components/grid/QueryGrid';
+import { formatInteger } from '../../lib/format';
+import { usePathPicker } from '../../lib/usePathPicker';
+import { ResultChart } from './ResultChart';
+import { SqlEditor, statementUnderCursor } from './SqlEditor';
+
+/** One query tab: its editor, run and cancel, its own result (as a grid or a chart) and saving it. */
+export function SqlTab(props: {
+  sql: string;
+  onSqlChange: (sql: string) => void;
+  schema: SQLNamespace;
+  onRan: (statement: string) => void;
+  onView: (view: EditorView | undefined) => void;
+}) {
+  const [opened, setOpened] = useState<QueryOpened>();
+  /** When the query being run now started (performance.now()), and how many seconds it has run. */
+  const [running, setRunning] = useState<{ started: number; seconds: number }>();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [view, setView] = useState<'table' | 'chart'>('table');
+  const grid = useQueryGrid(opened);
+  const picker = usePathPicker();
+  // The id of the query being run now: chosen here so Cancel can reach it while it waits or runs.
+  const runningId = useRef<string | undefined>(undefined);
+  const editor = useRef<EditorView | undefined>(undefined);
+
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(
+      () => setRunning((r) => r && { ...r, seconds: Math.floor((performance.now() - r.started) / 1000) }),
+      250,
+    );
+    return () => clearInterval(timer);
+  }, [running?.started]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A result that is replaced or left behind is closed: the server drops its materialized rows.
+  useEffect(() => {
+    if (!opened) return;
+    const queryId = opened.queryId;
+    return () =>
+      void api()
+        .call('query.close', { queryId })
+        .catch(() => undefined);
+  }, [opened]);
+
+  const run = async (statement: string) => {
+    if (running || !statement.trim()) return;
+    setError(undefined);
+    setNotice(undefined);
+    const started = performance.now();
+    setRunning({ started, seconds: 0 });
+    const queryId = newQueryId();
+    runningId.current = queryId;
+    try {
+      const result = await api().call('query.run', { sql: statement, queryId });
+      setOpened(result);
+      props.onRan(statement);
+      setNotice(`${formatInteger(result.totalRows)} rows in ${Math.round(performance.now() - started)} ms`);
+    } catch (e) {
+      // A failed run leaves no result behind: nothing stale to read or save.
+      setOpened(undefined);
+      const seconds = Math.round((performance.now() - started) / 1000);
+      if (e instanceof ApiError && e.code === 'CANCELLED') setNotice(`Cancelled after ${seconds} s`);
+      else setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      runningId.current = undefined;
+      setRunning(undefined);
+    }
+  };
+
+  /** Cancels the query being run now, or else the open result's running page or count. */
+  const cancel = async () => {
+    const queryId = runningId.current ?? opened?.queryId;
+    if (queryId) await api().call('query.cancel', { queryId });
+  };
+
+  const save = async (format: 'csv' | 'parquet') => {
+    if (!opened) return;
+    const path = await picker.pick({
+      mode: 'save',
+      title: `Save the result as ${format.toUpperCase()}`,
+      filters: [{ name: format.toUpperCase(), extensions: [format] }],
+    });
+    if (!path) return;
+    const target = path.toLowerCase().endsWith(`.${format}`) ? path : `${path}.${format}`;
+    try {
+      const saved = await api().call('query.save', {
+        queryId: opened.queryId,
+        path: target,
+        format,
+        ...(grid.sort ? { sort: grid.sort } : {}),
+        ...(grid.filters.length ? { filters: grid.filters } : {}),
+      });
+      setNotice(`Saved ${saved.path}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const { onView } = props;
+  return (
+    <>
+      <SqlEditor
+        value={props.sql}
+        onChange={props.onSqlChange}
+        schema={props.schema}
+        onRun={(statement) => void run(statement)}
+        onView={(v) => {
+          editor.current = v;
+          onView(v);
+        }}
+      />
+      <div className="sql-toolbar" role="toolbar" aria-label="Query">
+        <button
+          type="button"
+          className="primary"
+          title="Runs the statement under the cursor (Ctrl/⌘+Enter)"
+          onClick={() => void run(editor.current ? statementUnderCursor(editor.current) : props.sql)}
+          disabled={running !== undefined}
+        >
+          Run
+        </button>
+        <button type="button" onClick={() => void cancel()} disabled={!opened && running === undefined}>
+          Cancel
+        </button>
+        <button type="button" onClick={() => void save('csv')} disabled={!opened}>
+          Save as CSV…
+        </button>
+        <button type="button" onClick={() => void save('parquet')} disabled={!opened}>
+          Save as Parquet…
+        </button>
+        <span className="sql-view-switch" role="group" aria-label="Show the result as">
+          <button
+            type="button"
+            aria-pressed={view === 'table'}
+            disabled={!opened}
+            onClick={() => setView('table')}
+          >
+            Table
+          </button>
+          <button
+            type="button"
+            aria-pressed={view === 'chart'}
+            disabled={!opened}
+            onClick={() => setView('chart')}
+          >
+            Chart
+          </button>
+        </span>
+        {running && (
+          <span className="muted" role="timer" aria-label="Running">
+            Running… {running.seconds} s
+          </span>
+        )}
+        {notice && (
+          <span role="status" className="muted">
+            {notice}
+          </span>
+        )}
+      </div>
+      {error && (
+        <pre role="alert" className="banner error sql-error">
+          {error}
+        </pre>
+      )}
+      {opened && view === 'table' && <QueryGrid label="Query result" opened={opened} grid={grid} />}
+      {opened && view === 'chart' && <ResultChart opened={opened} grid={grid} />}
+      {picker.element}
+    </>
+  );
+}
+
+let lastId = 0;
+/** A query id unlikely to meet the server's own (q1, q2, …): the time in ms, then a counter. */
+function newQueryId(): string {
+  lastId = Math.max(lastId + 1, Date.now() * 1000);
+  return `q${lastId}`;
+}
