@@ -57,20 +57,18 @@ try {
     `generated ${rows.toLocaleString('en-US')} rows over ${days} days in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`,
   );
   const lake = join(dir.path, 'lake');
-  const run = await timedCli(
-    [
-      'replay',
-      csv,
-      '--lake',
-      lake,
-      '--broker-port',
-      '0',
-      '--broker-data',
-      join(dir.path, 'broker'),
-      '--config',
-      join(dir.path, 'config'),
-    ],
-  );
+  const run = await timedCli([
+    'replay',
+    csv,
+    '--lake',
+    lake,
+    '--broker-port',
+    '0',
+    '--broker-data',
+    join(dir.path, 'broker'),
+    '--config',
+    join(dir.path, 'config'),
+  ]);
   console.log(
     `month end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${rows.toLocaleString('en-US')} rows in ${run.seconds.toFixed(1)} s = ${Math.round(rows / run.seconds).toLocaleString('en-US')} events/s; CPU ${run.cpu.toFixed(1)} s = ${((run.cpu / rows) * 1e6).toFixed(1)} µs per event (user+sys, all threads); peak RSS ${run.peakMb.toFixed(0)} MB`,
   );
