@@ -72,6 +72,8 @@ export async function buildSilver(lake: string, topic = DEFAULT_TOPIC): Promise<
     await withLakeDb((db) => writeDqDays(db, lake, dates, join(staging, 'dq_daily')));
     await mkdir(join(staging, 'dq_daily'), { recursive: true });
     await swapFolder(join(staging, 'dq_daily'), paths.silverDq);
+    // The rebuilt counts are the base the next streaming step adds its own to.
+    await rm(paths.silverDqState, { recursive: true, force: true });
     // Streaming goes on from where this build stopped reading Bronze.
     writeSilverProgress(lake, topic, { watermark, pending: null, goldDates: dates });
     await writeState(lake, 'silver', { topic, ...summary });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
  *   <lake>/_state/…                                                              (manifests, checkpoints)
  *   <lake>/_state/silver/<topic>.json                                            (Silver's Bronze watermark)
  *   <lake>/_state/silver-ledger/event_date=YYYY-MM-DD/*.parquet                  (every valid event Silver saw, with its outcome)
+ *   <lake>/_state/silver-dq/<YYYY-MM-DD>.json                                    (a day's dq counts before the last step's)
  *
  * Every file is written to a temp name first and renamed into place, so a reader never sees half a file.
  * Temp files start with '.' or '_' so Parquet globs (which skip neither) must use the patterns below.
@@ -39,6 +40,8 @@ export function lakePaths(lake: string) {
     silverDqDate: (date: string) => join(lake, 'silver', 'dq_daily', `${date}.parquet`),
     silverState: (topic: string) => join(lake, '_state', 'silver', `${topic}.json`),
     silverLedger: join(lake, '_state', 'silver-ledger'),
+    /** Per day, the dq counts before the last streaming step added its own (so a redone step adds them once). */
+    silverDqState: join(lake, '_state', 'silver-dq'),
     silverLedgerDate: (date: string) => join(lake, '_state', 'silver-ledger', `event_date=${date}`),
     gold: join(lake, 'gold'),
     goldTable: (table: string) => join(lake, 'gold', table),

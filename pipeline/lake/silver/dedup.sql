@@ -10,14 +10,21 @@
 -- Of several copies the first in (topic, partition, offset) order is kept, and what Silver holds comes first.
 -- late: a kept event older than an event of the same user and UTC day that arrived before it (in an earlier
 -- step, or at a lower offset of the same partition); it still lands in its own day.
+-- What Silver holds is looked up for this step's keys only (semi-joins on silver_valid), so the day's ledger is
+-- read column by column and never aggregated whole.
 WITH prior_lineage AS (
-  SELECT DISTINCT lineage FROM silver_prior WHERE lineage IS NOT NULL
+  SELECT DISTINCT lineage FROM silver_prior
+  WHERE lineage IN (SELECT lineage FROM silver_valid WHERE lineage IS NOT NULL)
 ),
 prior_kept AS (
-  SELECT event_id, any_value(source_id) AS source_id FROM silver_prior WHERE outcome = 'kept' GROUP BY event_id
+  SELECT event_id, any_value(source_id) AS source_id FROM silver_prior
+  WHERE outcome = 'kept' AND event_id IN (SELECT event_id FROM silver_valid)
+  GROUP BY event_id
 ),
 prior_latest AS (
-  SELECT event_date, user_id, max(event_time) AS latest FROM silver_prior WHERE outcome = 'kept' GROUP BY ALL
+  SELECT event_date, user_id, max(event_time) AS latest FROM silver_prior
+  WHERE outcome = 'kept' AND user_id IN (SELECT user_id FROM silver_valid)
+  GROUP BY ALL
 ),
 by_lineage AS (
   SELECT *,

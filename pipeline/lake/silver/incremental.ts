@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { scalar } from '../duckdb';
 import { lakePaths } from '../layout';
-import { ledgerFiles, writeDqDays } from './dq';
+import { addDqCounts, ledgerFiles } from './dq';
 import quarantineSql from './quarantine.sql?raw';
 import stitchSql from './stitch.sql?raw';
 import { advance, readSilverProgress, writeSilverProgress, type BronzeSlice } from './state';
@@ -65,7 +65,7 @@ export async function addToSilver(
       part,
     );
   }
-  await writeDqDays(db, lake, dates);
+  await addDqCounts(db, lake, dates, part);
   const quarantined = await scalar(db, 'SELECT count(*) FROM silver_parsed WHERE reason IS NOT NULL');
   mkdirSync(paths.quarantine, { recursive: true });
   const qFile = join(paths.quarantine, part);

@@ -11,21 +11,27 @@ WITH decoded AS (
 parsed AS (
   SELECT *, TRY(json(text)) AS j FROM decoded
 ),
-fields AS (
-  SELECT *,
-    j->>'event_time' AS event_time_text,
-    TRY_CAST(j->>'event_time' AS TIMESTAMPTZ) AS event_time,
-    lower(trim(j->>'event_type')) AS event_type_text,
-    nullif(trim(j->>'product_id'), '') AS product_id,
-    nullif(trim(j->>'category_id'), '') AS category_id,
-    nullif(trim(j->>'category_code'), '') AS category_code,
-    nullif(trim(j->>'brand'), '') AS brand,
-    j->>'price' AS price_text,
-    TRY_CAST(j->>'price' AS DECIMAL(18, 2)) AS price,
-    nullif(trim(j->>'user_id'), '') AS user_id,
-    nullif(trim(j->>'user_session'), '') AS user_session,
-    nullif(trim(j->>'order_id'), '') AS order_id
+-- One pass over each document for all fields (each `j->>'…'` would parse it again).
+extracted AS (
+  SELECT *, json_extract_string(j, ['$.event_time', '$.event_type', '$.product_id', '$.category_id',
+    '$.category_code', '$.brand', '$.price', '$.user_id', '$.user_session', '$.order_id']) AS f
   FROM parsed
+),
+fields AS (
+  SELECT * EXCLUDE (f),
+    f[1] AS event_time_text,
+    TRY_CAST(f[1] AS TIMESTAMPTZ) AS event_time,
+    lower(trim(f[2])) AS event_type_text,
+    nullif(trim(f[3]), '') AS product_id,
+    nullif(trim(f[4]), '') AS category_id,
+    nullif(trim(f[5]), '') AS category_code,
+    nullif(trim(f[6]), '') AS brand,
+    f[7] AS price_text,
+    TRY_CAST(f[7] AS DECIMAL(18, 2)) AS price,
+    nullif(trim(f[8]), '') AS user_id,
+    nullif(trim(f[9]), '') AS user_session,
+    nullif(trim(f[10]), '') AS order_id
+  FROM extracted
 )
 SELECT *,
   CASE event_type_text
