@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two files at a time: most tests wait on brokers, DuckDB and child processes rather than on a core,
+    // and Vitest's default (cores − 1) ran one at a time on this 2-core machine (~16 min for the suite).
+    maxWorkers: 2,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {

@@ -108,7 +108,10 @@ describe('Dashboards in Chromium', () => {
     const result = await db.runAndReadAll(
       sql
         .replaceAll('SILVER', silver)
-        .replaceAll('GOLD_FUNNEL', `read_parquet('${join(app.lake, 'gold', 'funnel_daily', '*.parquet')}')`),
+        .replaceAll(
+          'GOLD_FUNNEL',
+          `read_parquet('${join(app.lake, 'gold', 'funnel_daily', '**', '*.parquet')}')`,
+        ),
     );
     return result.getRowObjectsJS()[0] ?? {};
   };

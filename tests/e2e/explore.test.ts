@@ -116,9 +116,9 @@ describe('Explore, Journeys, Lineage and Data quality in Chromium', () => {
     expect(errors.length, 'lineage-light').toBe(0);
   });
 
-  it('shows data quality: counts, health per source, and that the lake’s checks are not computed yet', async () => {
+  it('shows data quality: counts, health per source, and the lake’s own checks (silver.dq_daily)', async () => {
     await page.goto(`${app.url}#/quality`);
-    await page.getByText(/not yet computed/).waitFor();
+    await page.getByText(/computed by the lake \(silver\.dq_daily\)/).waitFor();
     await page
       .getByRole('region', { name: 'Health per replay run' })
       .getByText(/@[0-9a-f]{12}/)

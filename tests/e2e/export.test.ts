@@ -23,7 +23,7 @@ describe('Export screen in Chromium', () => {
     const tables = page.getByRole('group', { name: 'Gold tables' });
     await tables.getByRole('checkbox', { name: 'funnel_daily' }).waitFor();
     await expect(tables.getByRole('row', { name: /funnel_daily/ }).textContent()).resolves.toContain(
-      'Grain: one row per day.',
+      'Grain: one row per UTC day.',
     );
     await tables.getByRole('button', { name: 'None' }).click();
     await tables.getByRole('checkbox', { name: 'funnel_daily' }).check();

@@ -28,6 +28,8 @@ export async function replayedLake(options: {
       return answer.value;
     };
     let source = options.path;
+    // A file the test names is one the user picked (calls go through dispatch, a page's entry).
+    if (source) await workbench.paths.grants.grant(source, 'file');
     if (!source) {
       const generated = (await must('replay.generate', {
         rows: options.rows ?? 5000,

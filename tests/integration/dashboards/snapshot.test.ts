@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -150,7 +151,10 @@ describe('dashboard.snapshot over the sample lake', () => {
 
   it('says when Gold tables disagree (a refresh half done) instead of mixing them silently', async () => {
     const paths = lakePaths(lake);
-    const category = join(paths.goldTable('category_daily'), 'data.parquet');
+    // One file of the table (one data.parquet, or a day's in its event_date=… folder) loses rows.
+    const dir0 = paths.goldTable('category_daily');
+    const first = (readdirSync(dir0, { recursive: true }) as string[]).find((f) => f.endsWith('.parquet'));
+    const category = join(dir0, first ?? 'data.parquet');
     const saved = join(dir.path, 'category.parquet');
     await copyFile(category, saved);
     await db.run(`COPY (SELECT * FROM read_parquet('${saved}') LIMIT 1) TO '${category}' (FORMAT parquet)`);

@@ -156,7 +156,7 @@ describe('Lineage: a Gold figure back to Silver rows, Bronze offsets and source 
   it('the Silver rows behind sample rows of every Gold table re-aggregate, with its SQL, to the Gold row', async () => {
     for (const table of Object.keys(goldTables)) {
       const grain = GRAINS[table] ?? [];
-      const gold = `read_parquet('${join(lake, 'gold', table, '*.parquet')}')`;
+      const gold = `read_parquet('${join(lake, 'gold', table, '**', '*.parquet')}')`;
       const keys = grain.map((g) => `CAST(${g.key} AS VARCHAR)`).join(', ');
       // Three rows anywhere, and a row whose key is '(none)' (an empty brand or category) where there is one.
       const none = grain.filter((g) => g.type === 'VARCHAR').map((g) => `${g.key} = '(none)'`);
@@ -207,7 +207,7 @@ describe('Lineage: a Gold figure back to Silver rows, Bronze offsets and source 
     for (const [table, pickSql] of picks) {
       const grain = GRAINS[table] ?? [];
       await db.run(
-        `CREATE OR REPLACE TEMP VIEW gold AS SELECT * FROM read_parquet('${join(lake, 'gold', table, '*.parquet')}')`,
+        `CREATE OR REPLACE TEMP VIEW gold AS SELECT * FROM read_parquet('${join(lake, 'gold', table, '**', '*.parquet')}')`,
       );
       const [pick] = await rowsOf(pickSql);
       const key = Object.fromEntries(grain.map((g, i) => [g.key, String(pick?.[i])]));
@@ -339,7 +339,7 @@ describe('CLI: clickpulse explore and clickpulse lineage', () => {
     });
 
     const [[day, views]] = (await rowsOf(
-      `SELECT CAST(event_date AS VARCHAR), views FROM read_parquet('${join(lake, 'gold/funnel_daily/*.parquet')}') LIMIT 1`,
+      `SELECT CAST(event_date AS VARCHAR), views FROM read_parquet('${join(lake, 'gold/funnel_daily/**/*.parquet')}') LIMIT 1`,
     )) as [[string, number]];
     const drilled = await runCli([
       'lineage',

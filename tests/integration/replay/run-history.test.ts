@@ -20,14 +20,18 @@ let dir: { path: string; remove: () => Promise<void> };
 let workbench: Workbench;
 let file: string;
 
-const open = () =>
-  new Workbench({
+async function open(): Promise<Workbench> {
+  const opened = new Workbench({
     transport: 'web',
     configDir: join(dir.path, 'config'),
     lakeDir: join(dir.path, 'lake'),
     resourcesDir: join(repoRoot, 'resources'),
     version: '0.0.0-test',
   });
+  // As if the user had picked the test's folder in the in-app picker (calls go through dispatch, a page's entry).
+  await opened.paths.grants.grant(dir.path, 'folder');
+  return opened;
+}
 
 /** Through dispatch, as the transports call it: the request is parsed (defaults applied) first. */
 async function call<K extends CallName>(name: K, request: CallRequest<K>): Promise<CallResponse<K>> {
@@ -47,7 +51,7 @@ async function until(done: (p: ReplayProgress) => boolean): Promise<ReplayProgre
 
 beforeAll(async () => {
   dir = await tempDir();
-  workbench = open();
+  workbench = await open();
   ({ path: file } = await generateDataset({ rows: ROWS, seed: 5, out: join(dir.path, 'events.csv') }));
   expect(await dispatch(workbench, 'broker.start', { port: 0 })).toMatchObject({ ok: true });
 });
@@ -110,7 +114,7 @@ describe('run history', () => {
 
   it('lists past runs after a restart, newest first, with their charts', async () => {
     await workbench.close();
-    workbench = open();
+    workbench = await open();
     const runs = (await call('replay.history', {})) as RunSummary[];
     expect(runs.map((r) => [r.topic, r.state])).toEqual([
       ['hist_paced', 'stopped'],

@@ -122,7 +122,9 @@ export function productionNativeModules(root = projectRoot): string[] {
 export function importSpecifiers(source: string): string[] {
   const found = new Set<string>();
   const patterns = [
-    /\bfrom\s*["']([^"']+)["']/g,
+    // `from` as a keyword (after a space, a brace or a line start): not the end of a word or a string such
+    // as 'clickpulse.resent-from' or "from" in the built code.
+    /(?<=^|[\s}])from\s*["']([^"']+)["']/gm,
     /\bimport\s*["']([^"']+)["']/g,
     /\bimport\(\s*["']([^"']+)["']\s*\)/g,
     /\brequire\(\s*["']([^"']+)["']\s*\)/g,
