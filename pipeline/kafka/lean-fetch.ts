@@ -1,11 +1,11 @@
 import { ErrorCode } from '../broker/error-codes';
-import { ApiVersions } from '../broker/protocol/messages/api-versions';
 import { Fetch } from '../broker/protocol/messages/fetch';
 import { FindCoordinator } from '../broker/protocol/messages/find-coordinator';
 import { Metadata } from '../broker/protocol/messages/metadata';
 import { OffsetCommit } from '../broker/protocol/messages/offset-commit';
 import type { RequestOf, ResponseOf } from '../broker/protocol/api';
 import { ZERO_UUID } from '../broker/protocol/types';
+import { openBootstrap } from './bootstrap';
 import { KafkaConnection, type ClientApi } from './connection';
 import { nextOffsetOf, type AbortedTransaction } from './record-decoder';
 import { bootstrapServers, type KafkaTarget } from './target';
@@ -90,31 +90,12 @@ export class LeanFetcher {
 
   static async open(target: KafkaTarget, topic: string, options: LeanFetchOptions): Promise<LeanFetcher> {
     if (target.sasl) throw new Error('The lean consumer does not speak SASL: use the kafkajs consumer.');
-    const clientId = options.clientId ?? 'clickpulse-lake';
-    let conn: KafkaConnection | null = null;
-    let lastError: unknown = null;
-    for (const server of bootstrapServers(target)) {
-      try {
-        conn = await KafkaConnection.open(server.host, server.port, {
-          clientId,
-          tls: tlsOptions(target),
-          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-        });
-        break;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    if (!conn) throw lastError instanceof Error ? lastError : new Error(String(lastError));
+    const { conn, pick } = await openBootstrap(
+      target,
+      options.clientId ?? 'clickpulse-lake',
+      options.timeoutMs,
+    );
     try {
-      const offered = await conn.request<ResponseOf<typeof ApiVersions>>(ApiVersions as ClientApi, 0, {});
-      const pick = (key: number, [min, max]: readonly [number, number], name: string) => {
-        const api = offered.apiKeys.find((a) => a.apiKey === key);
-        const version = api ? Math.min(max, api.maxVersion) : -1;
-        if (!api || version < min || version < api.minVersion)
-          throw new Error(`Kafka at ${conn.address} offers no ${name} version between v${min} and v${max}.`);
-        return version;
-      };
       const versions = {
         fetch: pick(Fetch.key, FETCH_VERSIONS, 'Fetch'),
         metadata: pick(Metadata.key, METADATA_VERSIONS, 'Metadata'),

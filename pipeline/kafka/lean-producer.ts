@@ -1,12 +1,12 @@
 import { ErrorCode } from '../broker/error-codes';
 import { BatchField } from '../broker/records/record-batch';
-import { ApiVersions } from '../broker/protocol/messages/api-versions';
 import { InitProducerId } from '../broker/protocol/messages/init-producer-id';
 import { Metadata } from '../broker/protocol/messages/metadata';
 import { Produce } from '../broker/protocol/messages/produce';
 import type { RequestOf, ResponseOf } from '../broker/protocol/api';
 import { ZERO_UUID } from '../broker/protocol/types';
 import { type Compression } from './compression';
+import { openBootstrap } from './bootstrap';
 import { KafkaConnection, type ClientApi } from './connection';
 import { partitionOf } from './murmur2';
 import { RecordBatchBuilder, type Lineage } from './record-batch-builder';
@@ -93,31 +93,12 @@ export class LeanProducer {
     options: LeanProducerOptions = {},
   ): Promise<LeanProducer> {
     if (target.sasl) throw new Error('The lean producer does not speak SASL: use the kafkajs producer.');
-    const clientId = options.clientId ?? 'clickpulse-replay';
-    let conn: KafkaConnection | null = null;
-    let lastError: unknown = null;
-    for (const server of bootstrapServers(target)) {
-      try {
-        conn = await KafkaConnection.open(server.host, server.port, {
-          clientId,
-          tls: tlsOptions(target),
-          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-        });
-        break;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    if (!conn) throw lastError instanceof Error ? lastError : new Error(String(lastError));
+    const { conn, pick } = await openBootstrap(
+      target,
+      options.clientId ?? 'clickpulse-replay',
+      options.timeoutMs,
+    );
     try {
-      const offered = await conn.request<ResponseOf<typeof ApiVersions>>(ApiVersions as ClientApi, 0, {});
-      const pick = (key: number, [min, max]: readonly [number, number], name: string) => {
-        const api = offered.apiKeys.find((a) => a.apiKey === key);
-        const version = api ? Math.min(max, api.maxVersion) : -1;
-        if (!api || version < min || version < api.minVersion)
-          throw new Error(`Kafka at ${conn.address} offers no ${name} version between v${min} and v${max}.`);
-        return version;
-      };
       const versions = {
         produce: pick(Produce.key, PRODUCE_VERSIONS, 'Produce'),
         metadata: pick(Metadata.key, METADATA_VERSIONS, 'Metadata'),

@@ -12,36 +12,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { launchChromium } from '../e2e/browser';
+import { launchChromium, callValueFromPage } from '../e2e/browser';
 import { typeSql } from '../e2e/sql-editor';
 import { builtCli, startWebCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
-
-/** One Workbench call from the page, on its own WebSocket to the bridge (the page's cookie admits it). */
-function callInPage(page: Page, call: string, payload: unknown): Promise<unknown> {
-  return page.evaluate(
-    ([name, body]) =>
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api`);
-        ws.onerror = () => reject(new Error('bridge socket failed'));
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: name, payload: body }));
-        ws.onmessage = (m) => {
-          const answer = JSON.parse(String(m.data)) as {
-            id?: number;
-            ok: boolean;
-            value: unknown;
-            error: unknown;
-          };
-          if (answer.id !== 1) return;
-          ws.close();
-          if (answer.ok) resolve(answer.value);
-          else reject(new Error(JSON.stringify(answer.error)));
-        };
-      }),
-    [call, payload] as const,
-  );
-}
 
 const execFileAsync = promisify(execFile);
 const rows = Number(process.env.ROWS ?? 5_000_000);
@@ -199,7 +173,7 @@ try {
       let server = 0;
       for (let i = 0; i < 3; i++) {
         const started = performance.now();
-        const answer = (await callInPage(page, 'dashboard.snapshot', filters)) as { tookMs: number };
+        const answer = (await callValueFromPage(page, 'dashboard.snapshot', filters)) as { tookMs: number };
         times.push(performance.now() - started);
         server = answer.tookMs;
       }

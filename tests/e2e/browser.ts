@@ -95,3 +95,10 @@ export function callFromPage(
     [call, payload] as const,
   );
 }
+
+/** callFromPage's value, or a rejection with the Workbench's error. */
+export async function callValueFromPage(page: Page, call: string, payload: unknown): Promise<unknown> {
+  const answer = await callFromPage(page, call, payload);
+  if (!answer.ok) throw new Error(`${call}: ${JSON.stringify(answer.error)}`);
+  return answer.value;
+}

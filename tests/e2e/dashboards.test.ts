@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGold, buildSilver } from '../../pipeline/lake/build';
 import { writeSampleBronze } from '../helpers/bronze-fixture';
-import { POLL, screenshot, screenshotDir, watchErrors } from './browser';
+import { POLL, screenshot, screenshotDir, watchErrors, callValueFromPage } from './browser';
 import { useWebApp } from './web-app';
 
 const PANELS = [
@@ -18,31 +18,6 @@ const PANELS = [
   'Session duration',
 ];
 type TableRows = Record<string, string | number>[];
-
-/** Calls the Workbench from the page, on a WebSocket of its own to the same bridge (the cookie is the page's). */
-function callApi(page: Page, call: string, payload: unknown): Promise<unknown> {
-  return page.evaluate(
-    ([name, body]) =>
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api`);
-        ws.onerror = () => reject(new Error('bridge socket failed'));
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: name, payload: body }));
-        ws.onmessage = (m) => {
-          const answer = JSON.parse(String(m.data)) as {
-            id?: number;
-            ok: boolean;
-            value: unknown;
-            error: unknown;
-          };
-          if (answer.id !== 1) return;
-          ws.close();
-          if (answer.ok) resolve(answer.value);
-          else reject(new Error(JSON.stringify(answer.error)));
-        };
-      }),
-    [call, payload] as const,
-  );
-}
 
 /**
  * Everything the screen shows at one instant, read in one task of the page (React renders whole, so it is
@@ -272,12 +247,15 @@ describe('Dashboards in Chromium', () => {
     await expect.poll(() => page.getByTestId('dashboard-status').textContent(), POLL).toMatch(/refreshed in/);
     await showTables(page);
     const topic = 'dash_events';
-    await callApi(page, 'stream.start', { topic });
-    const generated = (await callApi(page, 'replay.generate', { rows: 1500, start: '2019-11-04' })) as {
+    await callValueFromPage(page, 'stream.start', { topic });
+    const generated = (await callValueFromPage(page, 'replay.generate', {
+      rows: 1500,
+      start: '2019-11-04',
+    })) as {
       path: string;
     };
     const goldBefore = Number((await lakeSql('SELECT sum(views)::INT AS v FROM GOLD_FUNNEL')).v);
-    await callApi(page, 'replay.start', { path: generated.path, topic, rate: 300, partitions: 1 });
+    await callValueFromPage(page, 'replay.start', { path: generated.path, topic, rate: 300, partitions: 1 });
     // A page opened while the replay runs: its first figures come from Gold, never a placeholder 0.
     const late = await app.browser.newPage();
     const lateErrors = watchErrors(late);
@@ -291,7 +269,7 @@ describe('Dashboards in Chromium', () => {
     // may trail the replay by many seconds on a loaded machine).
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const progress = (await callApi(page, 'replay.status', {})) as { state: string } | null;
+      const progress = (await callValueFromPage(page, 'replay.status', {})) as { state: string } | null;
       const screen = await readScreen(page);
       const views = Number(screen.kpis.Views);
       // Loaded: a figure, never below what Gold had before the replay (the tables are open: loaded).
