@@ -135,7 +135,9 @@ export function ReplayScreen() {
       <section className="replay-source" aria-label="Dataset">
         <h2>Dataset</h2>
         <div className="row">
-          <button type="button" onClick={() => void choose()} disabled={busy}>
+          {/* Never disabled while a dataset is read (the restore after a restart among them): the user's
+              choice is a later load, and a later load wins over one still in flight. */}
+          <button type="button" onClick={() => void choose()}>
             Choose file…
           </button>
           <button
