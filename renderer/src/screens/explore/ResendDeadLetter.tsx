@@ -1,19 +1,6 @@
 import { useState } from 'react';
-import type { RowsPage } from '../../../../pipeline/contract';
+import { CanonicalField, type RowsPage } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
-
-const FIELDS = [
-  'event_time',
-  'event_type',
-  'product_id',
-  'category_id',
-  'category_code',
-  'brand',
-  'price',
-  'user_id',
-  'user_session',
-  'order_id',
-];
 
 /** The dead letter's raw row as a canonical event to edit: same-named fields carried over, times as ISO. */
 export function draftEvent(raw: unknown): string {
@@ -26,7 +13,7 @@ export function draftEvent(raw: unknown): string {
     row = {};
   }
   const event: Record<string, unknown> = {};
-  for (const f of FIELDS) event[f] = row[f] === undefined || row[f] === '' ? null : row[f];
+  for (const f of CanonicalField.options) event[f] = row[f] === undefined || row[f] === '' ? null : row[f];
   if (typeof event.event_time === 'string')
     event.event_time = event.event_time.replace(/ UTC$/, 'Z').replace(' ', 'T');
   if (typeof event.price === 'string' && /^\d+(\.\d+)?$/.test(event.price)) event.price = Number(event.price);
