@@ -37,7 +37,7 @@ describe('Export screen in Chromium', () => {
     await picker.getByRole('textbox', { name: 'Folder' }).fill(app.dir);
     await picker.getByRole('button', { name: 'Go' }).click();
     await picker.getByRole('button', { name: 'Choose this folder' }).click();
-    await expect(page.getByRole('textbox', { name: 'Output folder' }).inputValue()).resolves.toBe(app.dir);
+    await expect.poll(() => page.getByRole('textbox', { name: 'Output folder' }).inputValue()).toBe(app.dir);
     await page.getByRole('textbox', { name: 'Output folder' }).fill(outDir);
 
     await page.getByRole('toolbar', { name: 'Export' }).getByRole('button', { name: 'Export' }).click();

@@ -22,6 +22,9 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   const [listing, setListing] = useState<DirectoryListing>();
   const [error, setError] = useState<string>();
   const [fileName, setFileName] = useState('');
+  // Until the folder asked for is listed, the listing shown is the previous one: choosing it then would
+  // pick a folder the user has just moved away from.
+  const [loading, setLoading] = useState(true);
   const extensions = (options.filters ?? []).flatMap((f) => f.extensions.map((e) => `.${e}`));
 
   // A folder the user is typing must not be replaced by a listing that arrives meanwhile.
@@ -30,6 +33,7 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   useEffect(() => dialogRef.current?.showModal(), []);
   useEffect(() => {
     let live = true;
+    setLoading(true);
     api()
       .call('files.list', {
         ...(path ? { path } : {}),
@@ -40,8 +44,13 @@ export function FilePicker({ options, startPath, onDone }: Props) {
         setListing(value);
         if (!editing.current) setTyped(value.path);
         setError(undefined);
+        setLoading(false);
       })
-      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => {
+        if (!live) return;
+        setError(e instanceof Error ? e.message : String(e));
+        setLoading(false);
+      });
     return () => {
       live = false;
     };
@@ -132,7 +141,7 @@ export function FilePicker({ options, startPath, onDone }: Props) {
           Cancel
         </button>
         {options.mode === 'folder' && listing && (
-          <button type="button" className="primary" onClick={() => finish(listing.path)}>
+          <button type="button" className="primary" disabled={loading} onClick={() => finish(listing.path)}>
             Choose this folder
           </button>
         )}
@@ -140,7 +149,7 @@ export function FilePicker({ options, startPath, onDone }: Props) {
           <button
             type="button"
             className="primary"
-            disabled={!fileName.trim()}
+            disabled={loading || !fileName.trim()}
             onClick={() => finish(join(listing.path, fileName.trim()))}
           >
             Save here
