@@ -25,6 +25,8 @@ export default defineConfig({
           setupFiles: ['tests/helpers/setup-children.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A value read once can race the screen's next render under load; polled reads wait this long.
+          expect: { poll: { timeout: 15_000 } },
           // One Chromium at a time: this is a 2-core machine.
           fileParallelism: false,
         },

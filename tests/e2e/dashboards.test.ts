@@ -122,14 +122,14 @@ describe('Dashboards in Chromium', () => {
     const kpi = (label: string) =>
       page.getByRole('group', { name: label, exact: true }).locator('.kpi-value');
     await expect.poll(() => kpi('Revenue').textContent(), POLL).toBe('2,387.84');
-    expect(await kpi('Revenue').getAttribute('title')).toBe('2,387.84 USD');
-    expect(await kpi('Views').textContent()).toBe('987');
-    expect(await kpi('Purchases').textContent()).toBe('10');
-    expect(await kpi('Users').textContent()).toBe('330');
-    expect(await kpi('Sessions').textContent()).toBe('372');
+    await expect.poll(() => kpi('Revenue').getAttribute('title')).toBe('2,387.84 USD');
+    await expect.poll(() => kpi('Views').textContent()).toBe('987');
+    await expect.poll(() => kpi('Purchases').textContent()).toBe('10');
+    await expect.poll(() => kpi('Users').textContent()).toBe('330');
+    await expect.poll(() => kpi('Sessions').textContent()).toBe('372');
     const funnel = page.getByRole('region', { name: 'Conversion funnel (sessions)' }).locator('.chart');
     await expect.poll(() => funnel.getAttribute('aria-label'), POLL).toMatch(/Viewed.*Carted.*Purchased/s);
-    expect(await page.getByRole('textbox', { name: 'From date' }).inputValue()).toBe('2019-10-01');
+    await expect.poll(() => page.getByRole('textbox', { name: 'From date' }).inputValue()).toBe('2019-10-01');
     await expect
       .poll(() => page.getByTestId('dashboard-status').textContent(), POLL)
       .toMatch(/As of 2019-10-01 .* UTC/);

@@ -95,7 +95,7 @@ describe('Explore, Journeys, Lineage and Data quality in Chromium', () => {
   it('follows a user’s journey: sessions and events with gaps', async () => {
     await page.goto(`${app.url}#/journey?user=${facts.user}`);
     await page.getByText(new RegExp(`^${count(facts.userEvents)} events in \\d+ sessions`)).waitFor();
-    await expect(page.locator('.journey-event').count()).resolves.toBe(facts.userEvents);
+    await expect.poll(() => page.locator('.journey-event').count()).toBe(facts.userEvents);
     await page
       .getByRole('region', { name: `User ${facts.user}` })
       .getByText('Revenue')

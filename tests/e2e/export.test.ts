@@ -22,9 +22,9 @@ describe('Export screen in Chromium', () => {
     await page.goto(`${app.url}#/export`);
     const tables = page.getByRole('group', { name: 'Gold tables' });
     await tables.getByRole('checkbox', { name: 'funnel_daily' }).waitFor();
-    await expect(tables.getByRole('row', { name: /funnel_daily/ }).textContent()).resolves.toContain(
-      'Grain: one row per UTC day.',
-    );
+    await expect
+      .poll(() => tables.getByRole('row', { name: /funnel_daily/ }).textContent())
+      .toContain('Grain: one row per UTC day.');
     await tables.getByRole('button', { name: 'None' }).click();
     await tables.getByRole('checkbox', { name: 'funnel_daily' }).check();
     await tables.getByRole('checkbox', { name: 'category_daily' }).check();

@@ -92,7 +92,7 @@ describe('Lake browser and SQL console in Chromium', () => {
     await page.getByText('Running…').waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText(/Cancelled after \d+ s/).waitFor();
-    await expect(page.getByText('Running…').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText('Running…').count()).toBe(0);
   });
 
   const chips = () => page.getByRole('list', { name: 'Active sort and filters' }).getByRole('listitem');
@@ -114,8 +114,8 @@ describe('Lake browser and SQL console in Chromium', () => {
     await expect
       .poll(() => firstCell(page, 'bronze.clickpulse_events', 'topic'), POLL)
       .toBe('clickpulse_events');
-    await expect(chips().count()).resolves.toBe(0);
-    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await expect.poll(() => chips().count()).toBe(0);
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
     // Bronze's JSON value, whole and as a tree, in the side inspector (a double-click opens it).
     const bronze = page.getByRole('grid', { name: 'bronze.clickpulse_events' });
     const headers = await bronze.getByRole('columnheader').allTextContents();
@@ -137,7 +137,7 @@ describe('Lake browser and SQL console in Chromium', () => {
     await expect.poll(() => firstCell(page, 'silver.events', 'price'), POLL).toBe('1763.21');
     await page.getByRole('button', { name: 'Remove sort by price' }).click();
     await page.getByRole('button', { name: 'Sort by price (now none)' }).waitFor();
-    await expect(chips().count()).resolves.toBe(0);
+    await expect.poll(() => chips().count()).toBe(0);
   });
 
   it('applies two fast filter edits and two fast clears, each in order', async () => {
@@ -161,8 +161,8 @@ describe('Lake browser and SQL console in Chromium', () => {
     await openLakeTable(/^clickpulse_events/, 'bronze.clickpulse_events');
     await openLakeTable(/^events/, 'silver.events');
     await page.getByText('1,000 rows', { exact: true }).waitFor();
-    await expect(chips().count()).resolves.toBe(0);
-    await expect(eventType.inputValue()).resolves.toBe('');
+    await expect.poll(() => chips().count()).toBe(0);
+    await expect.poll(() => eventType.inputValue()).toBe('');
   });
 
   it('marks an invalid filter and does not apply it; no rows says which filters matched nothing', async () => {
@@ -175,7 +175,7 @@ describe('Lake browser and SQL console in Chromium', () => {
     await expect
       .poll(() => chips().allTextContents(), POLL)
       .toEqual(['Filter on price not applied: "abc" is not a number']);
-    await expect(price.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => price.getAttribute('aria-invalid')).toBe('true');
     await page.getByText('1,000 rows', { exact: true }).waitFor();
     await screenshot(page, 'grid-invalid-filter');
 
@@ -185,7 +185,7 @@ describe('Lake browser and SQL console in Chromium', () => {
     await screenshot(page, 'grid-no-rows-match');
     await page.getByRole('button', { name: 'Remove filter on price' }).click();
     await page.getByText('1,000 rows', { exact: true }).waitFor();
-    await expect(price.inputValue()).resolves.toBe('');
+    await expect.poll(() => price.inputValue()).toBe('');
   });
 
   it('starts each SQL result with no filters, and clears the result and Save on an error', async () => {
@@ -199,15 +199,15 @@ describe('Lake browser and SQL console in Chromium', () => {
     await typeSql(page, 'SELECT 7 AS seven');
     await editor.press('Control+Enter');
     await expect.poll(() => firstCell(page, 'Query result', 'seven'), POLL).toBe('7');
-    await expect(chips().count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: 'Save as CSV…' }).isEnabled()).resolves.toBe(true);
+    await expect.poll(() => chips().count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Save as CSV…' }).isEnabled()).toBe(true);
 
     await typeSql(page, 'SELECT prize FROM silver.events');
     await editor.press('Control+Enter');
     await page.locator('pre[role="alert"]').getByText(/prize/).waitFor();
-    await expect(page.getByRole('grid', { name: 'Query result' }).count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: 'Save as CSV…' }).isDisabled()).resolves.toBe(true);
-    await expect(page.getByRole('button', { name: 'Save as Parquet…' }).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => page.getByRole('grid', { name: 'Query result' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Save as CSV…' }).isDisabled()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Save as Parquet…' }).isDisabled()).toBe(true);
     await screenshot(page, 'sql-error-clears-result');
   });
 
@@ -239,7 +239,7 @@ describe('Lake browser and SQL console in Chromium', () => {
     await page.getByRole('timer', { name: 'Running' }).filter({ hasText: 'Running… 1 s' }).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText(/^Cancelled after [12] s$/).waitFor();
-    await expect(page.getByRole('grid', { name: 'Query result' }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('grid', { name: 'Query result' }).count()).toBe(0);
     await screenshot(page, 'sql-cancelled');
     expect(errors).toEqual([]);
   });
@@ -305,9 +305,9 @@ describe('SQL editor, schema, tabs and charts in Chromium', () => {
     await page.getByRole('button', { name: 'Open in SQL' }).click();
     const opened = 'SELECT *\nFROM gold.funnel_daily\nLIMIT 1000';
     await expect.poll(editorTextOf('Query 2'), POLL).toBe(opened);
-    await expect(page.getByRole('tab', { name: 'Query 2' }).getAttribute('aria-selected')).resolves.toBe(
-      'true',
-    );
+    await expect
+      .poll(() => page.getByRole('tab', { name: 'Query 2' }).getAttribute('aria-selected'))
+      .toBe('true');
     // Tabs are kept in the settings store: leaving the console saves them, coming back reads them.
     await expect
       .poll(async () => {
@@ -349,8 +349,8 @@ describe('SQL editor, schema, tabs and charts in Chromium', () => {
     const rows = Number(/([\d,]+) rows in/.exec(status ?? '')?.[1]?.replace(/,/g, ''));
     expect(rows).toBeGreaterThan(1);
     await page.getByRole('button', { name: 'Chart', exact: true }).click();
-    await expect(page.getByRole('combobox', { name: 'Chart type' }).inputValue()).resolves.toBe('line');
-    await expect(page.getByRole('combobox', { name: 'X column' }).inputValue()).resolves.toBe('minute');
+    await expect.poll(() => page.getByRole('combobox', { name: 'Chart type' }).inputValue()).toBe('line');
+    await expect.poll(() => page.getByRole('combobox', { name: 'X column' }).inputValue()).toBe('minute');
     await page.getByRole('status', { name: 'Points drawn' }).getByText(`${rows} points`).waitFor();
     await page.getByRole('figure', { name: 'Line chart of events by minute' }).locator('canvas').waitFor();
     await screenshot(page, 'sql-result-line-chart');

@@ -46,9 +46,11 @@ describe('Live screens in Chromium', () => {
     await page.getByRole('status', { name: 'Broker state' }).waitFor();
     await nav(page, 'Replay');
     await page.getByText('REES46 multi-category behaviour data').waitFor();
-    expect(await page.getByLabel('Topic', { exact: true }).inputValue()).toBe('live_events');
-    expect(await page.getByLabel('Speed').inputValue()).toBe('60');
-    expect(await page.getByLabel('Event time from (UTC)').inputValue()).toBe('2019-10-01 00:00:00');
+    await expect.poll(() => page.getByLabel('Topic', { exact: true }).inputValue()).toBe('live_events');
+    await expect.poll(() => page.getByLabel('Speed').inputValue()).toBe('60');
+    await expect
+      .poll(() => page.getByLabel('Event time from (UTC)').inputValue())
+      .toBe('2019-10-01 00:00:00');
     await page.getByRole('grid', { name: 'Preview' }).waitFor();
     // The preview fits every column: the last one (user_session) is inside the grid's width.
     const grid = await page.getByRole('grid', { name: 'Preview' }).boundingBox();
@@ -95,9 +97,9 @@ describe('Live screens in Chromium', () => {
     const resume = page.getByTestId('resume-point');
     await expect.poll(() => resume.textContent().catch(() => ''), POLL).toMatch(/^Resume from row/);
     const n = Number(sent.replace(/,/g, '')) + 1;
-    expect(await resume.textContent()).toMatch(
-      new RegExp(`^Resume from row ${n.toLocaleString('en-US')} \\(\\d+ %\\)$`),
-    );
+    await expect
+      .poll(() => resume.textContent())
+      .toMatch(new RegExp(`^Resume from row ${n.toLocaleString('en-US')} \\(\\d+ %\\)$`));
     await screenshot(page, 'live-replay-resume-light');
 
     // A reload is a new renderer: the last set-up comes back from the settings.
@@ -137,7 +139,7 @@ describe('Live screens in Chromium', () => {
     await page.getByRole('button', { name: 'Open topic topic_search' }).click();
     const list = page.getByRole('table', { name: 'Message list' });
     await list.waitFor();
-    expect(await page.getByRole('combobox', { name: 'Partition' }).inputValue()).toBe('0');
+    await expect.poll(() => page.getByRole('combobox', { name: 'Partition' }).inputValue()).toBe('0');
     const search = page.getByRole('searchbox', { name: 'Search messages' });
     const results = page.getByRole('table', { name: 'Search results' });
     const found = async (query: string) => {
@@ -158,7 +160,7 @@ describe('Live screens in Chromium', () => {
     expect(word).toHaveLength(10);
     expect(word.some((name) => !name.startsWith('Message 0:'))).toBe(true);
     expect(await found('"event_type": "purchase"')).toEqual(word);
-    expect(await results.locator('mark').first().textContent()).toBe('purchase');
+    await expect.poll(() => results.locator('mark').first().textContent()).toBe('purchase');
     await screenshot(page, 'live-topics-search-light');
 
     // Go to time by event time on partition 1: the message there is at or after the time, the one
@@ -189,7 +191,7 @@ describe('Live screens in Chromium', () => {
     await page.getByRole('button', { name: 'Go to offset' }).click();
     expect(await eventTime(offset - 1)).toBeLessThan(Date.UTC(2019, 9, 1, 0, 5));
     // Browsing an offset is not a live tail.
-    expect(await page.getByRole('checkbox', { name: 'Live tail' }).isChecked()).toBe(false);
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Live tail' }).isChecked()).toBe(false);
     await theme(page, 'dark');
     await screenshot(page, 'live-topics-dark');
     await theme(page, 'system');

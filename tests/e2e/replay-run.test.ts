@@ -137,24 +137,24 @@ describe('Replay run and Monitor in Chromium', () => {
     const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await openSample(page);
     const start = page.getByRole('button', { name: 'Start replay' });
-    expect(await start.isEnabled()).toBe(true);
+    await expect.poll(() => start.isEnabled()).toBe(true);
 
     await page.getByLabel('Row limit').fill('0');
     await page.locator('#run-limit-error').waitFor();
-    expect(await page.locator('#run-limit-error').textContent()).toBe('Must be more than 0.');
+    await expect.poll(() => page.locator('#run-limit-error').textContent()).toBe('Must be more than 0.');
     await page.getByLabel('Topic', { exact: true }).fill('bad topic!');
     await page.getByText('Use letters, digits, ".", "_" and "-" only.').waitFor();
-    expect(await start.isDisabled()).toBe(true);
+    await expect.poll(() => start.isDisabled()).toBe(true);
     await page.getByText('Fix the 2 options marked above to start.').waitFor();
     await page.getByRole('region', { name: 'Run options' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'replay-options');
 
     // Fixing one keeps the other's text and message: nothing typed is lost.
     await page.getByLabel('Row limit').fill('500');
-    expect(await page.getByLabel('Topic', { exact: true }).inputValue()).toBe('bad topic!');
-    expect(await start.isDisabled()).toBe(true);
+    await expect.poll(() => page.getByLabel('Topic', { exact: true }).inputValue()).toBe('bad topic!');
+    await expect.poll(() => start.isDisabled()).toBe(true);
     await page.getByLabel('Topic', { exact: true }).fill('fine_topic');
-    expect(await start.isEnabled()).toBe(true);
+    await expect.poll(() => start.isEnabled()).toBe(true);
   });
 
   it('generates a synthetic dataset and inspects it like any file', async () => {
@@ -163,7 +163,9 @@ describe('Replay run and Monitor in Chromium', () => {
     await page.getByText('Generate a synthetic dataset…').click();
     await page.getByLabel('Rows to generate').fill('0');
     await page.getByText('Rows must be a whole number from 1 to 2,000,000,000.').waitFor();
-    expect(await page.getByRole('button', { name: 'Generate', exact: true }).isDisabled()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Generate', exact: true }).isDisabled())
+      .toBe(true);
     await page.getByLabel('Rows to generate').fill('2000');
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await page.getByText(/Generated 2,000 rows/).waitFor();

@@ -25,15 +25,15 @@ describe('Replay setup in Chromium', () => {
         POLL,
       )
       .toBe('2103807459595387724');
-    expect(await page.getByRole('combobox', { name: 'Source column for user_id' }).inputValue()).toBe(
-      'user_id',
-    );
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Source column for user_id' }).inputValue())
+      .toBe('user_id');
     await screenshot(page, 'replay-setup-sample');
 
     await page.getByRole('combobox', { name: 'Source column for user_id' }).selectOption('');
     await page.getByRole('alert').getByText('Map a column to user_id before replaying.').waitFor();
     await page.getByRole('combobox', { name: 'Source column for user_id' }).selectOption('user_id');
-    await expect(page.getByText('Map a column to user_id before replaying.').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText('Map a column to user_id before replaying.').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -18,9 +18,9 @@ describe('app shell in Chromium through "clickpulse web"', () => {
     await page.goto(app.url);
     const nav = page.getByRole('navigation', { name: 'Screens' });
     for (const label of SCREENS) await expect(nav.getByRole('link', { name: label })).toBeTruthy();
-    await expect(page.getByRole('link', { name: 'Replay' }).getAttribute('aria-current')).resolves.toBe(
-      'page',
-    );
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Replay' }).getAttribute('aria-current'))
+      .toBe('page');
     // The status bar shows what the Workbench answered over the WebSocket.
     await page.getByText(`Lake: ${app.lake}`).waitFor();
     await page.getByText('Browser bridge').waitFor();
@@ -68,6 +68,6 @@ describe('app shell in Chromium through "clickpulse web"', () => {
     const page = await app.browser.newPage();
     const response = await page.goto(app.url.replace(/\?token=.*$/, ''));
     expect(response?.status()).toBe(403);
-    await expect(page.textContent('body')).resolves.toContain('needs the token');
+    await expect.poll(() => page.textContent('body')).toContain('needs the token');
   });
 });

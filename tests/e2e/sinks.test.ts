@@ -42,7 +42,7 @@ describe('Sinks panel on the Export screen in Chromium', () => {
     const status = panel.getByLabel('Sink status');
     await status.getByText('Up to date').waitFor({ timeout: 60_000 });
     await status.getByRole('row', { name: /funnel_daily\s+1\s/ }).waitFor();
-    await expect(status.getByRole('row').count()).resolves.toBe(1 + 9);
+    await expect.poll(() => status.getByRole('row').count()).toBe(1 + 9);
     expect(await pg.psql('SELECT count(*) FROM clickpulse.funnel_daily')).toBe('1');
     await screenshot(page, 'export-sinks');
 
@@ -62,7 +62,7 @@ describe('Sinks panel on the Export screen in Chromium', () => {
     await page.waitForURL(/#\/monitor$/);
     await expect.poll(text(page, 'replay-state'), POLL).toBe('Completed');
     const lag = page.getByLabel('PostgreSQL sink lag');
-    await expect(lag.count()).resolves.toBe(0); // the first test stopped it
+    await expect.poll(() => lag.count()).toBe(0); // the first test stopped it
 
     const target = { url: pg.url(), passwordEnv: 'CLICKPULSE_E2E_PG', schema: 'monitored' };
     expect(await callFromPage(page, 'sink.postgres.start', { target })).toMatchObject({ ok: true });

@@ -46,7 +46,9 @@ describe('Topics screen administration in Chromium', () => {
       await expect
         .poll(() => create.getByRole('alert').textContent(), POLL)
         .toBe('Retention time: "3" needs a unit: for example 7 d, 12 h or 30 min.');
-      expect(await create.getByRole('textbox', { name: 'Topic name' }).inputValue()).toBe('orders');
+      await expect
+        .poll(() => create.getByRole('textbox', { name: 'Topic name' }).inputValue())
+        .toBe('orders');
       await create.getByRole('textbox', { name: 'Retention time' }).fill('3 d');
       await screenshot(page, 'topics-admin-create');
       await create.getByRole('button', { name: 'Create topic' }).click();
@@ -82,8 +84,12 @@ describe('Topics screen administration in Chromium', () => {
       // Edit retention: shown in the units it was given, saved in Kafka's.
       await page.getByRole('button', { name: 'Edit retention…' }).click();
       const retention = page.getByRole('dialog', { name: 'Retention of orders' });
-      expect(await retention.getByRole('textbox', { name: 'Retention time' }).inputValue()).toBe('3 d');
-      expect(await retention.getByRole('textbox', { name: 'Retention size' }).inputValue()).toBe('500 MiB');
+      await expect
+        .poll(() => retention.getByRole('textbox', { name: 'Retention time' }).inputValue())
+        .toBe('3 d');
+      await expect
+        .poll(() => retention.getByRole('textbox', { name: 'Retention size' }).inputValue())
+        .toBe('500 MiB');
       await retention.getByRole('textbox', { name: 'Retention time' }).fill('12 h');
       await retention.getByRole('textbox', { name: 'Retention size' }).fill('1 GiB');
       await retention.getByRole('button', { name: 'Save retention' }).click();
@@ -109,9 +115,9 @@ describe('Topics screen administration in Chromium', () => {
       await page.getByRole('button', { name: 'Delete records of partition 0' }).click();
       const trim = page.getByRole('dialog', { name: 'Delete records of orders-0' });
       await trim.getByRole('textbox', { name: 'Delete before offset' }).fill('6');
-      expect(await trim.getByRole('status', { name: 'Records to delete' }).textContent()).toBe(
-        '6 record(s) will be deleted (offsets 0 to 5).',
-      );
+      await expect
+        .poll(() => trim.getByRole('status', { name: 'Records to delete' }).textContent())
+        .toBe('6 record(s) will be deleted (offsets 0 to 5).');
       await screenshot(page, 'topics-admin-delete-records');
       await trim.getByRole('button', { name: 'Delete records' }).click();
       await expect
@@ -139,9 +145,9 @@ describe('Topics screen administration in Chromium', () => {
       await page.getByRole('button', { name: 'Delete topic…' }).click();
       const drop = page.getByRole('dialog', { name: 'Delete topic orders' });
       const confirm = drop.getByRole('button', { name: 'Delete topic' });
-      expect(await confirm.isDisabled()).toBe(true);
+      await expect.poll(() => confirm.isDisabled()).toBe(true);
       await drop.getByRole('textbox', { name: 'Confirm topic name' }).fill('order');
-      expect(await confirm.isDisabled()).toBe(true);
+      await expect.poll(() => confirm.isDisabled()).toBe(true);
       await drop.getByRole('textbox', { name: 'Confirm topic name' }).fill('orders');
       await confirm.click();
       await expect.poll(() => notice(page), POLL).toBe('Deleted topic orders and its 4 message(s).');

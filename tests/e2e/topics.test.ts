@@ -40,9 +40,9 @@ describe('Topics screen in Chromium', () => {
     await page.getByRole('textbox', { name: 'Broker port' }).fill(String(port));
     await page.getByRole('button', { name: 'Start broker' }).click();
     await expect.poll(() => brokerState(page), POLL).toBe('Running');
-    expect(await page.getByLabel('Bootstrap address', { exact: true }).textContent()).toBe(
-      `127.0.0.1:${port}`,
-    );
+    await expect
+      .poll(() => page.getByLabel('Bootstrap address', { exact: true }).textContent())
+      .toBe(`127.0.0.1:${port}`);
 
     const kafka = new Kafka({ brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
@@ -73,26 +73,26 @@ describe('Topics screen in Chromium', () => {
     const list = page.getByRole('table', { name: 'Message list' });
     await expect.poll(() => list.getByRole('row').count(), POLL).toBe(13);
     const newest = list.getByRole('row', { name: 'Message 11' });
-    expect(await newest.textContent()).toContain('user-3');
-    expect(await newest.textContent()).toContain('2019-10-01 00:00:11');
+    await expect.poll(() => newest.textContent()).toContain('user-3');
+    await expect.poll(() => newest.textContent()).toContain('2019-10-01 00:00:11');
     // One line per message; expanded, the value is indented JSON and the headers are listed.
-    expect(await newest.locator('code.value-line').textContent()).toBe(
-      JSON.stringify({ event_type: 'view', product_id: 1011 }),
-    );
+    await expect
+      .poll(() => newest.locator('code.value-line').textContent())
+      .toBe(JSON.stringify({ event_type: 'view', product_id: 1011 }));
     await newest.getByRole('button', { name: 'Expand message 11' }).click();
     const full = list.getByRole('row', { name: 'Message 11 in full' });
-    expect(await full.locator('pre.value').textContent()).toBe(
-      JSON.stringify({ event_type: 'view', product_id: 1011 }, null, 2),
-    );
-    expect(await full.textContent()).toContain('sourcee2e');
+    await expect
+      .poll(() => full.locator('pre.value').textContent())
+      .toBe(JSON.stringify({ event_type: 'view', product_id: 1011 }, null, 2));
+    await expect.poll(() => full.textContent()).toContain('sourcee2e');
     await newest.getByRole('button', { name: 'Collapse message 11' }).click();
     await full.waitFor({ state: 'detached' });
 
     await page.getByRole('searchbox', { name: 'Search messages' }).fill('user-2');
     await expect.poll(() => list.getByRole('row').count(), POLL).toBe(4);
-    expect(await page.getByRole('status', { name: 'Message count' }).textContent()).toContain(
-      'Showing 3 of 12 loaded',
-    );
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Message count' }).textContent())
+      .toContain('Showing 3 of 12 loaded');
     await screenshot(page, 'topics-messages');
     // Downloads hold what is shown: the 3 found, not the 12 loaded.
     const [csv] = await Promise.all([
@@ -127,7 +127,7 @@ describe('Topics screen in Chromium', () => {
     });
     await producer.disconnect();
     await list.getByRole('row', { name: 'Message 12' }).waitFor();
-    expect(await list.getByRole('row').count()).toBe(14);
+    await expect.poll(() => list.getByRole('row').count()).toBe(14);
     await page.getByRole('textbox', { name: 'Jump to time (UTC)' }).fill('2019-10-01 00:00:09');
     await page.getByRole('button', { name: 'Go to time' }).click();
     await expect.poll(() => list.getByRole('row').count(), POLL).toBe(5);
@@ -135,7 +135,7 @@ describe('Topics screen in Chromium', () => {
     await page.getByRole('button', { name: 'Go to time' }).click();
     await page.getByText('"soon" is not a time: use YYYY-MM-DD HH:MM:SS (UTC).').waitFor();
     // The bad time loses nothing: the page shown stays.
-    expect(await list.getByRole('row').count()).toBe(5);
+    await expect.poll(() => list.getByRole('row').count()).toBe(5);
 
     // Reset the idle group to earliest through the confirmation dialog; the lag follows.
     await page
@@ -180,9 +180,9 @@ describe('Topics screen in Chromium', () => {
       await screenshot(page, 'topics-port-taken');
       await offer.click();
       await expect.poll(() => brokerState(page), POLL).toBe('Running');
-      expect(await page.getByLabel('Bootstrap address', { exact: true }).textContent()).toBe(
-        `127.0.0.1:${offered}`,
-      );
+      await expect
+        .poll(() => page.getByLabel('Bootstrap address', { exact: true }).textContent())
+        .toBe(`127.0.0.1:${offered}`);
       // The port that worked is remembered for the next start.
       await page.reload();
       await expect.poll(() => brokerState(page), POLL).toBe('Running');
@@ -210,9 +210,9 @@ describe('Topics screen in Chromium', () => {
     await screenshot(page, 'topics-broker-security');
     await page.getByRole('button', { name: 'Start broker' }).click();
     await expect.poll(() => brokerState(page), POLL).toBe('Running');
-    expect(await page.getByLabel('Broker security').textContent()).toBe(
-      'SASL_PLAINTEXT: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512',
-    );
+    await expect
+      .poll(() => page.getByLabel('Broker security').textContent())
+      .toBe('SASL_PLAINTEXT: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512');
     const kafka = new Kafka({
       brokers: [`127.0.0.1:${port}`],
       logLevel: logLevel.NOTHING,

@@ -24,7 +24,8 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   const [fileName, setFileName] = useState('');
   // Until the folder asked for is listed, the listing shown is the previous one: choosing it then would
   // pick a folder the user has just moved away from.
-  const [loading, setLoading] = useState(true);
+  const [listedFor, setListedFor] = useState<{ path: string | undefined }>();
+  const loading = listedFor?.path !== path || listedFor === undefined;
   const extensions = (options.filters ?? []).flatMap((f) => f.extensions.map((e) => `.${e}`));
 
   // A folder the user is typing must not be replaced by a listing that arrives meanwhile.
@@ -33,7 +34,6 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   useEffect(() => dialogRef.current?.showModal(), []);
   useEffect(() => {
     let live = true;
-    setLoading(true);
     api()
       .call('files.list', {
         ...(path ? { path } : {}),
@@ -44,12 +44,12 @@ export function FilePicker({ options, startPath, onDone }: Props) {
         setListing(value);
         if (!editing.current) setTyped(value.path);
         setError(undefined);
-        setLoading(false);
+        setListedFor({ path });
       })
       .catch((e: unknown) => {
         if (!live) return;
         setError(e instanceof Error ? e.message : String(e));
-        setLoading(false);
+        setListedFor({ path });
       });
     return () => {
       live = false;
