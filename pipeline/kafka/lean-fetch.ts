@@ -40,6 +40,12 @@ export interface LeanFetchOptions {
   timeoutMs?: number;
   /** Consecutive failed fetches (connection lost, leader moved) before onError. */
   retries?: number;
+  /**
+   * How often the topic's partitions and leaders are read again, so partitions added while the fetcher runs
+   * are read too (Kafka's clients wait metadata.max.age.ms, 5 min; the app's own Topics screen adds
+   * partitions, and the user expects Bronze to follow within seconds).
+   */
+  metadataRefreshMs?: number;
 }
 
 /** Non-flexible versions only: v5 brings logStartOffset (retention resets), v11 is the last before v12's tagged fields. */
@@ -79,6 +85,8 @@ export class LeanFetcher {
   private resumed: (() => void) | null = null;
   private stopped = false;
   private failures = 0;
+  private checking = false;
+  private watch: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly target: KafkaTarget,
@@ -122,9 +130,40 @@ export class LeanFetcher {
     return this.positions.get(partition);
   }
 
-  /** Starts fetching every partition (one loop per leader). */
+  /** Starts fetching every partition (one loop per leader), and follows partitions added later. */
   run(): void {
     this.startLoops();
+    this.watch = setInterval(() => void this.followPartitions(), this.options.metadataRefreshMs ?? 5000);
+    this.watch.unref();
+  }
+
+  /**
+   * Reads the topic's metadata again; when its partitions or their leaders changed, the loops are restarted
+   * from the caller's own positions (a new partition starts where startAt says).
+   */
+  private async followPartitions(): Promise<void> {
+    // No loops: a failed loop is already restarting them, and it reads the metadata itself.
+    if (this.stopped || this.checking || this.loops.size === 0) return;
+    this.checking = true;
+    try {
+      const before = this.leaders;
+      await this.refreshMetadata();
+      const same =
+        before.size === this.leaders.size &&
+        [...this.leaders].every(([partition, leader]) => before.get(partition) === leader);
+      if (same || this.stopped || this.loops.size === 0) return;
+      const loops = [...this.loops.values()];
+      this.loops.clear();
+      for (const loop of loops) loop.stop();
+      await Promise.all(loops.map((l) => l.done));
+      if (this.stopped || this.loops.size > 0) return;
+      for (const p of this.positions.keys()) this.positions.set(p, this.options.startAt(p));
+      this.startLoops();
+    } catch {
+      // A broker that cannot answer now fails the loops' own fetches too, and they retry; so does the next check.
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Stops sending fetches (answers already under way are still handed on) until resume(). */
@@ -385,6 +424,7 @@ export class LeanFetcher {
   /** Stops every loop and closes every connection; resolves once handlers under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.watch) clearInterval(this.watch);
     this.resume();
     const loops = [...this.loops.values()];
     this.loops.clear();

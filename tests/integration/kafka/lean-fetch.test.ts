@@ -235,6 +235,63 @@ describe('the lean fetcher', () => {
     expect(blocks.find((b) => b.records.length > 0)?.logStartOffset).toBe(7);
   });
 
+  it('reads partitions added while it runs, from where the caller says', async () => {
+    const topic = 'lf-grow';
+    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
+    const seen: [number, string | null][] = [];
+    let wanted = 0;
+    let reached: () => void = () => undefined;
+    const waitFor = (n: number) =>
+      new Promise<void>((resolve) => {
+        wanted = n;
+        reached = resolve;
+        if (seen.length >= n) resolve();
+      });
+    // What the caller took in, as Bronze's manifest would say.
+    const taken = new Map<number, number>();
+    const fetcher = await LeanFetcher.open({ bootstrap: t.bootstrap }, topic, {
+      groupId: `g-${topic}`,
+      startAt: (p) => taken.get(p) ?? 0,
+      onFetch: (block) => {
+        decodeRecordBatches(block.records, block.fetchOffset, {
+          record: (v) => {
+            seen.push([block.partition, toRec(v).value]);
+            taken.set(block.partition, v.offset + 1);
+          },
+        });
+        if (seen.length >= wanted) reached();
+      },
+      onError: () => undefined,
+      maxWaitMs: 50,
+      metadataRefreshMs: 100,
+    });
+    open.push(fetcher);
+    fetcher.run();
+    await kcatProduce(topic, 'none', ['k:a']);
+    await waitFor(1);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const out = await run('kcat', ['-P', '-b', t.bootstrap, '-t', topic, '-p', '2', '-K:'], {
+      input: 'k:c\n',
+    });
+    expect(out.code, out.stderr).toBe(0);
+    await kcatProduce(topic, 'none', ['k:b']);
+    await waitFor(3);
+    await fetcher.stop();
+    expect(fetcher.partitions).toEqual([0, 1, 2]);
+    // Each record once: the restart went on from the caller's positions, not from the start again.
+    expect(seen.sort()).toEqual([
+      [0, 'a'],
+      [0, 'b'],
+      [2, 'c'],
+    ]);
+  });
+
   it('stops with a message naming the codec when a batch is compressed with one it cannot read', async () => {
     const topic = 'lf-zstd';
     await ensureTopics(kafka, [{ topic, partitions: 1 }]);
