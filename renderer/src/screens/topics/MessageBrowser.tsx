@@ -12,7 +12,7 @@ import {
   searchMessages,
   type SearchFields,
 } from './message-tools';
-import { MessageRow } from './MessageRow';
+import { MessageTable } from './MessageTable';
 import { ProduceMessage } from './ProduceMessage';
 import { TopicSearch } from './TopicSearch';
 import { eventTimeOf } from '../../../../pipeline/topics/time-seek';
@@ -286,27 +286,7 @@ export function MessageBrowser({ topic, partition, onPartition }: Props) {
       {page && page.messages.length > 0 && shown.length === 0 && (
         <p className="muted">No loaded message matches “{query}”.</p>
       )}
-      {shown.length > 0 && (
-        <table className="topics-table message-table" aria-label="Message list">
-          <thead>
-            <tr>
-              <th scope="col" aria-label="Expand" />
-              <th scope="col" className="num">
-                Offset
-              </th>
-              <th scope="col">Timestamp (UTC)</th>
-              <th scope="col">Key</th>
-              <th scope="col">Value</th>
-              <th scope="col">Headers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((m) => (
-              <MessageRow key={m.offset} message={m} terms={terms} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      {shown.length > 0 && <MessageTable label="Message list" messages={shown} terms={terms} />}
     </section>
   );
 }

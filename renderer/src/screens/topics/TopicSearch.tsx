@@ -3,7 +3,7 @@ import type { TopicSearchResult } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { formatInteger } from '../../lib/format';
 import { highlightTerms, parseTime } from './message-tools';
-import { MessageRow } from './MessageRow';
+import { MessageTable } from './MessageTable';
 
 /** The search box's query run on the broker over every partition of the topic, optionally in a time window. */
 export function TopicSearch({ topic, query }: { topic: string; query: string }) {
@@ -90,33 +90,7 @@ export function TopicSearch({ topic, query }: { topic: string; query: string }) 
             {result.truncated ? ' (stopped early: narrow the search or the time window)' : ''}
           </p>
           {result.matches.length > 0 && (
-            <table className="topics-table message-table" aria-label="Search results">
-              <thead>
-                <tr>
-                  <th scope="col" aria-label="Expand" />
-                  <th scope="col" className="num">
-                    Partition
-                  </th>
-                  <th scope="col" className="num">
-                    Offset
-                  </th>
-                  <th scope="col">Timestamp (UTC)</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Headers</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.matches.map((m) => (
-                  <MessageRow
-                    key={`${m.partition}:${m.offset}`}
-                    message={m}
-                    partition={m.partition}
-                    terms={terms}
-                  />
-                ))}
-              </tbody>
-            </table>
+            <MessageTable label="Search results" messages={result.matches} withPartition terms={terms} />
           )}
         </section>
       )}
