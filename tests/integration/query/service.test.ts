@@ -314,6 +314,38 @@ describe('lake catalog and read-only query service', () => {
       filters: [{ column: 'price', op: 'gt', value: '1000000' }],
     });
     expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(1);
+    // Only the columns asked for, in their order (the grid's visible ones), under the same sort and filter.
+    await ok(ctx.workbench, 'query.save', {
+      queryId: opened.queryId,
+      path: out,
+      format: 'csv',
+      overwrite: true,
+      sort: { column: 'price', direction: 'asc' },
+      filters: [{ column: 'price', op: 'gt', value: '100' }],
+      columns: ['price', 'brand'],
+    });
+    const picked = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(picked[0]).toBe('"price","brand"');
+    const prices = picked.slice(1).map((line) => Number(line.split(',')[0]?.replace(/"/g, '')));
+    expect(prices.length).toBeGreaterThan(1);
+    expect(prices.every((p) => p > 100)).toBe(true);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    for (const [columns, message] of [
+      [['price', 'prize'], /Unknown column "prize"/],
+      [['price', 'price'], /"price" is named twice/],
+    ] as const) {
+      const refused = await dispatch(ctx.workbench, 'query.save', {
+        queryId: opened.queryId,
+        path: out,
+        format: 'csv',
+        overwrite: true,
+        columns,
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', message: expect.stringMatching(message) },
+      });
+    }
     const parquet = out.replace(/\.csv$/, '.parquet');
     await ok(ctx.workbench, 'query.save', { queryId: opened.queryId, path: parquet, format: 'parquet' });
     expect((await readFile(parquet)).subarray(0, 4).toString()).toBe('PAR1');
