@@ -27,7 +27,7 @@ import {
 } from './catalog';
 import { assertSingleSelect, createSandbox, duckdbError, sandboxLimits } from './sandbox';
 import { UserQueryGate } from './user-gate';
-import { buildSelect, findColumn, quoteIdent, quoteLiteral } from './sql-builder';
+import { buildSelect, findColumn, pageSelect, quoteIdent, quoteLiteral } from './sql-builder';
 
 interface Session {
   id: string;
@@ -137,7 +137,13 @@ export class QueryService {
     const session = this.session(queryId);
     return this.gated(session, async () => {
       const totalRows = await this.count(session, filters);
-      const built = buildSelect(session.source, session.columns, { sort, filters, limit, offset });
+      const built = pageSelect(session.source, session.columns, {
+        sort,
+        filters,
+        limit,
+        offset,
+        total: totalRows,
+      });
       const result = await this.execute(session, built.sql, built.params);
       const { bytes, rows } = resultToArrowIpc(result);
       return { totalRows, rows, page: bytes };
