@@ -1,4 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +314,14 @@ describe('Lake browser and SQL console in Chromium', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Hide column');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
+    // Escape closes a menu back onto its button.
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu', { name: 'Column price' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Column menu of price',
+    );
     await page.getByRole('button', { name: 'Column menu of event_type' }).click();
     await screenshot(page, 'grid-column-menu');
     await page.getByRole('menuitem', { name: 'Move left' }).click();
@@ -409,6 +418,22 @@ describe('Lake browser and SQL console in Chromium', () => {
     await expect.poll(() => columnNames('silver.events'), POLL).toEqual(all);
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
+  });
+  it('gives a SQL result the same column menu, and saves only its shown columns', async () => {
+    await page.goto(`${app.url}#/sql`);
+    await typeSql(page, 'SELECT range AS a, range * 2 AS b, range * 3 AS c FROM range(5)');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => columnNames('Query result'), POLL).toEqual(['a', 'b', 'c']);
+    await page.getByRole('button', { name: 'Column menu of b' }).click();
+    await page.getByRole('menuitem', { name: 'Hide column' }).click();
+    await page.getByRole('button', { name: 'Column menu of c' }).click();
+    await page.getByRole('menuitem', { name: 'Pin to the left' }).click();
+    await expect.poll(() => columnNames('Query result'), POLL).toEqual(['c', 'a']);
+    const saved = await saveFromPicker('CSV', 'result.csv');
+    expect((await readFile(saved, 'utf8')).split(/\r?\n/)[0]?.replace(/"/g, '')).toBe('c,a');
+    expect(await lakeRows(`SELECT c, a FROM read_csv('${saved}')`)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => [BigInt(i * 3), BigInt(i)]),
+    );
   });
 });
 
