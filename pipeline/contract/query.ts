@@ -160,6 +160,8 @@ export const queryCalls = {
         csvKeepNumbers: z.boolean().default(false),
         sort: Sort.optional(),
         filters: z.array(Filter).max(50).optional(),
+        /** The columns to write, in this order (the grid's visible ones); all of them when left out. */
+        columns: z.array(z.string().min(1)).min(1).max(5000).optional(),
       })
       .strict(),
     z.object({ path: z.string(), bytes: z.number() }),

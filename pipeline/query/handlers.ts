@@ -18,8 +18,8 @@ export function queryHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof qu
     'query.cancel': ({ queryId }) => service.cancel(queryId),
     'query.close': ({ queryId }) => service.close(queryId),
     'query.summary': ({ queryId, column, filters }) => service.summary(queryId, column, filters),
-    'query.save': ({ queryId, path, format, overwrite, csvKeepNumbers, sort, filters }) =>
-      service.save(queryId, path, format, overwrite, sort, filters, csvKeepNumbers),
+    'query.save': ({ queryId, path, format, overwrite, csvKeepNumbers, sort, filters, columns }) =>
+      service.save(queryId, path, format, overwrite, sort, filters, csvKeepNumbers, columns),
     'query.openFolder': ({ path }) => service.openFolder(path),
   };
 }

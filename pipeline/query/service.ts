@@ -27,7 +27,7 @@ import {
 } from './catalog';
 import { assertSingleSelect, createSandbox, duckdbError, sandboxLimits } from './sandbox';
 import { UserQueryGate } from './user-gate';
-import { buildSelect, findColumn, quoteIdent, quoteLiteral } from './sql-builder';
+import { buildSelect, findColumn, pageSelect, quoteIdent, quoteLiteral } from './sql-builder';
 
 interface Session {
   id: string;
@@ -137,7 +137,13 @@ export class QueryService {
     const session = this.session(queryId);
     return this.gated(session, async () => {
       const totalRows = await this.count(session, filters);
-      const built = buildSelect(session.source, session.columns, { sort, filters, limit, offset });
+      const built = pageSelect(session.source, session.columns, {
+        sort,
+        filters,
+        limit,
+        offset,
+        total: totalRows,
+      });
       const result = await this.execute(session, built.sql, built.params);
       const { bytes, rows } = resultToArrowIpc(result);
       return { totalRows, rows, page: bytes };
@@ -244,9 +250,11 @@ export class QueryService {
     sort?: Sort,
     filters?: Filter[],
     csvKeepNumbers = false,
+    columnNames?: string[],
   ): Promise<{ path: string; bytes: number }> {
     const session = this.session(queryId);
     const path = resolve(target);
+    const chosen = savedColumns(session.columns, columnNames);
     if (!overwrite && (await exists(path))) {
       throw new ApiError({
         code: 'CONFLICT',
@@ -258,11 +266,12 @@ export class QueryService {
     await mkdir(scratch, { recursive: true });
     const temp = join(scratch, `${queryId}-${process.pid}-${Date.now()}.${format}.tmp`);
     const built = buildSelect(session.source, session.columns, { sort, filters });
-    let select = built.sql;
+    // DuckDB keeps the inner ORDER BY's order through the outer projection.
+    let select = `SELECT ${chosen.map((c) => `saved.${quoteIdent(c.name)}`).join(', ')} FROM (${built.sql}) AS saved`;
     let options = 'FORMAT parquet, COMPRESSION zstd';
     if (format === 'csv') {
-      // The same formula-injection guard as the CSV export; DuckDB keeps the inner ORDER BY's order.
-      const columns = session.columns.map((c) => ({ ...c, expression: `saved.${quoteIdent(c.name)}` }));
+      // The same formula-injection guard as the CSV export.
+      const columns = chosen.map((c) => ({ ...c, expression: `saved.${quoteIdent(c.name)}` }));
       const guard = guardCsvColumns(columns, csvKeepNumbers);
       select = `SELECT ${guard.select} FROM (${built.sql}) AS saved`;
       options = `FORMAT csv, HEADER true, DELIMITER ','${forceQuoteOption(guard.forceQuote)}`;
@@ -512,6 +521,16 @@ export class QueryService {
  * Interrupts the connection once the signal aborts, and again every 50 ms until the work is done: an
  * interrupt reaches only a statement that is running, and the work may be between two statements.
  */
+/** The columns a save writes: the ones named, in that order (each once), or all of them. */
+function savedColumns(columns: Column[], names: string[] | undefined): Column[] {
+  if (!names) return columns;
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) {
+    throw new ApiError({ code: 'VALIDATION', message: `Column "${twice}" is named twice in the save.` });
+  }
+  return names.map((name) => findColumn(columns, name));
+}
+
 function interruptOnAbort(signal: AbortSignal, connection: DuckDBConnection): () => void {
   let timer: NodeJS.Timeout | undefined;
   const stop = () => {

@@ -28,6 +28,8 @@ export function buildSelect(
     select?: string;
     limit?: number;
     offset?: number;
+    /** Read the sort backwards (the exact reverse, nulls first), for pages near its end; see pageSelect. */
+    reverse?: boolean;
   },
 ): BuiltSql {
   const params: string[] = [];
@@ -65,11 +67,46 @@ export function buildSelect(
   if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
   if (options.sort) {
     const column = findColumn(columns, options.sort.column);
-    sql += ` ORDER BY ${quoteIdent(column.name)} ${options.sort.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`;
+    const desc = (options.sort.direction === 'desc') !== (options.reverse ?? false);
+    sql += ` ORDER BY ${quoteIdent(column.name)} ${desc ? 'DESC' : 'ASC'} NULLS ${options.reverse ? 'FIRST' : 'LAST'}`;
   }
   if (options.limit !== undefined) sql += ` LIMIT ${Math.trunc(options.limit)}`;
   if (options.offset) sql += ` OFFSET ${Math.trunc(options.offset)}`;
   return { sql, params };
+}
+
+/**
+ * One page of a sorted, filtered source. A page in the second half of a sort is read from the other end
+ * (the reversed sort with a small offset, then put back in order): DuckDB's top-N keeps only offset + limit
+ * rows, so the last page costs what the first does instead of a sort of every row.
+ */
+export function pageSelect(
+  source: string,
+  columns: Column[],
+  options: {
+    filters?: Filter[] | undefined;
+    sort?: Sort | undefined;
+    limit: number;
+    offset: number;
+    total: number;
+  },
+): BuiltSql {
+  const { sort, limit, offset, total } = options;
+  if (!sort || offset + limit / 2 <= total / 2) return buildSelect(source, columns, options);
+  const end = Math.min(offset + limit, total);
+  const built = buildSelect(source, columns, {
+    filters: options.filters,
+    sort,
+    reverse: true,
+    limit: Math.max(end - offset, 0),
+    offset: total - end,
+  });
+  const column = quoteIdent(findColumn(columns, sort.column).name);
+  const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  return {
+    sql: `SELECT * FROM (${built.sql}) AS tail ORDER BY ${column} ${direction} NULLS LAST`,
+    params: built.params,
+  };
 }
 
 export function findColumn(columns: Column[], name: string): Column {

@@ -1,3 +1,6 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildQueryLake } from '../helpers/query-lake';
@@ -242,6 +245,195 @@ describe('Lake browser and SQL console in Chromium', () => {
     await expect.poll(() => page.getByRole('grid', { name: 'Query result' }).count()).toBe(0);
     await screenshot(page, 'sql-cancelled');
     expect(errors).toEqual([]);
+  });
+
+  const columnNames = (grid: string) =>
+    page.getByRole('grid', { name: grid }).locator('.grid-colname').allTextContents();
+  const rowTexts = (grid: string, rows: number) =>
+    Promise.all(
+      Array.from({ length: rows }, (_, r) =>
+        page
+          .getByRole('grid', { name: grid })
+          .locator(`[role="row"][aria-rowindex="${r + 2}"] [role="gridcell"]`)
+          .allTextContents(),
+      ),
+    );
+  const saveFromPicker = async (format: 'CSV' | 'Parquet', name: string) => {
+    await page.getByRole('button', { name: `Save as ${format}…` }).click();
+    const picker = page.getByRole('dialog', { name: `Save the result as ${format.toUpperCase()}` });
+    await picker.getByRole('textbox', { name: 'Folder' }).fill(app.dir);
+    await picker.getByRole('button', { name: 'Go' }).click();
+    // app.dir holds the lake: once it is listed, Save here saves into it.
+    await picker
+      .getByRole('list', { name: 'Folder contents' })
+      .getByRole('button', { name: /lake$/ })
+      .waitFor();
+    await picker.getByRole('textbox', { name: 'File name' }).fill(name);
+    await picker.getByRole('button', { name: 'Save here' }).click();
+    // What the screen says: the saved path, or the error that stopped it.
+    const outcome = async () =>
+      (
+        await page
+          .getByRole('status')
+          .filter({ hasText: /^Saved / })
+          .allTextContents()
+      ).join('') || (await page.getByRole('alert').allTextContents()).join(' ');
+    await expect.poll(outcome, POLL).toBe(`Saved ${join(app.dir, name)}`);
+    return join(app.dir, name);
+  };
+
+  /** Reads files with DuckDB in the test's own process (the saved files, the lake's Parquet). */
+  const lakeRows = async (sql: string) => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    try {
+      return (await db.runAndReadAll(sql)).getRowsJS();
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
+  };
+
+  it('hides, pins and reorders columns from each header’s menu; copy and save follow what is shown', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await page.goto(`${app.url}#/lake`);
+    await openLakeTable(/^events/, 'silver.events');
+    const grid = page.getByRole('grid', { name: 'silver.events' });
+    await expect.poll(() => firstCell(page, 'silver.events', 'price'), POLL).not.toBe('');
+    const all = await columnNames('silver.events');
+    expect(all.slice(0, 2)).toEqual(['event_time', 'event_type']);
+
+    await page.getByRole('button', { name: 'Column menu of brand' }).click();
+    await page
+      .getByRole('menu', { name: 'Column brand' })
+      .getByRole('menuitem', { name: 'Hide column' })
+      .click();
+    // By keyboard: the menu opens on its first item, arrows move, Enter picks.
+    await page.getByRole('button', { name: 'Column menu of price' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Hide column');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    // Escape closes a menu back onto its button.
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu', { name: 'Column price' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Column menu of price',
+    );
+    await page.getByRole('button', { name: 'Column menu of event_type' }).click();
+    await screenshot(page, 'grid-column-menu');
+    await page.getByRole('menuitem', { name: 'Move left' }).click();
+    const shown = [
+      'price',
+      'event_type',
+      'event_time',
+      ...all.filter((c) => !/^(price|event_type|event_time|brand)$/.test(c)),
+    ];
+    await expect.poll(() => columnNames('silver.events'), POLL).toEqual(shown);
+    await page.getByRole('button', { name: 'Columns (1 hidden)…' }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Column menu of price' }).count()).toBe(1);
+
+    // The pinned column stays in place while the others scroll sideways.
+    const x = async (column: string) =>
+      (
+        await grid
+          .getByRole('columnheader')
+          .filter({ hasText: new RegExp(`^${column}`) })
+          .boundingBox()
+      )?.x ?? NaN;
+    const [priceX, typeX] = [await x('price'), await x('event_type')];
+    await grid.evaluate((el) => el.scrollTo({ left: 200 }));
+    await expect.poll(() => x('event_type')).toBeLessThan(typeX - 100);
+    expect(await x('price')).toBe(priceX);
+    await grid.evaluate((el) => el.scrollTo({ left: 0 }));
+
+    // The layout belongs to the table, like its sort and filters: another table has its own.
+    await openLakeTable(/^funnel_daily/, 'gold.funnel_daily');
+    await expect.poll(() => columnNames('gold.funnel_daily'), POLL).toContain('views');
+    await openLakeTable(/^events/, 'silver.events');
+    await expect.poll(() => columnNames('silver.events'), POLL).toEqual(shown);
+
+    await page.getByRole('button', { name: 'Sort by price (now none)' }).click();
+    await page.getByRole('button', { name: 'Sort by price (now ascending)' }).click();
+    await page.getByRole('textbox', { name: 'Filter event_type' }).fill('=purchase');
+    await page.getByText('10 rows (of 1,000)').waitFor();
+    const top = await lakeRows(
+      `SELECT CAST(price AS VARCHAR) FROM read_parquet('${app.lake}/silver/**/*.parquet')
+       WHERE event_type = 'purchase' ORDER BY price DESC NULLS LAST LIMIT 1`,
+    );
+    await expect.poll(() => firstCell(page, 'silver.events', 'price'), POLL).toBe(top[0]?.[0]);
+    await screenshot(page, 'grid-columns-pinned-hidden');
+
+    // Rows 1–3, every shown column: a click on the row number, a shift-click on row 3's last cell.
+    await grid.locator('[role="row"][aria-rowindex="2"] [role="rowheader"]').click();
+    await grid
+      .locator('[role="row"][aria-rowindex="4"] [role="gridcell"]')
+      .last()
+      .click({ modifiers: ['Shift'] });
+    const cells = await rowTexts('silver.events', 3);
+    expect(cells.every((row) => row.length === shown.length && row[1] === 'purchase')).toBe(true);
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await page.keyboard.press('Control+C');
+    await page.getByRole('status').filter({ hasText: 'Copied as TSV' }).waitFor();
+    expect(await clipboard()).toBe(cells.map((row) => row.join('\t')).join('\n'));
+    await page.getByRole('button', { name: 'Copy as CSV' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied as CSV' }).waitFor();
+    const csv = (await clipboard()).split('\r\n');
+    expect(csv[0]).toBe(shown.join(','));
+    expect(csv).toHaveLength(4);
+    await page.getByRole('button', { name: 'Copy as Markdown' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied as MARKDOWN' }).waitFor();
+    const markdown = (await clipboard()).split('\n');
+    expect(markdown[0]).toBe(`| ${shown.join(' | ')} |`);
+    expect(markdown[2]).toBe(`| ${cells[0]?.join(' | ')} |`);
+
+    // Saved files hold what is shown: the filtered rows in their sort, the shown columns in their order.
+    const csvPath = await saveFromPicker('CSV', 'shown.csv');
+    const parquetPath = await saveFromPicker('Parquet', 'shown.parquet');
+    {
+      const read = lakeRows;
+      const expected = await read(
+        `SELECT CAST(price AS DOUBLE) FROM read_parquet('${app.lake}/silver/**/*.parquet')
+         WHERE event_type = 'purchase' ORDER BY price DESC NULLS LAST`,
+      );
+      expect(expected).toHaveLength(10);
+      for (const file of [`read_csv('${csvPath}')`, `read_parquet('${parquetPath}')`]) {
+        const names = await read(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${file})`);
+        expect(names.map((r) => r[0])).toEqual(shown);
+        expect(await read(`SELECT CAST(price AS DOUBLE) FROM ${file}`)).toEqual(expected);
+        expect(await read(`SELECT DISTINCT event_type FROM ${file}`)).toEqual([['purchase']]);
+      }
+      expect((await read(`SELECT user_id FROM read_csv('${csvPath}', all_varchar = true)`))[0]).toEqual([
+        cells[0]?.[shown.indexOf('user_id')],
+      ]);
+    }
+
+    // Hidden columns come back from the Columns dialog; Reset puts every column back in place.
+    await page.getByRole('button', { name: 'Columns (1 hidden)…' }).click();
+    await page.getByRole('dialog', { name: 'Columns' }).getByRole('checkbox', { name: 'brand' }).check();
+    await expect.poll(() => columnNames('silver.events'), POLL).toContain('brand');
+    await page.getByRole('dialog', { name: 'Columns' }).getByRole('button', { name: 'Reset layout' }).click();
+    await expect.poll(() => columnNames('silver.events'), POLL).toEqual(all);
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+  it('gives a SQL result the same column menu, and saves only its shown columns', async () => {
+    await page.goto(`${app.url}#/sql`);
+    await typeSql(page, 'SELECT range AS a, range * 2 AS b, range * 3 AS c FROM range(5)');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => columnNames('Query result'), POLL).toEqual(['a', 'b', 'c']);
+    await page.getByRole('button', { name: 'Column menu of b' }).click();
+    await page.getByRole('menuitem', { name: 'Hide column' }).click();
+    await page.getByRole('button', { name: 'Column menu of c' }).click();
+    await page.getByRole('menuitem', { name: 'Pin to the left' }).click();
+    await expect.poll(() => columnNames('Query result'), POLL).toEqual(['c', 'a']);
+    const saved = await saveFromPicker('CSV', 'result.csv');
+    expect((await readFile(saved, 'utf8')).split(/\r?\n/)[0]?.replace(/"/g, '')).toBe('c,a');
+    expect(await lakeRows(`SELECT c, a FROM read_csv('${saved}')`)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => [BigInt(i * 3), BigInt(i)]),
+    );
   });
 });
 

@@ -52,6 +52,7 @@ const benches: {
     name: 'ui',
     env: { ROWS: '3000' },
     prints: [
+      /Silver rows directly with DuckDB/,
       /time to first grid page: \d+ ms/,
       /scroll to the last row: \d+ ms/,
       /dashboard refresh from Gold .* ms round trip/,

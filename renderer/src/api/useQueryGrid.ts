@@ -1,16 +1,18 @@
 import { tableFromIPC } from 'apache-arrow';
 import { useCallback, useMemo, useState } from 'react';
 import type { Filter, QueryOpened, Sort } from '../../../pipeline/contract';
+import { EMPTY_LAYOUT, visibleColumnNames, type GridLayout } from '../components/grid/column-layout';
 import type { Row } from '../components/grid/row-cache';
 import { api } from './client';
 
-/** The sort and filters of one table or one query result. */
+/** The sort, filters and column layout (hidden, pinned, order) of one table or one query result. */
 export interface GridState {
   sort?: Sort | undefined;
   filters: Filter[];
+  layout: GridLayout;
 }
 
-const EMPTY: GridState = { filters: [] };
+const EMPTY: GridState = { filters: [], layout: EMPTY_LAYOUT };
 
 /**
  * Each table's last sort and filters while the app runs (keyed by the caller's `rememberAs`, e.g. the table's
@@ -32,14 +34,15 @@ type Update<T> = T | ((current: T) => T);
 export function useQueryGrid(opened: QueryOpened | undefined, options: { rememberAs?: string } = {}) {
   const queryId = opened?.queryId;
   const memoryKey = options.rememberAs;
-  const [held, setHeld] = useState<GridState & { queryId?: string | undefined }>({ filters: [] });
+  const [held, setHeld] = useState<GridState & { queryId?: string | undefined }>(EMPTY);
   const state: GridState = held.queryId === queryId ? held : initialState(memoryKey);
 
   const update = useCallback(
     (change: (current: GridState) => GridState) => {
       setHeld((current) => {
         const next = change(current.queryId === queryId ? current : initialState(memoryKey));
-        if (memoryKey) remembered.set(memoryKey, { sort: next.sort, filters: next.filters });
+        if (memoryKey)
+          remembered.set(memoryKey, { sort: next.sort, filters: next.filters, layout: next.layout });
         return { ...next, queryId };
       });
     },
@@ -57,7 +60,19 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
     [update],
   );
 
-  const { sort, filters } = state;
+  const setLayout = useCallback(
+    (change: (current: GridLayout) => GridLayout) => update((s) => ({ ...s, layout: change(s.layout) })),
+    [update],
+  );
+
+  const { sort, filters, layout } = state;
+  // What a save writes: the columns the grid shows, in its order (hidden ones left out).
+  const names = opened?.columns.map((c) => c.name);
+  const visibleColumns = useMemo(
+    () => (names ? visibleColumnNames(names, layout) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [opened, layout],
+  );
   const [filtered, setFiltered] = useState<{ key: string; total: number; queryId: string }>();
   const key = JSON.stringify([queryId, sort, filters]);
 
@@ -85,8 +100,8 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
       ? Math.max(filtered.total, filtered.key === key ? 0 : 1)
       : (opened?.totalRows ?? 0);
   return useMemo(
-    () => ({ fetchRows, totalRows, sort, setSort, filters, setFilters }),
-    [fetchRows, totalRows, sort, filters, setSort, setFilters],
+    () => ({ fetchRows, totalRows, sort, setSort, filters, setFilters, layout, setLayout, visibleColumns }),
+    [fetchRows, totalRows, sort, filters, setSort, setFilters, layout, setLayout, visibleColumns],
   );
 }
 

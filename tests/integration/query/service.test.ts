@@ -286,6 +286,39 @@ describe('lake catalog and read-only query service', () => {
     expect(closed).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('pages a sort from both ends alike: the second half is read backwards and put back in order', async () => {
+    // v: distinct values (37 is coprime to 1000) and every 7th row null, so the whole order is known.
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', {
+      sql: 'SELECT range AS i, CASE WHEN range % 7 = 0 THEN NULL ELSE (range * 37) % 1000 END AS v FROM range(1000)',
+    });
+    const values = Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? null : (i * 37) % 1000));
+    const known = values.filter((v): v is number => v !== null);
+    const nulls = values.length - known.length;
+    for (const direction of ['asc', 'desc'] as const) {
+      for (const filters of [[], [{ column: 'v', op: 'lt', value: '500' }]]) {
+        const kept = filters.length ? known.filter((v) => v < 500) : known;
+        const sorted = [...kept].sort((a, b) => (direction === 'asc' ? a - b : b - a));
+        const expected = [...sorted, ...(filters.length ? [] : Array<null>(nulls).fill(null))];
+        const seen: (number | null)[] = [];
+        // 130 does not divide the totals: the last page is short, and pages straddle the middle.
+        for (let offset = 0; offset < expected.length; offset += 130) {
+          const page = await ok<Page>(ctx.workbench, 'query.page', {
+            queryId: opened.queryId,
+            offset,
+            limit: 130,
+            sort: { column: 'v', direction },
+            filters,
+          });
+          expect(page.totalRows).toBe(expected.length);
+          const column = tableFromIPC(page.page).getChild('v');
+          for (let r = 0; r < page.rows; r++)
+            seen.push(column?.get(r) === null ? null : Number(column?.get(r)));
+        }
+        expect(seen).toEqual(expected);
+      }
+    }
+  });
+
   it('saves a result as CSV or Parquet, never overwriting without consent', async () => {
     const opened = await ok<Opened>(ctx.workbench, 'query.run', {
       sql: "SELECT event_time, brand, price FROM silver.events WHERE event_type = 'purchase' ORDER BY price DESC",
@@ -314,6 +347,38 @@ describe('lake catalog and read-only query service', () => {
       filters: [{ column: 'price', op: 'gt', value: '1000000' }],
     });
     expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(1);
+    // Only the columns asked for, in their order (the grid's visible ones), under the same sort and filter.
+    await ok(ctx.workbench, 'query.save', {
+      queryId: opened.queryId,
+      path: out,
+      format: 'csv',
+      overwrite: true,
+      sort: { column: 'price', direction: 'asc' },
+      filters: [{ column: 'price', op: 'gt', value: '100' }],
+      columns: ['price', 'brand'],
+    });
+    const picked = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(picked[0]).toBe('"price","brand"');
+    const prices = picked.slice(1).map((line) => Number(line.split(',')[0]?.replace(/"/g, '')));
+    expect(prices.length).toBeGreaterThan(1);
+    expect(prices.every((p) => p > 100)).toBe(true);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    for (const [columns, message] of [
+      [['price', 'prize'], /Unknown column "prize"/],
+      [['price', 'price'], /"price" is named twice/],
+    ] as const) {
+      const refused = await dispatch(ctx.workbench, 'query.save', {
+        queryId: opened.queryId,
+        path: out,
+        format: 'csv',
+        overwrite: true,
+        columns,
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', message: expect.stringMatching(message) },
+      });
+    }
     const parquet = out.replace(/\.csv$/, '.parquet');
     await ok(ctx.workbench, 'query.save', { queryId: opened.queryId, path: parquet, format: 'parquet' });
     expect((await readFile(parquet)).subarray(0, 4).toString()).toBe('PAR1');

@@ -1,4 +1,12 @@
-import { useEffect, useRef, useState, type MouseEvent, type TouchEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type MouseEvent,
+  type ReactNode,
+  type TouchEvent,
+} from 'react';
 import { columnKind, parseFilter, type ColumnFilter } from '../../lib/filter-parse';
 import type { GridColumn } from './DataGrid';
 
@@ -13,6 +21,10 @@ interface Props {
   onFilterError?: ((error: string | undefined) => void) | undefined;
   onInfo: (() => void) | undefined;
   resizeHandler: (event: MouseEvent | TouchEvent) => void;
+  /** The column menu (hide, pin, move), beside the name. */
+  menu?: ReactNode;
+  /** Where a pinned column sticks (left offset), or undefined when it scrolls. */
+  pinnedAt?: number | undefined;
 }
 
 const NEXT_SORT = { none: 'asc', asc: 'desc', desc: undefined } as const;
@@ -28,6 +40,8 @@ export function ColumnHeader({
   onFilterError,
   onInfo,
   resizeHandler,
+  menu,
+  pinnedAt,
 }: Props) {
   const [text, setText] = useState(filter ? filterText(filter) : '');
   const [error, setError] = useState<string>();
@@ -69,7 +83,12 @@ export function ColumnHeader({
 
   const sortLabel = sort === 'asc' ? 'ascending' : sort === 'desc' ? 'descending' : 'none';
   return (
-    <div className="grid-colheader" role="columnheader" aria-sort={sortLabel} style={{ width }}>
+    <div
+      className={pinnedAt === undefined ? 'grid-colheader' : 'grid-colheader pinned'}
+      role="columnheader"
+      aria-sort={sortLabel}
+      style={pinnedStyle(width, pinnedAt)}
+    >
       <div className="grid-colheader-top">
         <button
           type="button"
@@ -91,6 +110,7 @@ export function ColumnHeader({
             i
           </button>
         )}
+        {menu}
       </div>
       <span className="grid-coltype" title={column.type}>
         {column.type}
@@ -114,6 +134,11 @@ export function ColumnHeader({
       />
     </div>
   );
+}
+
+/** A pinned header or cell sticks at its offset from the grid's left edge while the rest scrolls. */
+export function pinnedStyle(width: number, pinnedAt: number | undefined): CSSProperties {
+  return pinnedAt === undefined ? { width } : { width, position: 'sticky', left: pinnedAt, zIndex: 1 };
 }
 
 /** How a filter is typed in its box (and shown on its chip). */

@@ -1,15 +1,20 @@
 import {
+  functionalUpdate,
   getCoreRowModel,
   useReactTable,
   type ColumnDef,
   type ColumnSizingState,
   type SortingState,
+  type Updater,
 } from '@tanstack/react-table';
 import { observeElementOffset, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import { toCsv, toMarkdown, toTsv } from '../../lib/clipboard-text';
 import { CellInspector } from './CellInspector';
-import { ColumnHeader } from './ColumnHeader';
+import { ColumnChooser } from './ColumnChooser';
+import { ColumnHeader, pinnedStyle } from './ColumnHeader';
+import { ColumnMenu } from './ColumnMenu';
+import { canMove, EMPTY_LAYOUT, moveColumn, type GridLayout } from './column-layout';
 import { GridChips, describeFilter } from './GridChips';
 import './grid.css';
 import { formatCellValue } from './cell-format';
@@ -21,6 +26,11 @@ import type { ColumnFilter } from '../../lib/filter-parse';
 export interface GridColumn {
   name: string;
   type: string;
+}
+
+/** A column as the grid's TanStack column carries it: with its place in the rows the server sends. */
+interface ColumnMeta extends GridColumn {
+  index: number;
 }
 
 export interface GridSort {
@@ -42,6 +52,9 @@ export interface DataGridProps {
   onColumnInfo?: (column: GridColumn) => void;
   /** Start with every column narrowed (in proportion) to fit the grid's width; each stays resizable. */
   fit?: boolean;
+  /** Hidden, pinned and reordered columns, held by the owner of the sort and filters; else by the grid. */
+  layout?: GridLayout;
+  onLayoutChange?: (update: (current: GridLayout) => GridLayout) => void;
 }
 
 const ROW_HEIGHT = 28;
@@ -59,6 +72,14 @@ export function DataGrid(props: DataGridProps) {
   const [gridWidth, setGridWidth] = useState(0);
   const [selection, setSelection] = useState<Selection>();
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
+  const [ownLayout, setOwnLayout] = useState<GridLayout>(EMPTY_LAYOUT);
+  const layout = props.layout ?? ownLayout;
+  const changeLayout = props.onLayoutChange ?? setOwnLayout;
+  /** TanStack's change handlers for one part of the layout, applied to the layout's owner. */
+  const layoutHandler =
+    <K extends keyof GridLayout>(part: K) =>
+    (updater: Updater<GridLayout[K]>) =>
+      changeLayout((current) => ({ ...current, [part]: functionalUpdate(updater, current[part]) }));
   const [copied, setCopied] = useState<string>();
   const [inspecting, setInspecting] = useState(false);
   const closeInspector = useCallback(() => setInspecting(false), []);
@@ -107,7 +128,7 @@ export function DataGrid(props: DataGridProps) {
       accessorFn: (row) => row[index],
       size: fixed[index] ? (widths[index] ?? 190) : Math.max(60, Math.floor((widths[index] ?? 120) * factor)),
       minSize: 60,
-      meta: column,
+      meta: { ...column, index } satisfies ColumnMeta,
     }));
   }, [columns, fitWidth]);
   const sorting: SortingState = props.sort
@@ -121,9 +142,18 @@ export function DataGrid(props: DataGridProps) {
     manualFiltering: true,
     enableColumnResizing: true,
     columnResizeMode: 'onChange',
-    state: { sorting, columnSizing },
+    state: { sorting, columnSizing, ...layout },
     onColumnSizingChange: setColumnSizing,
+    onColumnVisibilityChange: layoutHandler('columnVisibility'),
+    onColumnPinningChange: layoutHandler('columnPinning'),
+    onColumnOrderChange: layoutHandler('columnOrder'),
   });
+  // The columns as shown, pinned first: TanStack's header order, which the cells, selection and copy follow.
+  const shown = (table.getHeaderGroups()[0]?.headers ?? []).map((header) => header.column);
+  const shownMeta = shown.map((column) => column.columnDef.meta as ColumnMeta);
+  const pinnedAt = (column: (typeof shown)[number]) =>
+    column.getIsPinned() === 'left' ? ROW_NUMBER_WIDTH + column.getStart('left') : undefined;
+  const layoutKey = JSON.stringify(layout);
 
   const virtualizer = useVirtualizer({
     count: totalRows,
@@ -159,10 +189,10 @@ export function DataGrid(props: DataGridProps) {
   useEffect(() => {
     if (totalRows > 0) cache.ensure(first, last, rerender);
   }, [cache, first, last, totalRows]);
-  useEffect(() => setSelection(undefined), [cache]);
+  // A selection is of shown places: another layout would put other columns under it.
+  useEffect(() => setSelection(undefined), [cache, layoutKey]);
 
-  const leafColumns = table.getVisibleLeafColumns();
-  const totalWidth = ROW_NUMBER_WIDTH + leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
+  const totalWidth = ROW_NUMBER_WIDTH + shown.reduce((sum, c) => sum + c.getSize(), 0);
   const scrollTop = scrollRef.current?.scrollTop ?? 0;
   const virtualTop = realToVirtual(scrollTop, geo);
 
@@ -170,17 +200,20 @@ export function DataGrid(props: DataGridProps) {
     (format: 'tsv' | 'csv' | 'markdown') => {
       if (!selection) return undefined;
       const b = bounds(selection);
-      const header = columns.slice(b.left, b.right + 1).map((c) => c.name);
+      const picked = shownMeta.slice(b.left, b.right + 1);
+      const header = picked.map((c) => c.name);
       const rows: string[][] = [];
       for (let r = b.top; r <= b.bottom; r++) {
         const row = cache.row(r);
         if (!row) return undefined;
-        rows.push(columns.slice(b.left, b.right + 1).map((c, i) => formatCellValue(row[b.left + i], c.type)));
+        rows.push(picked.map((c) => formatCellValue(row[c.index], c.type)));
       }
       if (format === 'tsv') return toTsv(rows);
       return format === 'csv' ? toCsv(header, rows) : toMarkdown(header, rows);
     },
-    [cache, columns, selection],
+    // shownMeta follows layoutKey and columns
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [cache, columns, layoutKey, selection],
   );
 
   const copy = async (format: 'tsv' | 'csv' | 'markdown') => {
@@ -192,16 +225,36 @@ export function DataGrid(props: DataGridProps) {
   };
 
   // The inspector shows the cell the selection ends on (the last one clicked).
-  const focusColumn = selection ? columns[selection.focus.col] : undefined;
+  const focusColumn = selection ? shownMeta[selection.focus.col] : undefined;
   const focusRow = selection ? cache.row(selection.focus.row) : undefined;
   const inspected =
     focusColumn && focusRow
       ? {
           column: focusColumn.name,
           type: focusColumn.type,
-          text: formatCellValue(focusRow[selection?.focus.col ?? 0], focusColumn.type),
+          text: formatCellValue(focusRow[focusColumn.index], focusColumn.type),
         }
       : undefined;
+
+  const menuItems = (column: (typeof shown)[number]) => {
+    const pinned = column.getIsPinned() === 'left';
+    return [
+      { label: 'Hide column', disabled: shown.length <= 1, run: () => column.toggleVisibility(false) },
+      pinned
+        ? { label: 'Unpin', run: () => column.pin(false) }
+        : { label: 'Pin to the left', run: () => column.pin('left') },
+      {
+        label: 'Move left',
+        disabled: !canMove(table, column.id, -1),
+        run: () => moveColumn(table, column.id, -1),
+      },
+      {
+        label: 'Move right',
+        disabled: !canMove(table, column.id, 1),
+        run: () => moveColumn(table, column.id, 1),
+      },
+    ];
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c' && selection) {
@@ -225,6 +278,7 @@ export function DataGrid(props: DataGridProps) {
         <button type="button" disabled={!selection} onClick={() => setInspecting(true)}>
           Inspect
         </button>
+        <ColumnChooser table={table} onReset={() => changeLayout(() => EMPTY_LAYOUT)} />
         {copied && <span role="status">{copied}</span>}
       </div>
       <GridChips
@@ -241,7 +295,7 @@ export function DataGrid(props: DataGridProps) {
           role="grid"
           aria-label={props.label}
           aria-rowcount={totalRows + 1}
-          aria-colcount={columns.length}
+          aria-colcount={shown.length}
           tabIndex={0}
           onKeyDown={onKeyDown}
         >
@@ -250,12 +304,14 @@ export function DataGrid(props: DataGridProps) {
               #
             </div>
             {table.getHeaderGroups()[0]?.headers.map((header) => {
-              const column = header.column.columnDef.meta as GridColumn;
+              const column = header.column.columnDef.meta as ColumnMeta;
               return (
                 <ColumnHeader
                   key={header.id}
                   column={column}
                   width={header.getSize()}
+                  pinnedAt={pinnedAt(header.column)}
+                  menu={<ColumnMenu column={column.name} items={menuItems(header.column)} />}
                   sort={props.sort?.column === column.name ? props.sort.direction : undefined}
                   onSort={
                     props.onSortChange &&
@@ -297,21 +353,22 @@ export function DataGrid(props: DataGridProps) {
                     className="grid-rownum"
                     role="rowheader"
                     style={{ width: ROW_NUMBER_WIDTH }}
-                    onClick={() => setSelection(rowSelection(item.index, columns.length))}
+                    onClick={() => setSelection(rowSelection(item.index, shown.length))}
                   >
                     {item.index + 1}
                   </div>
-                  {leafColumns.map((column, col) => {
-                    const meta = column.columnDef.meta as GridColumn;
-                    const value = row?.[col];
+                  {shown.map((column, col) => {
+                    const meta = column.columnDef.meta as ColumnMeta;
+                    const value = row?.[meta.index];
+                    const at = pinnedAt(column);
                     return (
                       <div
                         key={column.id}
                         role="gridcell"
                         aria-colindex={col + 1}
                         aria-selected={contains(selection, item.index, col)}
-                        className={`grid-cell ${cellClass(meta.type, value)}`}
-                        style={{ width: column.getSize() }}
+                        className={`grid-cell ${cellClass(meta.type, value)}${at === undefined ? '' : ' pinned'}`}
+                        style={pinnedStyle(column.getSize(), at)}
                         title={row ? fullValue(value, meta.type) : undefined}
                         onDoubleClick={() => setInspecting(true)}
                         onMouseDown={(event) => {

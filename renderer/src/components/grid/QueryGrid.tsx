@@ -22,6 +22,8 @@ export function QueryGrid(props: {
       onSortChange={grid.setSort}
       filters={grid.filters}
       onFiltersChange={grid.setFilters}
+      layout={grid.layout}
+      onLayoutChange={grid.setLayout}
       {...(props.onColumnInfo ? { onColumnInfo: props.onColumnInfo } : {})}
     />
   );

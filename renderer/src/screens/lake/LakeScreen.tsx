@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Catalog, CatalogTable, ColumnSummary, QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
+import { saveResult } from '../../api/saveResult';
 import { useCall } from '../../api/hooks';
 import { useQueryGrid } from '../../api/useQueryGrid';
 import { EmptyState } from '../../components/EmptyState';
@@ -38,11 +39,25 @@ export function LakeScreen() {
   }, [opened]);
 
   const refresh = () => setVersion((v) => v + 1);
+  const [saved, setSaved] = useState<string>();
+
+  const save = async (format: 'csv' | 'parquet') => {
+    if (!opened) return;
+    setSaved(undefined);
+    setError(undefined);
+    try {
+      const path = await saveResult(opened, grid, format, picker.pick);
+      if (path) setSaved(`Saved ${path}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
 
   const select = async (name: string) => {
     setSelected(name);
     setSummary(undefined);
     setError(undefined);
+    setSaved(undefined);
     try {
       setOpenTable({ name, result: await api().call('query.table', { table: name }) });
     } catch (e) {
@@ -145,6 +160,17 @@ export function LakeScreen() {
               <button type="button" onClick={() => openInSql(tableQuery(table.name))}>
                 Open in SQL
               </button>
+              <button type="button" disabled={!opened} onClick={() => void save('csv')}>
+                Save as CSV…
+              </button>
+              <button type="button" disabled={!opened} onClick={() => void save('parquet')}>
+                Save as Parquet…
+              </button>
+              {saved && (
+                <span role="status" className="muted">
+                  {saved}
+                </span>
+              )}
             </header>
             <div className="lake-grid-row">
               {opened && openTable.name === table.name && (

@@ -3,6 +3,7 @@ import type { EditorView } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, type QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
+import { saveResult } from '../../api/saveResult';
 import { useQueryGrid } from '../../api/useQueryGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatInteger } from '../../lib/format';
@@ -82,22 +83,9 @@ export function SqlTab(props: {
 
   const save = async (format: 'csv' | 'parquet') => {
     if (!opened) return;
-    const path = await picker.pick({
-      mode: 'save',
-      title: `Save the result as ${format.toUpperCase()}`,
-      filters: [{ name: format.toUpperCase(), extensions: [format] }],
-    });
-    if (!path) return;
-    const target = path.toLowerCase().endsWith(`.${format}`) ? path : `${path}.${format}`;
     try {
-      const saved = await api().call('query.save', {
-        queryId: opened.queryId,
-        path: target,
-        format,
-        ...(grid.sort ? { sort: grid.sort } : {}),
-        ...(grid.filters.length ? { filters: grid.filters } : {}),
-      });
-      setNotice(`Saved ${saved.path}`);
+      const saved = await saveResult(opened, grid, format, picker.pick);
+      if (saved) setNotice(`Saved ${saved}`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
