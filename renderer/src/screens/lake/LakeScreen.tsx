@@ -156,16 +156,35 @@ export function LakeScreen() {
               <span>
                 {formatInteger(table.files)} file{table.files === 1 ? '' : 's'}, {formatBytes(table.bytes)}
               </span>
-              <span className="muted">updated {formatTimestamp(table.lastModified)} UTC</span>
+              <span
+                className="muted lake-updated"
+                title={`updated ${formatTimestamp(table.lastModified)} UTC`}
+              >
+                updated {formatTimestamp(table.lastModified)} UTC
+              </span>
               <button type="button" onClick={() => openInSql(tableQuery(table.name))}>
                 Open in SQL
               </button>
-              <button type="button" disabled={!opened} onClick={() => void save('csv')}>
-                Save as CSV…
-              </button>
-              <button type="button" disabled={!opened} onClick={() => void save('parquet')}>
-                Save as Parquet…
-              </button>
+              {/* One "Save as" for both formats keeps the header on one line at common widths. */}
+              <span className="lake-save" role="group" aria-label="Save what the grid shows">
+                <span className="muted">Save as</span>
+                <button
+                  type="button"
+                  aria-label="Save as CSV…"
+                  disabled={!opened}
+                  onClick={() => void save('csv')}
+                >
+                  CSV…
+                </button>
+                <button
+                  type="button"
+                  aria-label="Save as Parquet…"
+                  disabled={!opened}
+                  onClick={() => void save('parquet')}
+                >
+                  Parquet…
+                </button>
+              </span>
               {saved && (
                 <span role="status" className="muted">
                   {saved}
