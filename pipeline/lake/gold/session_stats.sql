@@ -1,8 +1,8 @@
 -- session_stats — grain: one row per session (user_session, or a 30-minute inactivity session); event_date is
--- the UTC day it started. user_id: the user of its first event (of the smallest user_id when several tie).
+-- the UTC day it started.
 SELECT
   session_id,
-  arg_min(user_id, (event_time, user_id)) AS user_id,
+  arg_min(user_id, (event_time, user_id)) AS user_id, -- of its first event (ties: the smallest user_id)
   CAST(timezone('UTC', min(event_time)) AS DATE) AS event_date,
   min(event_time) AS session_start,
   max(event_time) AS session_end,
