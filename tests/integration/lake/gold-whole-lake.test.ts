@@ -1,10 +1,10 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSilver } from '../../../pipeline/lake/build';
 import { goldTables } from '../../../pipeline/lake/gold/tables';
-import { WHOLE_LAKE } from '../../../pipeline/lake/gold/whole-lake';
+import { USER_BUCKETS, WHOLE_LAKE } from '../../../pipeline/lake/gold/whole-lake';
 import { lakePaths } from '../../../pipeline/lake/layout';
 import { LakeRefiner } from '../../../pipeline/lake/refiner';
 import type { BronzeSlice } from '../../../pipeline/lake/silver/state';
@@ -78,7 +78,7 @@ const startDays = () =>
 describe('whole-lake Gold tables, incremental', () => {
   it('equal a recomputation from Silver after every step of a stream', async () => {
     // Uneven steps: a step ends mid-session, the late source and the replay arrive in steps of their own.
-    const cuts = [3, 11, 30, 52, 80, 97, 120, 150, slices.length];
+    const cuts = [5, 40, 110, slices.length];
     let sessionsSpanningDays = 0;
     for (const cut of cuts) {
       await refine(slices.slice(0, cut));
@@ -93,7 +93,7 @@ describe('whole-lake Gold tables, incremental', () => {
     // The data set did what it is for: sessions across days, several start days, users in several buckets.
     expect(sessionsSpanningDays).toBeGreaterThan(0);
     expect(startDays().length).toBeGreaterThanOrEqual(3);
-    expect(readdirSync(lakePaths(lake).goldTable('user_activity')).length).toBeGreaterThan(4);
+    expect(readdirSync(lakePaths(lake).goldTable('user_activity')).length).toBe(USER_BUCKETS);
   });
 
   it('a step with one new session rewrites only its start day of session_stats and session_daily', async () => {
@@ -127,8 +127,6 @@ describe('whole-lake Gold tables, incremental', () => {
   });
 
   it('notices a Silver rebuild underneath and recomputes', async () => {
-    const copy = join(dir.path, 'before-rebuild');
-    cpSync(lakePaths(lake).gold, copy, { recursive: true });
     await buildSilver(lake);
     await refine(slices);
     expect(await differences()).toEqual(equal);
