@@ -58,9 +58,9 @@ const DAY_FOLDER = /^event_date=(\d{4}-\d{2}-\d{2})$/;
  * catalog and by 7×24). Where a touched session's row is: `_state/gold/session-index/`, per start day the
  * hashes of its sessions (8 bytes a session, the one thing read whole).
  *
- * `dates` null, a lake without this state, one whose Silver files Gold took in changed (a Silver rebuild), or
- * a refresh a crash cut short (`_state/gold/whole.json` still says writing): everything is recomputed from
- * Silver by the same code, as if all of it were new.
+ * `dates` null, a lake without this state, one whose Silver files Gold took in changed (a Silver rebuild), a
+ * refresh a crash cut short (`_state/gold/whole.json` still says writing) or a state written by another DuckDB
+ * version: everything is recomputed from Silver by the same code, as if all of it were new.
  */
 export async function refreshWholeLake(
   db: DuckDBConnection,
@@ -72,7 +72,10 @@ export async function refreshWholeLake(
   const marker = join(state, 'whole.json');
   const days = dates ?? silverDays(lake);
   const listed = new Map(days.map((d) => [d, silverFiles(lake, d)]));
-  let full = dates === null || !existsSync(marker) || readMarker(marker).writing;
+  // Buckets and the session index are by DuckDB's hash(), which another DuckDB version may compute otherwise.
+  const engine = String((await db.runAndReadAll('SELECT version()')).getRowsJS()[0]?.[0]);
+  const last = existsSync(marker) ? readMarker(marker) : null;
+  let full = dates === null || last === null || last.writing || last.engine !== engine;
   const fresh: string[] = [];
   if (!full) {
     for (const [day, files] of listed) {
@@ -99,7 +102,7 @@ export async function refreshWholeLake(
     return;
   }
   mkdirSync(state, { recursive: true });
-  writeMarker(marker, true);
+  writeMarker(marker, { writing: true, engine });
   if (full) {
     for (const name of ['session-index', 'silver-files', 'user-orders.parquet'])
       rmSync(join(state, name), { recursive: true, force: true });
@@ -166,7 +169,7 @@ export async function refreshWholeLake(
   const taken = join(state, 'silver-files');
   mkdirSync(taken, { recursive: true });
   for (const [day, files] of listed) writeJson(join(taken, `${day}.json`), files);
-  writeMarker(marker, false);
+  writeMarker(marker, { writing: false, engine });
 }
 
 /** session_stats and session_daily for every start day the touched sessions were or now are on. */
@@ -333,16 +336,22 @@ function parquetBelow(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-function readMarker(file: string): { writing: boolean } {
+/** `_state/gold/whole.json`: whether a refresh is under way (or was cut short), and by which DuckDB. */
+interface Marker {
+  writing: boolean;
+  engine?: string;
+}
+
+function readMarker(file: string): Marker {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as { writing: boolean };
+    return JSON.parse(readFileSync(file, 'utf8')) as Marker;
   } catch {
     return { writing: true };
   }
 }
 
-function writeMarker(file: string, writing: boolean): void {
-  writeJson(file, { writing });
+function writeMarker(file: string, marker: Marker): void {
+  writeJson(file, marker);
 }
 
 function writeJson(file: string, value: unknown): void {
