@@ -8,11 +8,17 @@ import { join } from 'node:path';
  *   <lake>/silver/events/event_date=YYYY-MM-DD/*.parquet
  *   <lake>/silver/quarantine/*.parquet
  *   <lake>/silver/dq_daily/<YYYY-MM-DD>.parquet                                 (silver.dq_daily: event_date, reason, rows)
- *   <lake>/gold/<table>/*.parquet
+ *   <lake>/gold/<table>/event_date=YYYY-MM-DD/data.parquet                      (day-grained tables; session_stats by start day)
+ *   <lake>/gold/user_activity/part-NN.parquet                                   (users by hash bucket)
+ *   <lake>/gold/<table>/data.parquet                                            (product_performance, hourly_heatmap)
  *   <lake>/_state/…                                                              (manifests, checkpoints)
  *   <lake>/_state/silver/<topic>.json                                            (Silver's Bronze watermark)
  *   <lake>/_state/silver-ledger/event_date=YYYY-MM-DD/*.parquet                  (every valid event Silver saw, with its outcome)
  *   <lake>/_state/silver-dq/<YYYY-MM-DD>.json                                    (a day's dq counts before the last step's)
+ *   <lake>/_state/gold/whole.json                                                (whole-lake Gold: written through, or cut short)
+ *   <lake>/_state/gold/silver-files/<YYYY-MM-DD>.json                            (the Silver files of a day Gold took in)
+ *   <lake>/_state/gold/session-index/event_date=YYYY-MM-DD/index.parquet         (hashes of the sessions starting that day)
+ *   <lake>/_state/gold/user-orders.parquet                                       (user_id, order_id pairs Gold counted)
  *
  * Every file is written to a temp name first and renamed into place, so a reader never sees half a file.
  * Temp files start with '.' or '_' so Parquet globs (which skip neither) must use the patterns below.
@@ -45,6 +51,7 @@ export function lakePaths(lake: string) {
     silverLedgerDate: (date: string) => join(lake, '_state', 'silver-ledger', `event_date=${date}`),
     gold: join(lake, 'gold'),
     goldTable: (table: string) => join(lake, 'gold', table),
+    goldState: join(lake, '_state', 'gold'),
     state: join(lake, '_state'),
   };
 }

@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { lakePaths } from '../layout';
 import { goldTables } from './tables';
+import { refreshWholeLake, silverDays, WHOLE_LAKE } from './whole-lake';
 
 /**
  * Tables whose rows for a day depend only on that day's events: partitioned by event_date
@@ -15,11 +16,12 @@ export const DAY_GRAINED = new Set(['traffic_minute', 'funnel_daily', 'category_
 const DAY_FOLDER = /^event_date=(\d{4}-\d{2}-\d{2})$/;
 
 /**
- * Writes the Gold tables from Silver, each from its one SQL file, each file replaced atomically (temp +
- * rename). Day-grained tables write one file per day: with `dates` only those days (a day with no events
- * left loses its file), without it every day Silver has, and days Silver no longer has are removed. Tables over
- * sessions, users, products or all time are one file each, recomputed whole. Batch build and the refiner
- * both call this. Returns the row count per table.
+ * Writes the Gold tables from Silver, each file replaced atomically (temp + rename). Day-grained tables write
+ * one file per day from its SQL file: with `dates` only those days (a day with no events left loses its file),
+ * without it every day Silver has, and days Silver no longer has are removed. Tables over sessions, users,
+ * products or all time are kept by refreshWholeLake (whole-lake.ts) from the Silver rows Gold has not taken in
+ * yet: a refresh costs what is new, not the lake; without `dates` they are recomputed from all of Silver.
+ * Batch build and the refiner both call this. Returns the row count per table.
  */
 export async function refreshGold(
   db: DuckDBConnection,
@@ -29,36 +31,29 @@ export async function refreshGold(
   const paths = lakePaths(lake);
   await db.run(`CREATE OR REPLACE TEMP VIEW silver_all AS SELECT * FROM read_parquet(
     ${quoteLiteral(join(paths.silverEvents, '**', '*.parquet'))}, hive_partitioning = true)`);
-  const allDates = (
-    await db.runAndReadAll('SELECT DISTINCT CAST(event_date AS VARCHAR) FROM silver_all ORDER BY 1')
-  )
-    .getRowsJS()
-    .map(([d]) => String(d));
+  // From the folder names: opening every Silver file to list its days would cost the lake.
+  const allDates = silverDays(lake);
   const rows: Record<string, number> = {};
-  for (const [table, sql] of Object.entries(goldTables)) {
+  for (const table of DAY_GRAINED) {
+    const sql = goldTables[table] ?? '';
     const dir = paths.goldTable(table);
     mkdirSync(dir, { recursive: true });
-    if (DAY_GRAINED.has(table)) {
-      const whole = join(dir, 'data.parquet');
-      // A lake from before partitioning (one file per table) is rewritten whole once.
-      const days = dates === null || existsSync(whole) ? allDates : dates;
-      for (const day of days) await writeDay(db, dir, sql, day);
-      rmSync(whole, { force: true });
-      if (dates === null || days === allDates) {
-        const keep = new Set(allDates);
-        for (const name of readdirSync(dir)) {
-          const day = DAY_FOLDER.exec(name)?.[1];
-          if (day && !keep.has(day)) rmSync(join(dir, name), { recursive: true, force: true });
-        }
+    const whole = join(dir, 'data.parquet');
+    // A lake from before partitioning (one file per table) is rewritten whole once.
+    const days = dates === null || existsSync(whole) ? allDates : dates;
+    for (const day of days) await writeDay(db, dir, sql, day);
+    rmSync(whole, { force: true });
+    if (dates === null || days === allDates) {
+      const keep = new Set(allDates);
+      for (const name of readdirSync(dir)) {
+        const day = DAY_FOLDER.exec(name)?.[1];
+        if (day && !keep.has(day)) rmSync(join(dir, name), { recursive: true, force: true });
       }
-    } else {
-      await db.run('CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all');
-      const temp = join(dir, `.data-${process.pid}.parquet.tmp`);
-      await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
-      renameSync(temp, join(dir, 'data.parquet'));
     }
     rows[table] = await goldRows(db, dir);
   }
+  await refreshWholeLake(db, lake, dates);
+  for (const table of WHOLE_LAKE) rows[table] = await goldRows(db, paths.goldTable(table));
   return rows;
 }
 

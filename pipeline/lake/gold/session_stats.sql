@@ -2,7 +2,7 @@
 -- the UTC day it started.
 SELECT
   session_id,
-  arg_min(user_id, event_time) AS user_id,
+  arg_min(user_id, (event_time, user_id)) AS user_id, -- of its first event (ties: the smallest user_id)
   CAST(timezone('UTC', min(event_time)) AS DATE) AS event_date,
   min(event_time) AS session_start,
   max(event_time) AS session_end,

@@ -1,5 +1,5 @@
--- user_activity — grain: one row per user. An order is an order_id where the source has one, otherwise a
--- session with at least one purchase.
+-- user_activity — grain: one row per user. orders = distinct order_ids of the user's purchases that have one, plus
+-- distinct sessions with a purchase that has none.
 SELECT
   user_id,
   min(event_time) AS first_seen,
@@ -7,7 +7,8 @@ SELECT
   count(DISTINCT session_id) AS sessions,
   count(*) AS events,
   count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-  count(DISTINCT coalesce(order_id, session_id)) FILTER (WHERE event_type = 'purchase') AS orders,
+  count(DISTINCT order_id) FILTER (WHERE event_type = 'purchase')
+    + count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase' AND order_id IS NULL) AS orders,
   coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0) AS revenue
 FROM silver_events
 GROUP BY user_id

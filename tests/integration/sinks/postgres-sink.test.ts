@@ -44,8 +44,9 @@ const sink = (...extra: string[]) =>
 
 /**
  * A Gold refresh as the lake does it: the table recomputed ($GOLD is the table now) and written back in its
- * layout — one file, or one per day in event_date=… folders (a new day gets its folder, a day with no rows
- * left loses it) — each file by temp + rename.
+ * layout — one file per day in event_date=… folders (a new day gets its folder, a day with no rows left loses
+ * it), or else one file in place of the table's files (user_activity's buckets among them) — each file by temp
+ * + rename.
  */
 async function rewriteGold(table: string, select: string): Promise<void> {
   const dir = join(lake, 'gold', table);
@@ -70,6 +71,7 @@ async function rewriteGold(table: string, select: string): Promise<void> {
       if (!days.some((d) => f.includes(`event_date=${d}`))) rmSync(dirname(f), { recursive: true });
   } else {
     await write('', join(dir, 'data.parquet'));
+    for (const f of files) if (f !== join(dir, 'data.parquet')) rmSync(f);
   }
   db.closeSync();
   instance.closeSync();
