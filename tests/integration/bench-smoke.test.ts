@@ -44,6 +44,12 @@ const benches: {
     prints: [/month end to end .* µs per event/, /Gold refresh of one day: first day .* last day/],
   },
   {
+    name: 'gold',
+    env: { ROWS: '3000', DAYS: '2', STEPS: '4' },
+    tsxArgs: ['--import', './tests/helpers/raw-hook.mjs'],
+    prints: [/last \(step 4 of 4, .*\): Gold refresh .* CPU/, /end of the last day \/ end of day 1: .*CPU/],
+  },
+  {
     name: 'sink',
     env: { ROWS: '3000', PACED_ROWS: '300' },
     prints: [/COPY path: .* rows\/s/, /second run, nothing changed/],
