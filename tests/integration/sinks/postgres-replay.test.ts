@@ -164,14 +164,19 @@ describe('replaying with the PostgreSQL sink on', () => {
     const file = join(wb.dir, 'outage.csv');
     await generateDataset({ rows: 10_000, seed: 19, start: '2019-11-03', days: 2, out: file });
     const silverRows = async () => Number(await pg.psql(`SELECT count(*) FROM ${SCHEMA}.silver_events`));
-    const before = await silverRows();
+    // (None yet when this test runs alone: the sink creates its tables on its first pass.)
+    const before = await silverRows().catch(() => 0);
     const started = await dispatch(wb.workbench, 'replay.start', { path: file, rate: 400, resume: false });
     expect(started).toMatchObject({ ok: true });
     const stream = (): StreamStatus => wb.workbench.stream.status();
     const replayState = async () => (await wb.workbench.call('replay.status', {}))?.state;
     try {
-      // The sink has mirrored part of the new file: it is live on the stream, not catching up afterwards.
-      await expect.poll(silverRows, { timeout: 60_000, interval: 100 }).toBeGreaterThan(before);
+      // The sink has mirrored a Gold refresh with the new file's days: it is live on the stream.
+      const newDays = () =>
+        pg
+          .psql(`SELECT count(*) FROM ${SCHEMA}.funnel_daily WHERE event_date >= '2019-11-03'`)
+          .catch(() => '0');
+      await expect.poll(newDays, { timeout: 60_000, interval: 100 }).not.toBe('0');
       expect(await replayState()).toBe('running');
 
       // The sink may see the server go before pg_ctl returns: what it said is counted from here.
@@ -199,15 +204,22 @@ describe('replaying with the PostgreSQL sink on', () => {
       expect((await wb.workbench.call('sink.postgres.status', {})).state).toBe('retrying');
 
       await pg.start();
-      // Back: a pass went through (the error is cleared) while the replay still streams.
+      // Back (its backoff is at most a few seconds after so short an outage): it applies again while the
+      // replay still streams; that it caught up is checked on the tables below.
       await expect
-        .poll(() => wb.workbench.call('sink.postgres.status', {}), { timeout: 60_000, interval: 100 })
-        .toMatchObject({ state: expect.stringMatching(/^(idle|syncing)$/), lastError: null });
+        .poll(async () => (await wb.workbench.call('sink.postgres.status', {})).state, {
+          timeout: 60_000,
+          interval: 100,
+        })
+        .not.toBe('retrying');
     } finally {
       await dispatch(wb.workbench, 'replay.stop', {});
     }
     await wb.workbench.stream.caughtUp();
     await sinkHoldsGold();
+    await expect
+      .poll(async () => (await wb.workbench.call('sink.postgres.status', {})).lastError, { timeout: 30_000 })
+      .toBeNull();
     expect(await goldDifferences(pg, wb.dir, lake, SCHEMA)).toEqual([]);
     await expect.poll(() => silverDifference(), { timeout: 60_000, interval: 200 }).toBeNull();
     expect(await silverRows()).toBeGreaterThan(before);
