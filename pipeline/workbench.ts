@@ -118,10 +118,23 @@ export class Workbench implements WorkbenchContext {
     this.disposers.push(dispose);
   }
 
-  /** Stops every domain's running work (last registered first), then drops listeners. */
+  /**
+   * Stops every domain's running work (last registered first), then drops listeners. One domain failing to
+   * stop does not skip the others: a lake or replay thread left running would be torn down by the process's
+   * exit, and ending a thread while DuckDB works in it aborts the whole process. The first error is thrown
+   * once all are done.
+   */
   async close(): Promise<void> {
-    for (const dispose of this.disposers.splice(0).reverse()) await dispose();
+    const errors: unknown[] = [];
+    for (const dispose of this.disposers.splice(0).reverse()) {
+      try {
+        await dispose();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
     this.emitter.removeAllListeners();
+    if (errors.length) throw errors[0];
   }
 }
 

@@ -303,7 +303,8 @@ export class LakeStream {
     this.onStatus(this.status);
   }
 
-  private fail(error: unknown): void {
+  /** Marks the stream failed with the error (told in its status); stop() still ends it the orderly way. */
+  fail(error: unknown): void {
     this.set({ state: 'failed', lastError: error instanceof Error ? error.message : String(error) });
   }
 
@@ -318,7 +319,13 @@ export class LakeStream {
   private async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.consumer?.stop();
+    try {
+      await this.consumer?.stop();
+    } catch (error) {
+      // Bronze and the refiner are still drained below: the thread is ended after this, and ending it while
+      // DuckDB works in it aborts the process.
+      this.fail(error);
+    }
     this.consumer = null;
     this.kafka = null;
     await this.writer?.flush(true).catch((error: unknown) => this.fail(error));

@@ -4,14 +4,15 @@
  *    `clickpulse sink postgres --silver --once`: Silver's rows per second through the COPY path, with the
  *    sink's CPU time (user + sys) per million rows beside the wall time;
  * 2. a replay paced at 1,000 events/s (PACED_ROWS, default 30,000) with a continuous sink on its lake:
- *    seconds from each Gold refresh (the file's mtime) to its rows committed in PostgreSQL, p50/p95.
+ *    seconds from each Gold refresh (the file's mtime) to its rows committed in PostgreSQL, p50/p95, and the
+ *    sink's CPU over that phase.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { builtCli } from '../helpers/cli';
 import { startTestPostgres } from '../helpers/postgres';
 import { tempDir } from '../helpers/temp';
-import { timedCli } from './timed-cli';
+import { cpuSeconds, timedCli } from './timed-cli';
 
 const rows = Number(process.env.ROWS ?? 1_000_000);
 const pacedRows = Number(process.env.PACED_ROWS ?? 30_000);
@@ -94,12 +95,14 @@ try {
     ]);
     // Let the sink apply the last refresh, then stop it: its last line carries the latency figures.
     await new Promise((r) => setTimeout(r, 3000));
+    const sinkCpu = sink.pid ? cpuSeconds(sink.pid) : null;
     const exited = new Promise((r) => sink.once('exit', r));
     sink.kill('SIGTERM');
     await exited;
     const latency = /latency p50\/p95 [^;\n]*/.exec(sinkOut)?.[0] ?? `(no figures: ${sinkOut.slice(-300)})`;
+    const sent = /^completed: .*$/m.exec(paced.out)?.[0] ?? '(no summary)';
     console.log(
-      `Gold refresh → PostgreSQL during a 1,000 events/s replay of ${pacedRows.toLocaleString('en-US')} events (${paced.seconds.toFixed(0)} s): ${latency}`,
+      `Gold refresh → PostgreSQL during a 1,000 events/s replay of ${pacedRows.toLocaleString('en-US')} events (${paced.seconds.toFixed(0)} s with the lake catching up; replay: ${sent}): ${latency}; the continuous sink's CPU over the whole phase ${sinkCpu === null ? '?' : `${sinkCpu.toFixed(1)} s`}`,
     );
   } finally {
     if (sink.exitCode === null) sink.kill('SIGKILL');

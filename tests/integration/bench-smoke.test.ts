@@ -52,7 +52,11 @@ const benches: {
   {
     name: 'sink',
     env: { ROWS: '3000', PACED_ROWS: '300' },
-    prints: [/COPY path: .* rows\/s/, /second run, nothing changed/],
+    prints: [
+      /COPY path: .* rows\/s; sink CPU [\d.]+ s/,
+      /second run, nothing changed/,
+      /Gold refresh → PostgreSQL .*: latency p50\/p95 [\d.]+ s\/[\d.]+ s; the continuous sink's CPU .*[\d.]+ s/,
+    ],
   },
   {
     name: 'ui',

@@ -13,6 +13,19 @@ if (!port) throw new Error('replay-worker runs only as a worker thread');
 const post = (m: ReplayWorkerMessage) => port.postMessage(m);
 let run: ReplayRun | null = null;
 let bronze: Map<number, number> | null = null;
+let fatal: string | null = null;
+
+// An error nothing caught would end this thread at once, and a thread ended while DuckDB reads in it aborts
+// the whole process. It stops the run instead (the scan ends, DuckDB is closed), which then finishes as
+// failed with that error; the host ends the thread after 'finished'.
+process.on('uncaughtException', (error) => {
+  fatal ??= error instanceof Error ? error.message : String(error);
+  if (!run) {
+    console.error(error);
+    process.exit(1);
+  }
+  void run.stop();
+});
 
 port.on('message', (req: ReplayRequest) => {
   switch (req.op) {
@@ -26,7 +39,12 @@ port.on('message', (req: ReplayRequest) => {
         onProgress: (progress) => post({ type: 'progress', progress }),
         ...(s.throttled ? { bronzePosition: () => bronze } : {}),
       });
-      void run.finished.then((progress) => post({ type: 'finished', progress }));
+      void run.finished.then((progress) =>
+        post({
+          type: 'finished',
+          progress: fatal ? { ...progress, state: 'failed', error: fatal } : progress,
+        }),
+      );
       return;
     }
     case 'pause':

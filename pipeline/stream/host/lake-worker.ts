@@ -9,6 +9,18 @@ if (!port) throw new Error('lake-worker runs only as a worker thread');
 const post = (m: LakeWorkerMessage) => port.postMessage(m);
 let stream: LakeStream | null = null;
 
+// An error nothing caught would end this thread at once, and a thread ended while DuckDB works in it aborts
+// the whole process (node-addon-api cannot throw into a dying thread: "terminate called after throwing an
+// instance of 'Napi::Error'"). It fails the stream instead; the Workbench then stops the thread the orderly
+// way, once Bronze and the refiner are idle.
+process.on('uncaughtException', (error) => {
+  if (!stream) {
+    console.error(error);
+    process.exit(1);
+  }
+  stream.fail(error);
+});
+
 port.on('message', (req: LakeRequest) => {
   void answer(req).then(
     (value) => post({ type: 'reply', id: req.id, ok: true, value }),

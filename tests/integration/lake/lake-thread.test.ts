@@ -4,6 +4,8 @@ import { StreamOptions } from '../../../pipeline/contract';
 import { LakeStreamHost } from '../../../pipeline/stream/host/lake-host';
 import { startTestBroker } from '../../helpers/broker';
 import { tempDir } from '../../helpers/temp';
+import { dispatch } from '../../../pipeline/workbench';
+import { testWorkbench } from '../../helpers/workbench';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -43,5 +45,25 @@ describe('the lake consumer on its own worker thread', () => {
     cleanups.push(() => host.stop().then(() => undefined));
     await expect(host.start()).rejects.toThrow(/ECONNREFUSED/);
     expect(host.running).toBe(false);
+  });
+
+  it('is stopped when the Workbench closes even if another domain fails to stop first', async () => {
+    // Left running, the thread would be torn down by the process's exit, and a thread ended while DuckDB
+    // works in it aborts the process ("terminate called after throwing an instance of 'Napi::Error'").
+    const wb = await testWorkbench();
+    cleanups.push(wb.dispose);
+    cleanups.push(async () => {
+      await wb.workbench.stream.stop().catch(() => undefined);
+      await wb.workbench.broker.stop().catch(() => undefined);
+    });
+    expect(await dispatch(wb.workbench, 'broker.start', { port: 0 })).toMatchObject({ ok: true });
+    expect(await dispatch(wb.workbench, 'stream.start', {})).toMatchObject({ ok: true });
+    // Registered last, so it runs first.
+    wb.workbench.onClose(() => {
+      throw new Error('this domain could not stop');
+    });
+    await expect(wb.workbench.close()).rejects.toThrow('this domain could not stop');
+    expect(wb.workbench.stream.status().state).toBe('stopped');
+    expect((await wb.workbench.call('broker.status', {})).state).toBe('stopped');
   });
 });
