@@ -1,12 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../pipeline/contract';
+import { startChild, type TestChild } from '../helpers/children';
 import { builtCli } from '../helpers/cli';
 import { repoRoot } from '../helpers/repo-root';
 import { tempDir } from '../helpers/temp';
@@ -18,7 +17,7 @@ import { makeTestCerts, type TestCerts } from '../helpers/tls-certs';
  */
 let home: string;
 let remove: () => Promise<void>;
-let child: ChildProcess | undefined;
+let child: TestChild | undefined;
 let ws: WebSocket;
 let nextId = 1;
 let certs: TestCerts;
@@ -100,17 +99,9 @@ beforeAll(async () => {
 
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   delete env.XDG_CONFIG_HOME;
-  const web = spawn(process.execPath, [builtCli, 'web', '--port', '0'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = web;
-  let stderr = '';
-  web.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: web.stdout }).once('line', resolve);
-    web.once('exit', (code) => reject(new Error(`clickpulse web exited with ${code}: ${stderr}`)));
-  });
+  // Registered with the shared helper: ended after the file even when a hook fails or times out.
+  child = startChild(process.execPath, [builtCli, 'web', '--port', '0'], { env });
+  const url = await child.line();
   const { port, searchParams } = new URL(url);
   ws = await new Promise<WebSocket>((resolve, reject) => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/api?token=${searchParams.get('token')}`);
@@ -121,14 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ws?.close();
-  const web = child;
-  if (web && web.exitCode === null) {
-    const exited = new Promise((resolve) => web.once('exit', resolve));
-    web.kill('SIGTERM');
-    const timer = setTimeout(() => web.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await child?.stop('SIGTERM', 10_000);
   await remove?.();
 });
 
