@@ -24,7 +24,9 @@ export function appHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof appC
       await ctx.paths.grants.listedFolder(listing.path);
       return listing;
     },
-    'files.pick': async ({ path, mode }) => ({ path: await ctx.paths.picked(path, mode) }),
+    'files.pick': async ({ path, mode, purpose }) => ({
+      path: await ctx.paths.picked(path, mode, purpose),
+    }),
     'settings.update': async (patch) => {
       const next = await ctx.settings.update(patch);
       ctx.emit('settings.changed', next);

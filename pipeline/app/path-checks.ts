@@ -2,6 +2,26 @@ import { dirname } from 'node:path';
 import type { CallName, ParsedRequest } from '../contract';
 import type { PathPolicy } from './path-policy';
 
+/** The certificate, key, CA and users files a call hands to the broker or a Kafka client, with what each is. */
+function keyFiles(name: CallName, r: Record<string, unknown>): { path: string; what: string }[] {
+  const field = (o: unknown, key: string) => {
+    const v = (o as Record<string, unknown> | undefined)?.[key];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const files: { path: string | undefined; what: string }[] = [];
+  if (name === 'broker.start') {
+    files.push(
+      { path: field(r.security, 'tlsCertFile'), what: "the broker's TLS certificate" },
+      { path: field(r.security, 'tlsKeyFile'), what: "the broker's TLS key" },
+      { path: field(r.security, 'saslUsersFile'), what: "the broker's SASL users file" },
+    );
+  }
+  if (name === 'replay.start' || name === 'stream.start') {
+    files.push({ path: field(r.brokers, 'tlsCa'), what: "the cluster's TLS CA file" });
+  }
+  return files.filter((f): f is { path: string; what: string } => f.path !== undefined);
+}
+
 /**
  * The path-taking calls and what each path is for: checked before the handler runs, in one place, so no
  * domain can forget it. Calls not listed take no path.
@@ -13,6 +33,7 @@ export async function checkPaths<K extends CallName>(
 ): Promise<void> {
   const r = request as Record<string, unknown>;
   const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : undefined);
+  for (const file of keyFiles(name, r)) await policy.keyMaterial(file.path, file.what);
   switch (name) {
     case 'files.list':
       return policy.readable(text('path'), 'listing a folder');
@@ -58,6 +79,7 @@ export async function checkChosen<K extends CallName>(
 ): Promise<void> {
   const r = request as Record<string, unknown>;
   const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : undefined);
+  for (const file of keyFiles(name, r)) await policy.chosen(file.path, file.what);
   switch (name) {
     case 'replay.inspect':
     case 'replay.start':

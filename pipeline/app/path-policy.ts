@@ -50,7 +50,12 @@ const SYSTEM = [
 ];
 /** Files that hold secrets even outside a dot-folder. */
 const CREDENTIAL_NAMES =
-  /^(id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|credentials(\.json|\.db)?|known_hosts|authorized_keys)$|\.(pem|key|p12|pfx|kdbx|keychain)$/i;
+  /^(id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|credentials(\.json|\.db)?|known_hosts|authorized_keys)$|\.(p12|pfx|kdbx|keychain)$/i;
+/** PEM certificates and keys: refused like credentials, except where TLS asks for one (keyMaterial). */
+const PEM_NAMES = /\.(pem|key)$/i;
+
+/** What a picked file is for: 'tls' = a certificate, key, CA or users file (see keyMaterial). */
+export type PickPurpose = 'tls';
 
 export class PathPolicy {
   /** Folders the user exported or saved into: files there may be overwritten (besides the lake's). */
@@ -78,7 +83,7 @@ export class PathPolicy {
    * What the in-app picker returns (browser mode): a file or folder in a folder it showed this session,
    * under the same rules as any path-taking call. The desktop app's grants come only from main's dialogs.
    */
-  async picked(path: string, mode: 'file' | 'folder' | 'save'): Promise<string> {
+  async picked(path: string, mode: 'file' | 'folder' | 'save', purpose?: PickPurpose): Promise<string> {
     if (this.options.chooser !== 'picker') {
       throw refusal(
         this.options.chooser === 'dialog'
@@ -89,7 +94,7 @@ export class PathPolicy {
     const real = await realTarget(path);
     const what = mode === 'folder' ? 'a picked folder' : 'a picked file';
     refuseSystem(real, what);
-    if (this.options.strict) refuseSecret(real, what);
+    if (this.options.strict) refuseSecret(real, what, purpose === 'tls' && mode === 'file');
     if (!(await this.grants.wasListed(mode === 'folder' ? real : dirname(real)))) {
       throw refusal(`${real} is not in a folder the in-app file picker showed this session.`);
     }
@@ -102,6 +107,19 @@ export class PathPolicy {
     const real = await realTarget(path && path.trim() ? path : homedir());
     refuseSystem(real, what);
     if (this.options.strict && !(await this.insideApp(real))) refuseSecret(real, what);
+  }
+
+  /**
+   * A certificate, key, CA or SASL users file the broker or a Kafka client reads (broker.start's security
+   * files, a replay's or stream's tlsCa). Its contents never go back to the caller. In browser mode it
+   * obeys the deny-list, except that a PEM certificate or key (*.pem, *.key) is what is asked for; the CLI
+   * and the desktop app read what the user typed or picked (a server's /etc/ssl/private among them).
+   */
+  async keyMaterial(path: string, what: string): Promise<void> {
+    if (!this.options.strict) return;
+    const real = await realTarget(path);
+    refuseSystem(real, what);
+    refuseSecret(real, what, true);
   }
 
   /** The lake folder set in the settings. */
@@ -191,7 +209,7 @@ function refuseSystem(real: string, what: string): void {
   if (system) throw refusal(`${real} is inside the system folder ${system}, which ${what} cannot be in.`);
 }
 
-function refuseSecret(real: string, what: string): void {
+function refuseSecret(real: string, what: string, pemWanted = false): void {
   const parts = real.split(sep).filter(Boolean);
   const hidden = parts.findIndex((p) => p.startsWith('.'));
   if (hidden >= 0) {
@@ -200,7 +218,8 @@ function refuseSecret(real: string, what: string): void {
       `${shown} is hidden (a dot-folder or dot-file), which the browser mode never opens for ${what}.`,
     );
   }
-  if (CREDENTIAL_NAMES.test(basename(real))) {
+  const name = basename(real);
+  if (CREDENTIAL_NAMES.test(name) || (!pemWanted && PEM_NAMES.test(name))) {
     throw refusal(
       `${real} looks like a key or credential file, which the browser mode never opens for ${what}.`,
     );

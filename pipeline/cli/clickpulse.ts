@@ -1,8 +1,8 @@
 import { main } from './main';
-import { stopOnSignals } from './signals';
+import { exitAtOnce, stopOnSignals } from './signals';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
-const stopSignal = stopOnSignals({ source: process, exit: (code) => process.exit(code), err });
+const stopSignal = stopOnSignals({ source: process, exit: exitAtOnce, err });
 
 const code = await main(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),

@@ -78,7 +78,14 @@ export const appCalls = {
   ),
   'files.pick': call(
     'What the in-app picker (browser mode) returns: the user chose this path, so this session may use it (a folder: everything inside). It must be in a folder files.list showed.',
-    z.object({ path: z.string().min(1), mode: z.enum(['file', 'folder', 'save']) }).strict(),
+    z
+      .object({
+        path: z.string().min(1),
+        mode: z.enum(['file', 'folder', 'save']),
+        /** 'tls': a PEM certificate, key or CA (*.pem, *.key), which the browser mode otherwise refuses. */
+        purpose: z.enum(['tls']).optional(),
+      })
+      .strict(),
     z.object({ path: z.string() }),
   ),
 };

@@ -206,7 +206,20 @@ describe('Topics screen in Chromium', () => {
     const port = await freePort();
     await page.getByRole('textbox', { name: 'Broker port' }).fill(String(port));
     await page.getByText('Security: TLS, SASL and network').click();
+    // A typed path the user never chose is refused in one sentence; Choose… (the in-app picker) grants it.
     await page.getByRole('textbox', { name: 'SASL users file' }).fill(users);
+    await page.getByRole('button', { name: 'Start broker' }).click();
+    await expect
+      .poll(() => page.locator('.broker-error').textContent(), POLL)
+      .toContain(`Refused: ${users} was not chosen in the in-app file picker this session`);
+    await page.getByRole('button', { name: 'Choose the SASL users file' }).click();
+    const picker = page.getByRole('dialog', { name: 'SASL users file' });
+    await picker.getByRole('textbox', { name: 'Folder' }).fill(app.dir);
+    await picker.getByRole('button', { name: 'Go' }).click();
+    await picker.getByRole('button', { name: /users\.json/ }).click();
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'SASL users file' }).inputValue(), POLL)
+      .toBe(users);
     await screenshot(page, 'topics-broker-security');
     await page.getByRole('button', { name: 'Start broker' }).click();
     await expect.poll(() => brokerState(page), POLL).toBe('Running');

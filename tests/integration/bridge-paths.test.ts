@@ -1,15 +1,15 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../pipeline/contract';
+import { startChild, type TestChild } from '../helpers/children';
 import { builtCli } from '../helpers/cli';
 import { repoRoot } from '../helpers/repo-root';
 import { tempDir } from '../helpers/temp';
+import { makeTestCerts, type TestCerts } from '../helpers/tls-certs';
 
 /**
  * The path rules as a page holding the token meets them: the built "clickpulse web" runs with a fake HOME
@@ -17,9 +17,10 @@ import { tempDir } from '../helpers/temp';
  */
 let home: string;
 let remove: () => Promise<void>;
-let child: ChildProcess | undefined;
+let child: TestChild | undefined;
 let ws: WebSocket;
 let nextId = 1;
+let certs: TestCerts;
 
 type Answer =
   { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
@@ -82,6 +83,13 @@ beforeAll(async () => {
   const sample = join(repoRoot, 'resources', 'rees46-2019-oct-head1000.csv');
   await copyFile(sample, join(home, 'Documents', 'plan.csv'));
   await copyFile(sample, join(home, 'Documents', 'budget.csv'));
+  // The broker's TLS files, a users file that is not JSON (its first word a secret), a key-named file and a
+  // dataset to replay over TLS, all in one folder the user can pick from.
+  await mkdir(join(home, 'tls'));
+  certs = await makeTestCerts(join(home, 'tls'));
+  await writeFile(join(home, 'tls', 'users.json'), 's3cr3t-password is not JSON\n');
+  await writeFile(join(home, 'tls', 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n');
+  await copyFile(sample, join(home, 'tls', 'events.csv'));
   const duck = await DuckDBInstance.create(':memory:');
   const db = await duck.connect();
   for (const file of [join(home, 'one.parquet'), join(home, 'data', 'events.parquet')])
@@ -91,17 +99,9 @@ beforeAll(async () => {
 
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   delete env.XDG_CONFIG_HOME;
-  const web = spawn(process.execPath, [builtCli, 'web', '--port', '0'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = web;
-  let stderr = '';
-  web.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: web.stdout }).once('line', resolve);
-    web.once('exit', (code) => reject(new Error(`clickpulse web exited with ${code}: ${stderr}`)));
-  });
+  // Registered with the shared helper: ended after the file even when a hook fails or times out.
+  child = startChild(process.execPath, [builtCli, 'web', '--port', '0'], { env });
+  const url = await child.line();
   const { port, searchParams } = new URL(url);
   ws = await new Promise<WebSocket>((resolve, reject) => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/api?token=${searchParams.get('token')}`);
@@ -112,14 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ws?.close();
-  const web = child;
-  if (web && web.exitCode === null) {
-    const exited = new Promise((resolve) => web.once('exit', resolve));
-    web.kill('SIGTERM');
-    const timer = setTimeout(() => web.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await child?.stop('SIGTERM', 10_000);
   await remove?.();
 });
 
@@ -290,4 +283,105 @@ describe('provenance: a page holding the token uses only paths the user picked t
     await pickFolder(join(home, 'Documents'));
     expect(await call('replay.inspect', { path: budget() })).toMatchObject({ ok: true });
   });
+});
+
+describe('TLS and SASL files a page hands to the broker or a Kafka client', () => {
+  const tls = (name: string) => join(home, 'tls', name);
+  const external = (extra: object = {}) => ({ bootstrap: '127.0.0.1:9', ssl: true, ...extra });
+
+  it('are refused when hidden, a system file, a credential or not picked, in one sentence', async () => {
+    await expectRefused(
+      'broker.start',
+      { port: 0, security: { tlsCertFile: join(home, '.ssh', 'id_rsa'), tlsKeyFile: tls('broker.key') } },
+      /^Refused: .*\.ssh is hidden .* for the broker's TLS certificate\.$/,
+    );
+    await expectRefused(
+      'broker.start',
+      { port: 0, security: { saslUsersFile: join(home, '.aws', 'credentials') } },
+      /\.aws is hidden .* for the broker's SASL users file/,
+    );
+    await expectRefused(
+      'broker.start',
+      { port: 0, security: { saslUsersFile: '/etc/passwd' } },
+      /system folder \/etc/,
+    );
+    await expectRefused(
+      'broker.start',
+      { port: 0, security: { tlsCertFile: tls('broker.pem'), tlsKeyFile: tls('id_rsa') } },
+      /id_rsa looks like a key or credential file/,
+    );
+    await expectRefused(
+      'broker.start',
+      { port: 0, security: { tlsCertFile: tls('broker.pem'), tlsKeyFile: tls('broker.key') } },
+      new RegExp(
+        `^Refused: ${tls('broker.pem')} was not chosen in the in-app file picker this session, so it cannot be the broker's TLS certificate; choose it there first\\.$`,
+      ),
+    );
+    await expectRefused(
+      'stream.start',
+      { brokers: external({ tlsCa: tls('ca.pem') }) },
+      /ca\.pem was not chosen .* so it cannot be the cluster's TLS CA file/,
+    );
+    await expectRefused(
+      'replay.start',
+      { path: tls('events.csv'), brokers: external({ tlsCa: join(home, '.docker', 'config.json') }) },
+      /\.docker is hidden .* for the cluster's TLS CA file/,
+    );
+    // The picker returns a PEM key only when asked for TLS material, and never an SSH key.
+    expect(
+      await call('files.list', { path: join(home, 'tls'), extensions: ['.pem', '.key', '.json'] }),
+    ).toMatchObject({ ok: true });
+    await expectRefused(
+      'files.pick',
+      { path: tls('broker.key'), mode: 'file' },
+      /broker\.key looks like a key or credential file/,
+    );
+    await expectRefused(
+      'files.pick',
+      { path: tls('id_rsa'), mode: 'file', purpose: 'tls' },
+      /id_rsa looks like a key or credential file/,
+    );
+    expect(await call('broker.status')).toMatchObject({ ok: true, value: { state: 'stopped' } });
+  });
+
+  it('are used once picked; a bad users file is reported without its contents', async () => {
+    for (const name of ['broker.pem', 'broker.key', 'ca.pem', 'users.json', 'events.csv'])
+      expect(await call('files.pick', { path: tls(name), mode: 'file', purpose: 'tls' })).toMatchObject({
+        ok: true,
+      });
+    const bad = await call('broker.start', { port: 0, security: { saslUsersFile: tls('users.json') } });
+    expect(bad).toMatchObject({ ok: false });
+    if (!bad.ok) {
+      expect(bad.error.message).toMatch(/users\.json is not JSON/);
+      expect(bad.error.message).not.toMatch(/s3cr3t/);
+    }
+    // A key picked for TLS is still no dataset.
+    await expectRefused('replay.inspect', { path: tls('broker.key') }, /looks like a key or credential file/);
+
+    const started = await call('broker.start', {
+      port: 0,
+      security: { tlsCertFile: certs.cert, tlsKeyFile: certs.key },
+    });
+    expect(started, JSON.stringify(started)).toMatchObject({
+      ok: true,
+      value: { state: 'running', tls: true },
+    });
+    try {
+      const bootstrap = String(started.ok ? started.value.bootstrap : '');
+      const replay = await call('replay.start', {
+        path: tls('events.csv'),
+        topic: 'tls_ca_check',
+        limit: 20,
+        resume: false,
+        brokers: { bootstrap, ssl: true, tlsCa: certs.ca },
+      });
+      expect(replay, JSON.stringify(replay)).toMatchObject({ ok: true });
+      let status = await call('replay.status');
+      while (status.ok && !['completed', 'failed', 'stopped'].includes(String(status.value?.state)))
+        status = await new Promise<Answer>((r) => setTimeout(() => r(call('replay.status')), 100));
+      expect(status).toMatchObject({ ok: true, value: { state: 'completed', rowsSent: 20 } });
+    } finally {
+      await call('broker.stop');
+    }
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkChosen, checkPaths } from '../../pipeline/app/path-checks';
 import { PathPolicy, type PathPolicyOptions } from '../../pipeline/app/path-policy';
 import { tempDir } from '../helpers/temp';
 
@@ -130,5 +131,30 @@ describe('PathPolicy.picked: what the in-app picker returns', () => {
       'Refused: in the desktop app only the native file dialog grants a path.',
     );
     await refusal(paths.chosen(join(dir, 'data', 'a.csv'), 'read'));
+  });
+});
+
+describe('TLS and SASL files (broker.start security, a replay or stream tlsCa)', () => {
+  const request = (cert: string) => ({
+    port: 0,
+    security: { host: '127.0.0.1', tlsCertFile: cert, tlsKeyFile: cert, saslUsersFile: cert },
+  });
+
+  it('the desktop page needs the dialog to have chosen them; the CLI and in-process calls use typed paths', async () => {
+    const cert = join(dir, 'other', 'broker.pem');
+    await writeFile(cert, 'pem');
+    const desktop = policy('dialog');
+    await checkPaths(desktop, 'broker.start', request(cert));
+    expect(await refusal(checkChosen(desktop, 'broker.start', request(cert)))).toBe(
+      `Refused: ${cert} was not chosen in a file dialog this session, so it cannot be the broker's TLS certificate; choose it there first.`,
+    );
+    const ca = { topic: 't', groupId: 'g', brokers: { bootstrap: 'k:9093', ssl: true, tlsCa: cert } };
+    expect(await refusal(checkChosen(desktop, 'stream.start', ca))).toMatch(/cluster's TLS CA file/);
+    await desktop.grants.grant(cert, 'file');
+    await expect(checkChosen(desktop, 'broker.start', request(cert))).resolves.toBeUndefined();
+    await expect(checkChosen(desktop, 'stream.start', ca)).resolves.toBeUndefined();
+    const cli = policy(null);
+    await expect(checkPaths(cli, 'broker.start', request(cert))).resolves.toBeUndefined();
+    await expect(checkChosen(cli, 'broker.start', request(cert))).resolves.toBeUndefined();
   });
 });

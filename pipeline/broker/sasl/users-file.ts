@@ -69,7 +69,10 @@ function parse(path: string): z.infer<typeof UsersFile> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new UsersFileError(`The SASL users file ${path} is not JSON: ${(err as Error).message}`);
+    // V8 quotes the start of the text ("Unexpected token 'd', "[default]…"... is not valid JSON"): the
+    // file holds passwords, and the message may reach a page, so the quote is left out.
+    const why = (err as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
+    throw new UsersFileError(`The SASL users file ${path} is not JSON: ${why}.`);
   }
   const parsed = UsersFile.safeParse(json);
   if (!parsed.success) {

@@ -12,6 +12,8 @@ export interface PickOptions {
   mode: 'file' | 'folder' | 'save';
   title: string;
   filters?: { name: string; extensions: string[] }[];
+  /** 'tls': a certificate, key or CA, which the browser mode's picker otherwise refuses (files.pick). */
+  purpose?: 'tls';
 }
 
 interface PreloadApi {

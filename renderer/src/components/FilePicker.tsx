@@ -66,7 +66,11 @@ export function FilePicker({ options, startPath, onDone }: Props) {
   // The Workbench grants what the picker returns (files.pick): the one way a page comes to use a path.
   const finish = (value: string) => {
     api()
-      .call('files.pick', { path: value, mode: options.mode })
+      .call('files.pick', {
+        path: value,
+        mode: options.mode,
+        ...(options.purpose ? { purpose: options.purpose } : {}),
+      })
       .then((picked) => close(picked.path))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../helpers/broker';
+import { startChild } from '../../helpers/children';
 import { RawKafka } from '../../helpers/raw-kafka';
 import { buildValuesBatch } from '../../helpers/record-batches';
 import { repoRoot } from '../../helpers/repo-root';
@@ -141,24 +140,9 @@ describe('the budget of buffered request bytes', () => {
     const dir = await tempDir('clickpulse-limits-');
     cleanups.push(() => dir.remove());
     const script = join(repoRoot, 'tests', 'fixtures', 'broker-process.ts');
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, dir.path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: repoRoot,
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    );
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-    const bootstrap = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`broker exited with ${code}: ${stderr}`)));
-    });
+    // Registered with the shared helper: ended after the test even when it fails or times out.
+    const child = startChild(process.execPath, ['--import', 'tsx', script, dir.path], { cwd: repoRoot });
+    const bootstrap = await child.line();
     const port = Number(bootstrap.split(':')[1]);
     const sockets = await Promise.all(Array.from({ length: 10 }, () => openSocket(port)));
     let flushed = 0;
@@ -171,11 +155,11 @@ describe('the budget of buffered request bytes', () => {
     await until(
       '8 connections paused and 2 admitted ones received',
       () => {
-        return (stderr.match(/pausing reads from/g) ?? []).length === 8 && flushed >= 2;
+        return (child.stderr().match(/pausing reads from/g) ?? []).length === 8 && flushed >= 2;
       },
       120_000,
     );
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const status = readFileSync(`/proc/${child.child.pid}/status`, 'utf8');
     const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
     expect(peakMb).toBeGreaterThan(0);
     expect(peakMb).toBeLessThan(700);

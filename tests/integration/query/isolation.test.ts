@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../pipeline/contract';
 import { USER_QUERY_SLOTS } from '../../../pipeline/query/service';
 import { dispatch } from '../../../pipeline/workbench';
-import { buildQueryLake } from '../../helpers/query-lake';
+import { buildQueryLake, SAMPLE_CSV } from '../../helpers/query-lake';
 import { testWorkbench } from '../../helpers/workbench';
 
 /** The runaway of the issue: a trillion rows to count (hours of CPU). */
@@ -68,6 +68,47 @@ describe('users’ SQL isolated from the app', () => {
       totalRows: 1,
     });
   });
+
+  it('streams a replay into Bronze while four runaways run or wait', async () => {
+    // A lake of its own, empty: the stream builds it (the query lake above is a fixture, not a stream's).
+    const own = await testWorkbench();
+    const call = async (name: string, payload: unknown) => {
+      const answer = await dispatch(own.workbench, name, payload);
+      if (!answer.ok) throw new Error(`${name}: ${answer.error.message}`);
+      return answer.value;
+    };
+    const ids = ['q8001', 'q8002', 'q8003', 'q8004'];
+    const runaways: { state: { settled: boolean }; done: Promise<Envelope> }[] = [];
+    try {
+      await call('broker.start', { port: 0 });
+      await call('stream.start', { topic: 'isolated' });
+      // The runaways start once the stream runs: what the issue saw stall was the stream during a replay.
+      for (const queryId of ids) {
+        const state = { settled: false };
+        const done = dispatch(own.workbench, 'query.run', { sql: RUNAWAY, queryId }).then((a) => {
+          state.settled = true;
+          return a;
+        });
+        runaways.push({ state, done });
+      }
+      const done = new Promise<{ state: string; rowsSent: number }>((resolve) => {
+        own.workbench.subscribe((name, payload) => {
+          const p = payload as { state: string; rowsSent: number };
+          if (name === 'replay.progress' && ['completed', 'failed', 'stopped'].includes(p.state)) resolve(p);
+        });
+      });
+      await call('replay.start', { path: SAMPLE_CSV, topic: 'isolated', limit: 200, resume: false });
+      expect(await done).toMatchObject({ state: 'completed', rowsSent: 200 });
+      // The issue saw Bronze stuck short of the topic's end behind the runaways: here it gets every row.
+      expect((await own.workbench.stream.caughtUp()).bronze.rows).toBe(200);
+      expect(runaways.map((r) => r.state.settled)).toEqual([false, false, false, false]);
+    } finally {
+      for (const queryId of ids.slice(0, runaways.length))
+        await dispatch(own.workbench, 'query.cancel', { queryId });
+      await Promise.all(runaways.map((r) => r.done));
+      await own.dispose();
+    }
+  }, 120_000);
 
   it('refuses a second query with an id that is in use', async () => {
     const first = track('query.run', { sql: RUNAWAY, queryId: 'q77' });

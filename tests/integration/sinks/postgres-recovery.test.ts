@@ -1,10 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { spawn } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGold } from '../../../pipeline/lake/build';
-import { builtCli } from '../../helpers/cli';
+import { startCli } from '../../helpers/cli';
 import { differenceFromParquet, goldDifferences } from '../../helpers/postgres-compare';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres';
 import { repoRoot } from '../../helpers/repo-root';
@@ -15,7 +14,6 @@ import { buildSampleGold } from '../export/gold-lake';
 let pg: TestPostgres;
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let lake: string;
-const children: ReturnType<typeof spawn>[] = [];
 const PW_ENV = 'CLICKPULSE_RECOVERY_PG';
 
 /** Silver of the sample grown to `copies` × 1,000 events over 5 days (new event ids), and its Gold. */
@@ -61,7 +59,6 @@ beforeAll(async () => {
   process.env[PW_ENV] = pg.password;
 }, 120_000);
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   delete process.env.CLICKPULSE_RECOVERY_PG;
   await pg?.stop();
   await dir?.remove();
@@ -105,12 +102,7 @@ describe('the PostgreSQL sink after a crash', () => {
       let output = '';
       let seen = 0;
       for (let kill = 0; kill < 5; kill++) {
-        const child = spawn(process.execPath, [builtCli, ...args], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-          cwd: repoRoot,
-        });
-        children.push(child);
-        child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+        const sink = startCli(args, { cwd: repoRoot });
         // Kill it while it holds a transaction open (seen from the server), or after 20 s at the latest.
         for (let i = 0; i < 200; i++) {
           const open = await pg.psql(
@@ -122,19 +114,15 @@ describe('the PostgreSQL sink after a crash', () => {
           }
           await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
         }
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
+        await sink.stop('SIGKILL');
+        output += sink.stderr();
         // The lake moves on meanwhile: Gold refreshed, so the next run has work in hand when it is killed.
         await touchGold('session_stats', 'events', kill + 1);
         await touchGold('brand_daily', 'views', kill + 1);
       }
-      const last = spawn(process.execPath, [builtCli, ...args, '--once'], { stdio: 'pipe', cwd: repoRoot });
-      children.push(last);
-      let err = '';
-      last.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-      const code = await new Promise((r) => last.once('exit', r));
-      expect(err).toBe('');
+      const last = startCli([...args, '--once'], { cwd: repoRoot });
+      const { code } = await last.exited;
+      expect(last.stderr()).toBe('');
       expect(code).toBe(0);
       console.log(
         `open transactions seen before a kill: ${seen} of 5; sink output: ${output.slice(0, 2000)}`,

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endAllChildren, liveChildren, startChild, startWorker } from '../../helpers/children';
+import { repoRoot } from '../../helpers/repo-root';
 
 /** Running, or at least not yet dead: a killed orphan may stay a zombie until its new parent reaps it. */
 const alive = (pid: number): boolean => {
@@ -46,5 +49,21 @@ describe('tests/helpers/children', () => {
     await endAllChildren('test');
     expect(await exited).toBe(1);
     expect(liveChildren()).toBe(0);
+  });
+});
+
+describe('every test starts its children through tests/helpers/children', () => {
+  it('no test file spawns a process or a worker thread of its own', async () => {
+    const root = join(repoRoot, 'tests');
+    const files = (await readdir(root, { recursive: true }))
+      .map(String)
+      .filter((f) => f.endsWith('.test.ts'));
+    expect(files.length).toBeGreaterThan(50);
+    const offenders = files.filter((f) => {
+      const text = readFileSync(join(root, f), 'utf8');
+      // Type-only imports are fine; a value import (spawn, fork, exec…) or a bare Worker is not.
+      return /^import (?!type )[^;]*from 'node:child_process'/m.test(text) || /new Worker\(/.test(text);
+    });
+    expect(offenders).toEqual([]);
   });
 });

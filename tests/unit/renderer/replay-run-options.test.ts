@@ -71,6 +71,15 @@ describe('run options → replay.start request', () => {
     expect(streamRequestFor(plain)).toEqual({ topic: 'clickpulse_events' });
   });
 
+  it("passes the cluster's TLS CA file (chosen or typed) to the replay and the stream, only with TLS on", () => {
+    const external = { broker: 'external' as const, bootstrap: 'k:9093', tlsCa: ' /certs/ca.pem ' };
+    const request = build({ ...external, ssl: true }).request;
+    expect(request?.brokers).toEqual({ bootstrap: 'k:9093', ssl: true, tlsCa: '/certs/ca.pem' });
+    if (!request) throw new Error('expected a request');
+    expect(streamRequestFor(request).brokers?.tlsCa).toBe('/certs/ca.pem');
+    expect(build({ ...external, ssl: false }).request?.brokers).toEqual({ bootstrap: 'k:9093', ssl: false });
+  });
+
   it('explains each invalid field and gives no request', () => {
     const zero = build({ limit: '0' });
     expect(zero.request).toBeUndefined();

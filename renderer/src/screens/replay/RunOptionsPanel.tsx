@@ -8,6 +8,8 @@ interface Props {
   /** The lake folder the stream writes to, and a way to choose another. */
   lakeDir: string | undefined;
   onChangeLake: () => void;
+  /** Choose the cluster's CA file with the native dialog or the in-app picker (which grants it). */
+  onChooseCa: () => void;
 }
 
 const SPEEDS: { value: RunForm['speed']; label: string }[] = [
@@ -49,7 +51,7 @@ function Field({
 }
 
 /** Every replay.start option, edited as text and checked against the contract as it is typed. */
-export function RunOptionsPanel({ form, errors, onChange, lakeDir, onChangeLake }: Props) {
+export function RunOptionsPanel({ form, errors, onChange, lakeDir, onChangeLake, onChooseCa }: Props) {
   const text = (id: keyof RunForm) => ({
     id: `run-${id}`,
     'aria-invalid': Boolean(errors[id]),
@@ -216,6 +218,27 @@ export function RunOptionsPanel({ form, errors, onChange, lakeDir, onChangeLake 
               />
               TLS
             </label>
+            {form.ssl && (
+              <Field
+                id="tlsCa"
+                label="TLS CA file"
+                error={errors.tlsCa}
+                hint="Only for a private or self-signed CA; empty trusts the system's CAs."
+              >
+                <span className="run-file">
+                  <input
+                    {...text('tlsCa')}
+                    placeholder="/path/to/ca.pem"
+                    spellCheck={false}
+                    value={form.tlsCa}
+                    onChange={(e) => onChange({ tlsCa: e.target.value })}
+                  />
+                  <button type="button" aria-label="Choose the TLS CA file" onClick={onChooseCa}>
+                    Choose…
+                  </button>
+                </span>
+              </Field>
+            )}
             <Field id="sasl" label="SASL" error={errors.sasl}>
               <select
                 {...text('sasl')}

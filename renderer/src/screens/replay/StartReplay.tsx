@@ -99,6 +99,17 @@ export function StartReplay({ form, onForm, dataset, blocker }: Props) {
     }
   };
 
+  // A page hands the Kafka client only a CA file the user chose (the dialog or picker grants it).
+  const chooseCa = async () => {
+    const path = await picker.pick({
+      mode: 'file',
+      title: "The cluster's TLS CA file",
+      filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt', 'cer'] }],
+      purpose: 'tls',
+    });
+    if (path) onForm({ tlsCa: path });
+  };
+
   const invalidCount = Object.keys(errors).length;
   return (
     <section className="replay-run" aria-label="Run options">
@@ -109,6 +120,7 @@ export function StartReplay({ form, onForm, dataset, blocker }: Props) {
         onChange={onForm}
         lakeDir={lakeDir}
         onChangeLake={() => void changeLake()}
+        onChooseCa={() => void chooseCa()}
       />
       <div className="run-start">
         <button

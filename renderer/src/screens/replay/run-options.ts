@@ -17,6 +17,8 @@ export interface RunForm {
   broker: 'embedded' | 'external';
   bootstrap: string;
   ssl: boolean;
+  /** A PEM file of the CA the cluster's certificate is signed by (a private or self-signed CA); '' = the system's. */
+  tlsCa: string;
   sasl: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
   username: string;
   password: string;
@@ -38,6 +40,7 @@ export const DEFAULT_RUN_FORM: RunForm = {
   broker: 'embedded',
   bootstrap: '',
   ssl: false,
+  tlsCa: '',
   sasl: 'none',
   username: '',
   password: '',
@@ -88,6 +91,7 @@ const FIELD_OF_PATH: Record<string, keyof RunForm> = {
   key: 'key',
   order: 'order',
   'brokers.bootstrap': 'bootstrap',
+  'brokers.tlsCa': 'tlsCa',
   'brokers.sasl.username': 'username',
   'brokers.sasl.password': 'password',
   'brokers.sasl.mechanism': 'sasl',
@@ -154,6 +158,7 @@ export function buildReplayRequest(
           brokers: {
             bootstrap: form.bootstrap.trim(),
             ssl: form.ssl,
+            ...(form.ssl && form.tlsCa.trim() ? { tlsCa: form.tlsCa.trim() } : {}),
             ...(form.sasl !== 'none'
               ? { sasl: { mechanism: form.sasl, username: form.username.trim(), password: form.password } }
               : {}),
