@@ -42,6 +42,15 @@ export interface DataGridProps {
   onColumnInfo?: (column: GridColumn) => void;
   /** Start with every column narrowed (in proportion) to fit the grid's width; each stays resizable. */
   fit?: boolean;
+  /** A button on each loaded row's number (e.g. the Lake's "Show the events behind this" on Gold rows). */
+  rowAction?: RowAction | undefined;
+}
+
+export interface RowAction {
+  label: string;
+  /** Shown on the button; label is its accessible name (with the row number). */
+  icon: string;
+  onRow: (row: readonly unknown[]) => void;
 }
 
 const ROW_HEIGHT = 28;
@@ -300,6 +309,9 @@ export function DataGrid(props: DataGridProps) {
                     onClick={() => setSelection(rowSelection(item.index, columns.length))}
                   >
                     {item.index + 1}
+                    {props.rowAction && row && (
+                      <RowActionButton action={props.rowAction} row={row} index={item.index} />
+                    )}
                   </div>
                   {leafColumns.map((column, col) => {
                     const meta = column.columnDef.meta as GridColumn;
@@ -340,6 +352,31 @@ export function DataGrid(props: DataGridProps) {
         </div>
       )}
     </div>
+  );
+}
+
+function RowActionButton({
+  action,
+  row,
+  index,
+}: {
+  action: RowAction;
+  row: readonly unknown[];
+  index: number;
+}) {
+  return (
+    <button
+      type="button"
+      className="grid-row-action"
+      aria-label={`${action.label}, row ${index + 1}`}
+      title={action.label}
+      onClick={(event) => {
+        event.stopPropagation();
+        action.onRow(row);
+      }}
+    >
+      {action.icon}
+    </button>
   );
 }
 
