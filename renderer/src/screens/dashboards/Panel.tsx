@@ -5,7 +5,10 @@ import { formatDecimal } from '../../lib/format';
 import { isDark } from '../../lib/theme';
 import { saveCsv, savePanelPng } from './panel-export';
 
-type EChartsLike = { getDataURL(opts: { type: 'png'; pixelRatio: number; backgroundColor: string }): string };
+type EChartsLike = {
+  getDataURL(opts: { type: 'png'; pixelRatio: number; backgroundColor: string }): string;
+  dispatchAction(action: { type: 'hideTip' }): void;
+};
 
 interface PanelProps {
   title: string;
@@ -43,8 +46,12 @@ export function Panel({
   const [asTable, setAsTable] = useState(false);
   const [menu, setMenu] = useState<{ click: ChartClick; drill: string | undefined }>();
   // A click on a figure asks what to do with it: filter by it, or see the events behind it.
-  const clicked = drillOf ? (click: ChartClick) => setMenu({ click, drill: drillOf(click) }) : onClick;
   const chart = useRef<EChartsLike | undefined>(undefined);
+  const clicked = drillOf ? (click: ChartClick) => setMenu({ click, drill: drillOf(click) }) : onClick;
+  // The menu takes the tooltip's place.
+  useEffect(() => {
+    if (menu) chart.current?.dispatchAction({ type: 'hideTip' });
+  }, [menu]);
   const savePng = () => {
     const dark = isDark();
     const colours = dark

@@ -232,18 +232,21 @@ export function LineageScreen() {
       {complete && drilled && (
         <>
           <section className="panel" aria-label="Gold figures">
-            <h2>
-              {scoped ? (
-                <>The events behind {figure ?? `a figure of gold.${table}`} </>
-              ) : (
-                <>
-                  gold.{table} {keys.map((k) => `${k} = ${key[k]}`).join(', ')}{' '}
-                </>
-              )}
-              <button type="button" onClick={() => setTarget(oneRow(table))}>
-                {scoped ? `Rows of gold.${table}` : 'Another row'}
-              </button>
-            </h2>
+            {scoped ? (
+              <>
+                <h2>The events behind {figure ?? `a figure of gold.${table}`}</h2>
+                <button type="button" onClick={() => setTarget(oneRow(table))}>
+                  Rows of gold.{table}
+                </button>
+              </>
+            ) : (
+              <h2>
+                gold.{table} {keys.map((k) => `${k} = ${key[k]}`).join(', ')}{' '}
+                <button type="button" onClick={() => setTarget(oneRow(table))}>
+                  Another row
+                </button>
+              </h2>
+            )}
             {scoped ? (
               <ul className="lineage-conditions" aria-label="Conditions on Silver">
                 {[
