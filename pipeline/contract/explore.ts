@@ -141,8 +141,9 @@ export const LineageRows = RowsPage.extend({
     carts: z.number(),
     purchases: z.number(),
     revenue: z.number(),
-    sessions: z.number(),
-    users: z.number(),
+    /** Distinct sessions and users: for session tables and session conditions only (null otherwise). */
+    sessions: z.number().nullable(),
+    users: z.number().nullable(),
   }),
 });
 export type LineageRows = z.infer<typeof LineageRows>;

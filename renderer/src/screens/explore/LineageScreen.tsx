@@ -282,9 +282,14 @@ export function LineageScreen() {
             <p className="lineage-figures" aria-label="Re-aggregated">
               Re-aggregated: {formatInteger(drilled.figures.views)} views ·{' '}
               {formatInteger(drilled.figures.carts)} carts · {formatInteger(drilled.figures.purchases)}{' '}
-              purchases · {formatDecimal(drilled.figures.revenue)} USD revenue ·{' '}
-              {formatInteger(drilled.figures.sessions)} sessions · {formatInteger(drilled.figures.users)}{' '}
-              users
+              purchases · {formatDecimal(drilled.figures.revenue)} USD revenue
+              {drilled.figures.sessions !== null && (
+                <>
+                  {' '}
+                  · {formatInteger(drilled.figures.sessions)} sessions ·{' '}
+                  {formatInteger(drilled.figures.users ?? 0)} users
+                </>
+              )}
             </p>
           </section>
           <div className="explore-grid">
