@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call, type CallSpec, type EventSpec } from './define';
+import { LineageCondition } from './explore';
 
 // Calls of the dashboards domain: every panel of the Dashboards screen from one read of the lake.
 
@@ -33,6 +34,19 @@ export const DashboardFilters = z
   .strict();
 export type DashboardFilters = z.output<typeof DashboardFilters>;
 export type DashboardFiltersInput = z.input<typeof DashboardFilters>;
+
+/** The session-duration panel's buckets: at least the previous bound, less than `below` seconds. */
+export const SESSION_DURATION_BUCKETS: { label: string; below: number | null }[] = [
+  { label: '< 10 s', below: 10 },
+  { label: '10–60 s', below: 60 },
+  { label: '1–5 min', below: 300 },
+  { label: '5–30 min', below: 1800 },
+  { label: '≥ 30 min', below: null },
+];
+
+/** The Silver rows one snapshot's figures read, as a lineage drill (lineage.rows) before the figure's own keys. */
+export const DashboardDrill = z.object({ table: z.string(), where: z.array(LineageCondition) });
+export type DashboardDrill = z.infer<typeof DashboardDrill>;
 
 const Row = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 export type DashboardRow = z.infer<typeof Row>;
@@ -87,6 +101,11 @@ export const DashboardSnapshot = z.object({
     categoryL2: z.array(z.string()),
     brands: z.array(z.string()),
   }),
+  /**
+   * "Show the events behind this": the drill of the events the event figures count (views, revenue, traffic,
+   * categories, heatmap), of the sessions the session figures count, and of the top products' events.
+   */
+  drill: z.object({ events: DashboardDrill, sessions: DashboardDrill, products: DashboardDrill }).nullable(),
   tookMs: z.number(),
 });
 export type DashboardSnapshot = z.infer<typeof DashboardSnapshot>;

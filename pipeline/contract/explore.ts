@@ -77,22 +77,74 @@ export const GOLD_GRAIN_KEYS: Record<string, string[]> = {
   hourly_heatmap: ['day_of_week', 'hour'],
 };
 
+/**
+ * A figure summed over several Gold rows (a KPI over a date range, a bar of a filtered dashboard) names its
+ * Silver rows as conditions on grain keys — any Gold table's (event_date, minute, event_type, category_l1,
+ * category_l2, brand, product_id, session_id, user_id, day_of_week, hour) or event_time — each one value of a
+ * list or a range. "(none)" selects the rows Gold files under it (no brand, no category).
+ */
+export const LineageCondition = z
+  .object({
+    key: z.string().min(1).max(100),
+    in: z.array(z.string().max(1_000)).min(1).max(1_000).optional(),
+    /** Bounds: from and to inclusive, after and before exclusive. */
+    from: z.string().max(64).optional(),
+    to: z.string().max(64).optional(),
+    after: z.string().max(64).optional(),
+    before: z.string().max(64).optional(),
+  })
+  .strict()
+  .refine((c) => c.in || c.from || c.to || c.after || c.before, {
+    message: 'a condition needs values (in) or a bound (from, to, after, before)',
+  });
+export type LineageCondition = z.infer<typeof LineageCondition>;
+
+/** Only the rows of sessions like these, judged over the rows the other conditions select (as the dashboard does). */
+export const LineageSessions = z
+  .object({
+    viewed: z.boolean().optional(),
+    carted: z.boolean().optional(),
+    purchased: z.boolean().optional(),
+    /** Session duration in whole seconds: at least min, less than max. */
+    minDurationS: z.number().int().min(0).optional(),
+    maxDurationS: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type LineageSessions = z.infer<typeof LineageSessions>;
+
 export const LineageRequest = z
   .object({
     table: z.string().min(1).max(100),
-    /** The Gold row's grain keys as text, e.g. { event_date: "2019-10-01" }. */
-    key: z.record(z.string(), z.string().max(1_000)),
+    /**
+     * The Gold row's grain keys as text, e.g. { event_date: "2019-10-01" }: all of them for one row; with
+     * where or sessions, any of them (a key not given is any value).
+     */
+    key: z.record(z.string(), z.string().max(1_000)).default({}),
+    where: z.array(LineageCondition).max(40).default([]),
+    sessions: LineageSessions.optional(),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(100_000).default(1_000),
   })
   .strict();
+export type LineageRequest = z.input<typeof LineageRequest>;
 
 export const LineageRows = RowsPage.extend({
   table: z.string(),
   grain: z.array(z.string()),
   total: z.number().int(),
-  /** The Gold row itself (null when no row has those keys). */
+  /** The Gold row itself (null when no row has those keys, or the drill is over several rows). */
   gold: z.record(z.string(), z.unknown()).nullable(),
+  /** The selected rows re-aggregated: what the figure they are behind should say. */
+  figures: z.object({
+    events: z.number(),
+    views: z.number(),
+    carts: z.number(),
+    purchases: z.number(),
+    revenue: z.number(),
+    /** Distinct sessions and users: for session tables and session conditions only (null otherwise). */
+    sessions: z.number().nullable(),
+    users: z.number().nullable(),
+  }),
 });
 export type LineageRows = z.infer<typeof LineageRows>;
 
@@ -197,7 +249,7 @@ export const exploreCalls = {
     Journey,
   ),
   'lineage.rows': call(
-    'The Silver rows behind one Gold row (its grain keys as filters on Silver).',
+    'The Silver rows behind one Gold row (its grain keys as filters on Silver), or behind a figure over several (conditions on grain keys).',
     LineageRequest,
     LineageRows,
   ),

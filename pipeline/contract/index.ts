@@ -16,6 +16,7 @@ import type { CallSpec, EventSpec } from './define';
 export * from './app';
 export * from './broker';
 export * from './dashboard';
+export * from './dashboard-drill';
 export * from './dataset';
 export * from './explore';
 export * from './export';

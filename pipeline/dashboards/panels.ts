@@ -1,3 +1,5 @@
+import { SESSION_DURATION_BUCKETS } from '../contract';
+import { quoteLiteral } from '../query/sql-builder';
 import type { Scope } from './scope';
 
 /**
@@ -114,9 +116,12 @@ export function heatmapSql(scope: Scope): string {
 
 export function durationsSql(scope: Scope): string {
   const sessions = scope.source === 'gold' ? `g_sessions WHERE ${scope.goldWhere}` : 'es';
-  return `SELECT CASE WHEN duration_s < 10 THEN '< 10 s' WHEN duration_s < 60 THEN '10–60 s'
-                      WHEN duration_s < 300 THEN '1–5 min' WHEN duration_s < 1800 THEN '5–30 min' ELSE '≥ 30 min' END AS bucket,
-                 min(duration_s)::DOUBLE AS ord, count(*)::DOUBLE AS sessions
+  const cases = SESSION_DURATION_BUCKETS.map((b) =>
+    b.below === null
+      ? `ELSE ${quoteLiteral(b.label)}`
+      : `WHEN duration_s < ${b.below} THEN ${quoteLiteral(b.label)}`,
+  ).join(' ');
+  return `SELECT CASE ${cases} END AS bucket, min(duration_s)::DOUBLE AS ord, count(*)::DOUBLE AS sessions
           FROM ${sessions} GROUP BY 1 ORDER BY ord`;
 }
 

@@ -1,4 +1,4 @@
-import { NONE_VALUE, type DashboardFilters } from '../contract';
+import { NONE_VALUE, type DashboardFilters, type LineageCondition } from '../contract';
 import { quoteLiteral } from '../query/sql-builder';
 
 export type Grain = 'minute' | 'hour' | 'day';
@@ -18,6 +18,9 @@ export interface Scope {
   /** Predicates over Silver events (every filter), current and previous period. */
   silverWhere: string;
   silverPreviousWhere: string;
+  /** The period and every filter as lineage conditions (the same predicates as silverWhere), and the period's days. */
+  drillWhere: LineageCondition[];
+  drillDates: LineageCondition;
 }
 
 const DAY_MS = 86_400_000;
@@ -40,6 +43,7 @@ export function scopeOf(
   let previousPeriod: { from: string; to: string };
   let time: string;
   let previousTime: string;
+  let drillTime: LineageCondition;
   let spanMs: number;
   if (filters.lastMinutes !== undefined) {
     spanMs = filters.lastMinutes * 60_000;
@@ -47,6 +51,7 @@ export function scopeOf(
     period = { from: isoTime(end - spanMs), to: isoTime(end) };
     previousPeriod = { from: isoTime(end - 2 * spanMs), to: isoTime(end - spanMs) };
     time = timeBetween(end - spanMs, end);
+    drillTime = { key: 'event_time', after: period.from, to: period.to };
     previousTime = timeBetween(end - 2 * spanMs, end - spanMs);
   } else {
     let from = filters.from ?? extent.first;
@@ -60,6 +65,7 @@ export function scopeOf(
       to: isoDay(Date.parse(from) - DAY_MS),
     };
     time = dateBetween(period.from, period.to);
+    drillTime = { key: 'event_date', from: period.from, to: period.to };
     previousTime = dateBetween(previousPeriod.from, previousPeriod.to);
   }
   const grain: Grain =
@@ -85,6 +91,8 @@ export function scopeOf(
     goldPreviousWhere: previousTime,
     silverWhere: and([time, ...dims]),
     silverPreviousWhere: and([previousTime, ...dims]),
+    drillWhere: [drillTime, ...dimensionConditions(filters)],
+    drillDates: { key: 'event_date', from: period.from.slice(0, 10), to: period.to.slice(0, 10) },
   };
 }
 
@@ -127,4 +135,18 @@ function dimensionPredicates(f: DashboardFilters): string[] {
   if (f.weekdays.length) parts.push(`isodow(timezone('UTC', event_time)) IN (${f.weekdays.join(', ')})`);
   if (f.hours.length) parts.push(`hour(timezone('UTC', event_time)) IN (${f.hours.join(', ')})`);
   return parts;
+}
+
+/** The dimension filters as lineage conditions: grain keys whose expressions match dimensionPredicates. */
+function dimensionConditions(f: DashboardFilters): LineageCondition[] {
+  const conditions: LineageCondition[] = [];
+  const add = (key: string, values: (string | number)[]) =>
+    values.length && conditions.push({ key, in: values.map(String) });
+  add('event_type', f.eventTypes);
+  add('category_l1', f.categoryL1);
+  add('category_l2', f.categoryL2);
+  add('brand', f.brands);
+  add('day_of_week', f.weekdays);
+  add('hour', f.hours);
+  return conditions;
 }

@@ -18,7 +18,7 @@ import {
   trafficSql,
 } from './panels';
 import { pinFiles, type GoldView, type PinnedFiles } from './pinned-files';
-import { scopeOf, silverReasons } from './scope';
+import { scopeOf, silverReasons, type Scope } from './scope';
 
 /** Gold rewrites its tables in well under a second each; this many tries outlast a whole refresh. */
 const AGREEMENT_TRIES = 12;
@@ -143,6 +143,7 @@ export class DashboardService {
         categoryL2: await values(options.l2),
         brands: await values(options.brands),
       },
+      drill: drillOf(scope, goldLatest),
       tookMs: Math.round(performance.now() - started),
     };
   }
@@ -206,6 +207,27 @@ function agrees(result: DashboardRow[]): boolean {
   );
 }
 
+/**
+ * The Silver rows each kind of figure reads, as the panels' SQL reads them: Gold's sessions are the sessions
+ * that started in the period (session_daily's day), with all their events; on the Silver path a session is
+ * the filtered events it has. Top products on the Gold path stop at Gold's newest minute (topProductsSql).
+ */
+function drillOf(scope: Scope, goldLatestMinuteMs: number): DashboardSnapshot['drill'] {
+  const events = { table: 'funnel_daily', where: scope.drillWhere };
+  if (scope.source === 'silver') return { events, sessions: events, products: events };
+  return {
+    events,
+    sessions: { table: 'session_daily', where: [scope.drillDates] },
+    products: {
+      table: 'product_performance',
+      where: [
+        scope.drillDates,
+        { key: 'event_time', before: new Date(goldLatestMinuteMs + 60_000).toISOString() },
+      ],
+    },
+  };
+}
+
 function toKpis(row: DashboardRow | undefined): DashboardKpis {
   if (!row) return EMPTY_KPIS;
   const n = (key: string) => Number(row[key] ?? 0);
@@ -244,6 +266,7 @@ function notReady(tookMs: number): DashboardSnapshot {
     heatmap: [],
     durations: [],
     options: { categoryL1: [], categoryL2: [], brands: [] },
+    drill: null,
     tookMs: Math.round(tookMs),
   };
 }

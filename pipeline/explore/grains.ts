@@ -72,15 +72,43 @@ export function keyValues(table: string, grain: GrainKey[], key: Record<string, 
         .join('; ')}.`,
     });
   }
-  return grain.map((g) => {
-    const value = key[g.key] as string;
-    if ((g.type === 'DATE' || g.type === 'TIMESTAMPTZ') && /^-?\d{9,}$/.test(value)) {
-      const iso = new Date(Number(value)).toISOString();
-      return g.type === 'DATE' ? iso.slice(0, 10) : iso;
-    }
-    if (g.type === 'INTEGER' && !/^-?\d+$/.test(value)) {
-      throw new ApiError({ code: 'VALIDATION', message: `${g.key} is a whole number, not "${value}".` });
-    }
-    return value;
+  return grain.map((g) => keyValue(g, key[g.key] as string));
+}
+
+/** One value of a key as its SQL cast expects it. */
+export function keyValue(g: GrainKey, value: string): string {
+  if ((g.type === 'DATE' || g.type === 'TIMESTAMPTZ') && /^-?\d{9,}$/.test(value)) {
+    const iso = new Date(Number(value)).toISOString();
+    return g.type === 'DATE' ? iso.slice(0, 10) : iso;
+  }
+  if (g.type === 'INTEGER' && !/^-?\d+$/.test(value)) {
+    throw new ApiError({ code: 'VALIDATION', message: `${g.key} is a whole number, not "${value}".` });
+  }
+  return value;
+}
+
+const EVENT_TIME: GrainKey = { key: 'event_time', silver: 'event_time', type: 'TIMESTAMPTZ' };
+
+/**
+ * A key a drill may filter on, as the table's own grain has it, else as the first Gold table whose grain has
+ * it without a window (event_date is the event's day except in session_daily, where it is the session's
+ * start day), else event_time itself. A dashboard figure summed over many Gold rows is a set of such filters.
+ */
+export function drillKey(table: string, key: string): GrainKey {
+  const own = grainOf(table).find((g) => g.key === key);
+  if (own) return own;
+  if (key === EVENT_TIME.key) return EVENT_TIME;
+  for (const grain of Object.values(GRAINS)) {
+    const found = grain.find((g) => g.key === key && !/\bOVER\b/.test(g.silver));
+    if (found) return found;
+  }
+  throw new ApiError({
+    code: 'VALIDATION',
+    message: `"${key}" is not a key to drill by (keys: ${DRILL_KEYS.join(', ')}).`,
   });
 }
+
+/** Every key a drill may filter on. */
+export const DRILL_KEYS = [
+  ...new Set([...Object.values(GRAINS).flatMap((g) => g.map((k) => k.key)), EVENT_TIME.key]),
+];

@@ -1,55 +1,154 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dirname } from 'node:path';
-import { ApiError, type BronzeRecord, type LineageRows, type RecordLineage } from '../contract';
+import {
+  ApiError,
+  type BronzeRecord,
+  type LineageCondition,
+  type LineageRows,
+  type LineageSessions,
+  type RecordLineage,
+} from '../contract';
 import { lakePaths } from '../lake/layout';
 import { bronzeFiles } from '../query/catalog';
 import { quoteIdent, quoteLiteral } from '../query/sql-builder';
-import { grainOf, keyValues } from './grains';
+import { drillKey, grainOf, keyValue, keyValues, type GrainKey } from './grains';
 import { describe, folderSource, jsonRows, jsonSelectList, rowObject, silverSource } from './lake-reader';
 import { sourceLine } from './source-line';
 
-/** The Silver rows behind one Gold row: the grain's keys as filters on Silver (bound parameters). */
-export async function lineageRows(
-  db: DuckDBConnection,
-  lake: string,
-  request: { table: string; key: Record<string, string>; offset: number; limit: number },
-): Promise<LineageRows> {
+const SESSION_TABLES = new Set(['session_stats', 'session_daily', 'user_activity']);
+
+type Drill = {
+  table: string;
+  key: Record<string, string>;
+  where?: LineageCondition[];
+  sessions?: LineageSessions | undefined;
+  offset: number;
+  limit: number;
+};
+
+const BOUNDS = [
+  ['from', '>='],
+  ['to', '<='],
+  ['after', '>'],
+  ['before', '<'],
+] as const;
+
+/**
+ * The Silver rows behind one Gold row (the grain's keys as filters on Silver), or behind a figure summed over
+ * several (conditions on grain keys, the same expressions): bound parameters, never user text in the SQL.
+ */
+export async function lineageRows(db: DuckDBConnection, lake: string, request: Drill): Promise<LineageRows> {
   const table = request.table.replace(/^gold\./, '');
   const grain = grainOf(table);
-  const values = keyValues(table, grain, request.key);
-  const empty = { table, grain: grain.map((g) => g.key), total: 0, columns: [], rows: [], gold: null };
+  const where = request.where ?? [];
+  const oneRow = where.length === 0 && request.sessions === undefined;
+  const values = oneRow ? keyValues(table, grain, request.key) : [];
+  const empty = {
+    table,
+    grain: grain.map((g) => g.key),
+    total: 0,
+    columns: [],
+    rows: [],
+    gold: null,
+    figures: { events: 0, views: 0, carts: 0, purchases: 0, revenue: 0, sessions: 0, users: 0 },
+  };
+  // Every filter as (grain key, operator, values): the row's keys, then the figure's conditions.
+  const filters: { g: GrainKey; op: string; values: string[] }[] = [];
+  for (const [k, v] of Object.entries(request.key)) {
+    const g = grain.find((x) => x.key === k);
+    if (!g)
+      throw new ApiError({
+        code: 'VALIDATION',
+        message: `${table}'s grain is ${grain.map((x) => x.key).join(', ')}: ${k} is not a key.`,
+      });
+    filters.push({ g, op: '=', values: [keyValue(g, v)] });
+  }
+  for (const c of where) {
+    const g = drillKey(table, c.key);
+    if (c.in) filters.push({ g, op: 'IN', values: c.in.map((v) => keyValue(g, v)) });
+    for (const [bound, op] of BOUNDS) {
+      const v = c[bound];
+      if (v !== undefined) filters.push({ g, op, values: [keyValue(g, v)] });
+    }
+  }
   const silver = await silverSource(lake);
   if (!silver) return empty;
-  const goldSource = await folderSource(lakePaths(lake).goldTable(table));
   let gold: Record<string, unknown> | null = null;
+  const goldSource = oneRow ? await folderSource(lakePaths(lake).goldTable(table)) : null;
   if (goldSource) {
-    const where = grain.map((g, i) => `${quoteIdent(g.key)} = CAST($${i + 1} AS ${g.type})`).join(' AND ');
+    const match = grain.map((g, i) => `${quoteIdent(g.key)} = CAST($${i + 1} AS ${g.type})`).join(' AND ');
     const columns = await describe(db, `SELECT * FROM ${goldSource}`);
     const rows = await jsonRows(
       db,
-      `SELECT ${jsonSelectList(columns)} FROM ${goldSource} WHERE ${where} LIMIT 1`,
+      `SELECT ${jsonSelectList(columns)} FROM ${goldSource} WHERE ${match} LIMIT 1`,
       values,
     );
     gold = rowObject(columns, rows[0]);
   }
-  // A key that needs a window (session_daily's start day) is computed in a subquery; plain ones filter Silver
-  // directly, so DuckDB can skip day partitions and row groups.
-  const windowed = grain.some((g) => /\bOVER\b/.test(g.silver));
+  // A key that needs a window over all of Silver (session_daily's start day) is computed in a subquery; plain
+  // ones filter Silver directly, so DuckDB can skip day partitions and row groups.
+  const used = [...new Set(filters.map((f) => f.g))];
+  const windowed = used.some((g) => /\bOVER\b/.test(g.silver));
   const from = windowed
-    ? `(SELECT *, ${grain.map((g, i) => `${g.silver} AS __key${i}`).join(', ')} FROM ${silver})`
+    ? `(SELECT *, ${used.map((g, i) => `${g.silver} AS __key${i}`).join(', ')} FROM ${silver})`
     : silver;
-  const where = grain
-    .map((g, i) => `${windowed ? `__key${i}` : g.silver} = CAST($${i + 1} AS ${g.type})`)
+  const params: string[] = [];
+  const cast = (g: GrainKey, v: string) => {
+    params.push(v);
+    return `CAST($${params.length} AS ${g.type})`;
+  };
+  const predicate = filters
+    .map((f) => {
+      const expr = windowed ? `__key${used.indexOf(f.g)}` : f.g.silver;
+      return f.op === 'IN'
+        ? `${expr} IN (${f.values.map((v) => cast(f.g, v)).join(', ')})`
+        : `${expr} ${f.op} ${cast(f.g, f.values[0] as string)}`;
+    })
     .join(' AND ');
+  const selection = `FROM ${from} WHERE ${predicate || 'true'}${sessionsQualify(request.sessions)}`;
   const columns = await describe(db, `SELECT * FROM ${silver}`);
-  const counted = await db.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${from} WHERE ${where}`, values);
-  const total = Number(counted.getRowsJS()[0]?.[0] ?? 0);
+  // Distinct sessions and users cost ten times the other sums (a hash table of ids): only for the figures
+  // that count them — a session table's rows, or sessions chosen by what they did.
+  const distinct = request.sessions !== undefined || SESSION_TABLES.has(table);
+  const counted = await db.runAndReadAll(
+    `SELECT count(*)::DOUBLE, (count(*) FILTER (WHERE event_type = 'view'))::DOUBLE,
+            (count(*) FILTER (WHERE event_type = 'cart'))::DOUBLE,
+            (count(*) FILTER (WHERE event_type = 'purchase'))::DOUBLE,
+            coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE,
+            ${distinct ? 'count(DISTINCT session_id)::DOUBLE, count(DISTINCT user_id)::DOUBLE' : 'NULL, NULL'}
+     FROM (SELECT event_type, price, session_id, user_id ${selection})`,
+    params,
+  );
+  const [events, views, carts, purchases, revenue, sessions, users] = (counted.getRowsJS()[0] ?? []).map(
+    (v, i) => (i >= 5 && v === null ? null : Number(v ?? 0)),
+  ) as number[];
   const rows = await jsonRows(
     db,
-    `SELECT ${jsonSelectList(columns)} FROM ${from} WHERE ${where} ORDER BY event_time, event_id LIMIT ${request.limit} OFFSET ${request.offset}`,
-    values,
+    `SELECT ${jsonSelectList(columns)} ${selection} ORDER BY event_time, event_id LIMIT ${request.limit} OFFSET ${request.offset}`,
+    params,
   );
-  return { ...empty, total, columns, rows, gold };
+  const figures = { events, views, carts, purchases, revenue, sessions, users } as LineageRows['figures'];
+  return { ...empty, total: figures.events, columns, rows, gold, figures };
+}
+
+/** Session conditions judged over the selected rows (after WHERE), as the dashboard's sessions are. */
+function sessionsQualify(s: LineageSessions | undefined): string {
+  if (!s) return '';
+  const over = 'OVER (PARTITION BY session_id)';
+  const parts: string[] = [];
+  for (const [flag, type] of [
+    ['viewed', 'view'],
+    ['carted', 'cart'],
+    ['purchased', 'purchase'],
+  ] as const) {
+    const want = s[flag];
+    if (want !== undefined) parts.push(`bool_or(event_type = '${type}') ${over} = ${want}`);
+  }
+  const duration = `CAST(epoch(max(event_time) ${over}) - epoch(min(event_time) ${over}) AS BIGINT)`;
+  // Whole numbers, checked by the contract.
+  if (s.minDurationS !== undefined) parts.push(`${duration} >= ${Math.trunc(s.minDurationS)}`);
+  if (s.maxDurationS !== undefined) parts.push(`${duration} < ${Math.trunc(s.maxDurationS)}`);
+  return parts.length ? ` QUALIFY ${parts.join(' AND ')}` : '';
 }
 
 /** One Bronze record, read from the file whose offset range holds it. */

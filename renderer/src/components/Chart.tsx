@@ -45,6 +45,9 @@ export interface ChartClick {
   dataIndex: number;
   /** Treemap: the names from the root down to the clicked cell. */
   path?: string[];
+  /** Where the click was, in pixels from the chart's top left corner. */
+  x?: number;
+  y?: number;
 }
 
 interface ChartProps {
@@ -74,7 +77,10 @@ export function Chart({ label, option, height = 280, onReady, onClick }: ChartPr
     const chart = echarts.init(element, dark ? 'dark' : undefined, { renderer: 'canvas' });
     chartRef.current = chart;
     chart.on('click', (p) => {
-      const params = p as unknown as ChartClick & { treePathInfo?: { name: string }[] };
+      const params = p as unknown as ChartClick & {
+        treePathInfo?: { name: string }[];
+        event?: { offsetX?: number; offsetY?: number };
+      };
       clickRef.current?.({
         seriesType: params.seriesType,
         seriesName: params.seriesName,
@@ -83,6 +89,9 @@ export function Chart({ label, option, height = 280, onReady, onClick }: ChartPr
         data: params.data,
         dataIndex: params.dataIndex,
         ...(params.treePathInfo ? { path: params.treePathInfo.slice(1).map((n) => n.name) } : {}),
+        ...(params.event?.offsetX !== undefined
+          ? { x: params.event.offsetX, y: params.event.offsetY ?? 0 }
+          : {}),
       });
     });
     onReady?.(chart);

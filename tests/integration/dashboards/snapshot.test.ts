@@ -3,8 +3,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DashboardFilters, type DashboardFiltersInput } from '../../../pipeline/contract';
+import {
+  DashboardFilters,
+  figureDrill,
+  type DashboardFigure,
+  type DashboardFiltersInput,
+} from '../../../pipeline/contract';
 import { DashboardService } from '../../../pipeline/dashboards/service';
+import { LakeReader } from '../../../pipeline/explore/lake-reader';
+import { lineageRows } from '../../../pipeline/explore/lineage';
 import { buildGold, buildSilver } from '../../../pipeline/lake/build';
 import { lakePaths } from '../../../pipeline/lake/layout';
 import { writeSampleBronze } from '../../helpers/bronze-fixture';
@@ -125,6 +132,91 @@ describe('dashboard.snapshot over the sample lake', () => {
       ).toBe(true);
       // The filter's choices stay whole, so another value can be picked.
       expect(s.options.brands).toEqual(all.options.brands);
+    }
+  });
+
+  it('drills every figure to Silver rows that re-aggregate to it, from Gold and from Silver', async () => {
+    const reader = new LakeReader(() => Promise.resolve(lake));
+    try {
+      const all = await snapshot();
+      const brand = all.options.brands.find((b) => b !== '(none)') ?? '';
+      for (const filters of [
+        {},
+        { brands: [brand] },
+        { lastMinutes: 30 },
+        { eventTypes: ['cart' as const] },
+      ]) {
+        const s = await snapshot(filters);
+        const label = JSON.stringify(filters);
+        /** The drilled rows summed up here, from the rows themselves (not the service's own figures). */
+        const behind = async (figure: DashboardFigure) => {
+          const request = figureDrill(s, figure);
+          if (!request) throw new Error(`no drill for ${JSON.stringify(figure)}`);
+          const r = await reader.with((db) =>
+            lineageRows(db, lake, { key: {}, ...request, offset: 0, limit: 100_000 }),
+          );
+          expect(r.rows, label).toHaveLength(r.total);
+          const at = (name: string) => r.columns.findIndex((c) => c.name === name);
+          const [type, price, session, user] = ['event_type', 'price', 'session_id', 'user_id'].map(at);
+          const rows = r.rows.map((row) => ({
+            type: String(row[type ?? -1]),
+            price: Number(row[price ?? -1] ?? 0),
+            session: String(row[session ?? -1]),
+            user: String(row[user ?? -1]),
+          }));
+          const purchases = rows.filter((x) => x.type === 'purchase');
+          return {
+            events: rows.length,
+            views: rows.filter((x) => x.type === 'view').length,
+            purchases: purchases.length,
+            revenue: purchases.reduce((n, x) => n + x.price, 0),
+            sessions: new Set(rows.map((x) => x.session)).size,
+            users: new Set(rows.map((x) => x.user)).size,
+            purchaseSessions: new Set(purchases.map((x) => x.session)).size,
+          };
+        };
+        const k = s.kpis;
+        expect((await behind({ kind: 'kpi', kpi: 'Views' })).events, label).toBe(k.views);
+        expect((await behind({ kind: 'kpi', kpi: 'Purchases' })).events, label).toBe(k.purchases);
+        expect((await behind({ kind: 'kpi', kpi: 'Revenue' })).revenue, label).toBeCloseTo(k.revenue, 2);
+        const sessions = await behind({ kind: 'kpi', kpi: 'Sessions' });
+        expect([sessions.sessions, sessions.users], label).toEqual([k.sessions, k.users]);
+        const carted = await behind({ kind: 'kpi', kpi: 'Cart abandonment' });
+        if (k.cartAbandonment !== null)
+          expect(1 - carted.purchaseSessions / carted.sessions, label).toBeCloseTo(k.cartAbandonment, 6);
+        for (const r of s.traffic.slice(0, 4)) {
+          const figure = { kind: 'traffic', t: Number(r.t), eventType: String(r.event_type) } as const;
+          expect((await behind(figure)).events, `${label} ${JSON.stringify(r)}`).toBe(r.events);
+        }
+        for (const r of s.funnel)
+          expect((await behind({ kind: 'funnel', step: String(r.step) })).sessions, label).toBe(r.sessions);
+        for (const r of s.categories.slice(0, 3)) {
+          const got = await behind({
+            kind: 'category',
+            l1: String(r.category_l1),
+            l2: String(r.category_l2),
+          });
+          expect([got.views, got.purchases], `${label} ${JSON.stringify(r)}`).toEqual([r.views, r.purchases]);
+          expect(got.revenue, label).toBeCloseTo(Number(r.revenue), 2);
+        }
+        const l1 = String(s.categories[0]?.category_l1);
+        const bar = await behind({ kind: 'category', l1 });
+        expect(bar.views, label).toBe(sum(s.categories, 'views', (r) => r.category_l1 === l1));
+        for (const r of s.topProducts.slice(0, 3)) {
+          const got = await behind({ kind: 'product', productId: String(r.product_id) });
+          expect([got.views, got.purchases], label).toEqual([r.views, r.purchases]);
+        }
+        for (const r of s.heatmap.slice(0, 3)) {
+          const got = await behind({ kind: 'heatmap', day: Number(r.day), hour: Number(r.hour) });
+          expect(got.events, label).toBe(r.events);
+        }
+        for (const r of s.durations) {
+          const got = await behind({ kind: 'duration', bucket: String(r.bucket) });
+          expect(got.sessions, `${label} ${String(r.bucket)}`).toBe(r.sessions);
+        }
+      }
+    } finally {
+      reader.dispose();
     }
   });
 

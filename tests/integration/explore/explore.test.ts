@@ -271,6 +271,38 @@ describe('Lineage: a Gold figure back to Silver rows, Bronze offsets and source 
       ok: false,
       error: { code: 'VALIDATION', message: expect.stringMatching(/give category_l1, category_l2/) },
     });
+    // A drill over several rows: its keys are any Gold table's grain keys, its values what their casts take.
+    const drill = (where: unknown[]) =>
+      dispatch(workbench, 'lineage.rows', { table: 'funnel_daily', where, limit: 1 });
+    expect(await drill([{ key: 'price', in: ['1'] }])).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: expect.stringMatching(/"price" is not a key to drill by \(keys: .*brand/),
+      },
+    });
+    expect(await drill([{ key: 'hour', in: ['noon'] }])).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'hour is a whole number, not "noon".' },
+    });
+    expect(await drill([{ key: 'brand' }])).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await drill([{ key: 'brand', in: ["x' OR '1'='1"] }])).toMatchObject({
+      ok: true,
+      value: { total: 0, figures: { events: 0, sessions: null, users: null } },
+    });
+    // Session figures count distinct sessions and users (the others skip that cost).
+    const day = await dispatch(workbench, 'lineage.rows', {
+      table: 'session_daily',
+      where: [{ key: 'event_date', from: '2019-10-01', to: '2019-10-31' }],
+      sessions: { purchased: true },
+      limit: 1,
+    });
+    expect(day).toMatchObject({ ok: true, value: { figures: { sessions: expect.any(Number) } } });
+    if (day.ok) {
+      const f = (day.value as LineageRows).figures;
+      expect(f.sessions).toBeGreaterThan(0);
+      expect(f.purchases).toBeGreaterThanOrEqual(f.sessions ?? 0);
+    }
     expect(await dispatch(workbench, 'lineage.rows', { table: 'silver.events', key: {} })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },

@@ -55,6 +55,15 @@ export interface DataGridProps {
   /** Hidden, pinned and reordered columns, held by the owner of the sort and filters; else by the grid. */
   layout?: GridLayout;
   onLayoutChange?: (update: (current: GridLayout) => GridLayout) => void;
+  /** A button on each loaded row's number (e.g. the Lake's "Show the events behind this" on Gold rows). */
+  rowAction?: RowAction | undefined;
+}
+
+export interface RowAction {
+  label: string;
+  /** Shown on the button; label is its accessible name (with the row number). */
+  icon: string;
+  onRow: (row: readonly unknown[]) => void;
 }
 
 const ROW_HEIGHT = 28;
@@ -356,6 +365,9 @@ export function DataGrid(props: DataGridProps) {
                     onClick={() => setSelection(rowSelection(item.index, shown.length))}
                   >
                     {item.index + 1}
+                    {props.rowAction && row && (
+                      <RowActionButton action={props.rowAction} row={row} index={item.index} />
+                    )}
                   </div>
                   {shown.map((column, col) => {
                     const meta = column.columnDef.meta as ColumnMeta;
@@ -397,6 +409,31 @@ export function DataGrid(props: DataGridProps) {
         </div>
       )}
     </div>
+  );
+}
+
+function RowActionButton({
+  action,
+  row,
+  index,
+}: {
+  action: RowAction;
+  row: readonly unknown[];
+  index: number;
+}) {
+  return (
+    <button
+      type="button"
+      className="grid-row-action"
+      aria-label={`${action.label}, row ${index + 1}`}
+      title={action.label}
+      onClick={(event) => {
+        event.stopPropagation();
+        action.onRow(row);
+      }}
+    >
+      {action.icon}
+    </button>
   );
 }
 

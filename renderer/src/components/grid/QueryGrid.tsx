@@ -1,6 +1,6 @@
 import type { QueryOpened } from '../../../../pipeline/contract';
 import type { useQueryGrid } from '../../api/useQueryGrid';
-import { DataGrid, type GridColumn } from './DataGrid';
+import { DataGrid, type GridColumn, type RowAction } from './DataGrid';
 
 /** A DataGrid over an open query, with the query's server-side sort and filters wired in. */
 export function QueryGrid(props: {
@@ -8,6 +8,7 @@ export function QueryGrid(props: {
   opened: QueryOpened;
   grid: ReturnType<typeof useQueryGrid>;
   onColumnInfo?: (column: GridColumn) => void;
+  rowAction?: RowAction | undefined;
 }) {
   const { grid } = props;
   return (
@@ -25,6 +26,7 @@ export function QueryGrid(props: {
       layout={grid.layout}
       onLayoutChange={grid.setLayout}
       {...(props.onColumnInfo ? { onColumnInfo: props.onColumnInfo } : {})}
+      rowAction={props.rowAction}
     />
   );
 }

@@ -1,5 +1,10 @@
 import { useMemo, useState } from 'react';
-import { DASHBOARD_EVENT_TYPES, type DashboardRow } from '../../../../pipeline/contract';
+import {
+  DASHBOARD_EVENT_TYPES,
+  figureDrill,
+  type DashboardFigure,
+  type DashboardRow,
+} from '../../../../pipeline/contract';
 import type { ChartClick } from '../../components/Chart';
 import { EmptyState } from '../../components/EmptyState';
 import { formatDuration, formatTimestamp } from '../../lib/format';
@@ -17,6 +22,7 @@ import {
 } from './chart-options';
 import './dashboards.css';
 import { describeFilters, filterChips, NO_FILTERS, type Filters } from './filters';
+import { lineageLink } from '../explore/lineage-link';
 import { Kpis } from './Kpis';
 import { Panel } from './Panel';
 import { LIVE_MS, useDashboardSnapshot } from './useDashboardSnapshot';
@@ -100,6 +106,42 @@ export function DashboardsScreen() {
   };
   const onTraffic = (c: ChartClick) =>
     c.seriesName && set({ eventTypes: [c.seriesName as Filters['eventTypes'][number]] });
+
+  // "Show the events behind this": the figure's Silver rows, as the Lineage screen drills them.
+  const context = lines.slice(0, 2).join(' · ');
+  const drill = (figure: DashboardFigure | undefined, what: string) => {
+    const request = data && figure ? figureDrill(data, figure) : null;
+    return request ? lineageLink(request, `${what} (${context})`) : undefined;
+  };
+  const num = (v: unknown) => Number(v ?? 0).toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const trafficFigure = (r: DashboardRow | undefined): DashboardFigure | undefined =>
+    r && { kind: 'traffic', t: Number(r.t), eventType: String(r.event_type) };
+  const trafficText = (r: DashboardRow | undefined) =>
+    r ? `${num(r.events)} ${String(r.event_type)} events at ${formatTimestamp(Number(r.t))} UTC` : '';
+  const trafficAt = (c: ChartClick) => {
+    const [t] = (Array.isArray(c.value) ? c.value : []) as number[];
+    return data?.traffic.find((r) => Number(r.t) === t && r.event_type === c.seriesName);
+  };
+  const categoryText = (l1: string, l2: string | undefined, revenue: unknown) =>
+    `Revenue of ${l1}${l2 === undefined ? '' : ` / ${l2}`}: ${num(revenue)} USD`;
+  const categoryRevenue = (l1: string, l2?: string) =>
+    (data?.categories ?? [])
+      .filter((r) => r.category_l1 === l1 && (l2 === undefined || r.category_l2 === l2))
+      .reduce((n, r) => n + Number(r.revenue ?? 0), 0);
+  const productAt = (c: ChartClick) => data?.topProducts[data.topProducts.length - 1 - c.dataIndex];
+  const productFigure = (r: DashboardRow | undefined): DashboardFigure | undefined =>
+    r && { kind: 'product', productId: String(r.product_id) };
+  const productText = (r: DashboardRow | undefined) =>
+    r ? `Product ${String(r.product_id)}: ${num(r.views)} views, ${num(r.purchases)} purchases` : '';
+  const heatmapFigure = (r: DashboardRow | undefined): DashboardFigure | undefined =>
+    r && { kind: 'heatmap', day: Number(r.day), hour: Number(r.hour) };
+  const heatmapText = (r: DashboardRow | undefined) =>
+    r ? `${num(r.events)} events on ${DAYS[Number(r.day) - 1] ?? ''} at ${String(r.hour)}:00 UTC` : '';
+  const heatmapAt = (c: ChartClick) => {
+    const [hour, day] = (Array.isArray(c.value) ? c.value : []) as number[];
+    return data?.heatmap.find((r) => Number(r.hour) === hour && Number(r.day) === Number(day) + 1);
+  };
+  const sessionsText = (what: string, sessions: unknown) => `${what}: ${num(sessions)} sessions`;
 
   return (
     <div className="dashboards">
@@ -254,15 +296,23 @@ export function DashboardsScreen() {
           </span>
         )}
       </p>
-      <Kpis kpis={data?.kpis} previous={data?.previous} previousLabel={previousLabel} />
+      <Kpis
+        kpis={data?.kpis}
+        previous={data?.previous}
+        previousLabel={previousLabel}
+        drillHref={(kpi, shown) => drill({ kind: 'kpi', kpi }, shown)}
+      />
       <div className="panels">
         <Panel
           title="Traffic by event type"
           rows={tables?.traffic}
           option={charts?.traffic}
           filterLines={lines}
-          clickHint="click a line to filter by its event type"
+          clickHint="click a point to filter by its event type or see the events behind it"
           onClick={onTraffic}
+          filterLabel={(c) => (c.seriesName ? `event type ${c.seriesName}` : undefined)}
+          drillOf={(c) => drill(trafficFigure(trafficAt(c)), trafficText(trafficAt(c)))}
+          rowDrill={(i) => drill(trafficFigure(data?.traffic[i]), trafficText(data?.traffic[i]))}
         />
         <Panel
           title="Conversion funnel (sessions)"
@@ -274,30 +324,70 @@ export function DashboardsScreen() {
               ? `${data.kpis.purchaseSessions.toLocaleString('en-US')} sessions purchased in all (with or without a cart event)`
               : undefined
           }
+          clickHint="click a step to see the events of its sessions"
+          drillOf={(c) =>
+            drill({ kind: 'funnel', step: c.name }, sessionsText(`Funnel step ${c.name}`, c.value))
+          }
+          rowDrill={(i) => {
+            const r = data?.funnel[i];
+            return (
+              r &&
+              drill(
+                { kind: 'funnel', step: String(r.step) },
+                sessionsText(`Funnel step ${String(r.step)}`, r.sessions),
+              )
+            );
+          }}
         />
         <Panel
           title="Revenue by category"
           rows={tables?.categories}
           option={charts?.categoryBar}
           filterLines={lines}
-          clickHint="click a bar to filter by its category"
+          clickHint="click a bar to filter by its category or see the events behind it"
           onClick={(c) => pickL1(c.name)}
+          filterLabel={(c) => `Category: ${c.name}`}
+          drillOf={(c) =>
+            drill({ kind: 'category', l1: c.name }, categoryText(c.name, undefined, categoryRevenue(c.name)))
+          }
+          rowDrill={(i) => {
+            const r = tables?.categories[i];
+            if (!r) return undefined;
+            const [l1, l2] = [String(r.category_l1), String(r.category_l2)];
+            return drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, r.revenue));
+          }}
         />
         <Panel
           title="Revenue by category (treemap)"
           rows={tables?.categories}
           option={charts?.categoryTreemap}
           filterLines={lines}
-          clickHint="click a cell to filter by it"
+          clickHint="click a cell to filter by it or see the events behind it"
           onClick={onTreemap}
+          filterLabel={(c) => (c.path?.length ? `Category: ${c.path.join(' / ')}` : undefined)}
+          drillOf={(c) => {
+            const [l1, l2] = c.path ?? [];
+            return l1
+              ? drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, categoryRevenue(l1, l2)))
+              : undefined;
+          }}
+          rowDrill={(i) => {
+            const r = tables?.categories[i];
+            if (!r) return undefined;
+            const [l1, l2] = [String(r.category_l1), String(r.category_l2)];
+            return drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, r.revenue));
+          }}
         />
         <Panel
           title="Top products by views"
           rows={tables?.topProducts}
           option={charts?.topProducts}
           filterLines={lines}
-          clickHint="click a bar to filter by its brand"
+          clickHint="click a bar to filter by its brand or see the events behind it"
           onClick={onProduct}
+          filterLabel={(c) => `Brand: ${String(productAt(c)?.brand ?? NONE)}`}
+          drillOf={(c) => drill(productFigure(productAt(c)), productText(productAt(c)))}
+          rowDrill={(i) => drill(productFigure(data?.topProducts[i]), productText(data?.topProducts[i]))}
         />
         <Panel
           title="Events by day and hour (UTC)"
@@ -305,14 +395,31 @@ export function DashboardsScreen() {
           option={charts?.heatmap}
           filterLines={lines}
           height={300}
-          clickHint="click a cell to filter by its day and hour"
+          clickHint="click a cell to filter by its day and hour or see the events behind it"
           onClick={onHeatmap}
+          filterLabel={(c) => {
+            const r = heatmapAt(c);
+            return r ? `${DAYS[Number(r.day) - 1] ?? ''} ${String(r.hour)}:00` : undefined;
+          }}
+          drillOf={(c) => drill(heatmapFigure(heatmapAt(c)), heatmapText(heatmapAt(c)))}
+          rowDrill={(i) => drill(heatmapFigure(data?.heatmap[i]), heatmapText(data?.heatmap[i]))}
         />
         <Panel
           title="Session duration"
           rows={tables?.durations}
           option={charts?.durations}
           filterLines={lines}
+          clickHint="click a bar to see the events of its sessions"
+          drillOf={(c) =>
+            drill({ kind: 'duration', bucket: c.name }, sessionsText(`Sessions lasting ${c.name}`, c.value))
+          }
+          rowDrill={(i) => {
+            const r = data?.durations[i];
+            const bucket = String(r?.bucket);
+            return (
+              r && drill({ kind: 'duration', bucket }, sessionsText(`Sessions lasting ${bucket}`, r.sessions))
+            );
+          }}
         />
       </div>
     </div>

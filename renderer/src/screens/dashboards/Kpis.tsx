@@ -64,10 +64,13 @@ export function Kpis({
   kpis,
   previous,
   previousLabel,
+  drillHref,
 }: {
   kpis: DashboardKpis | undefined;
   previous: DashboardKpis | undefined;
   previousLabel: string;
+  /** The link to the events behind a card's figure (the Lineage screen), by the card's label. */
+  drillHref?: (label: string, shown: string) => string | undefined;
 }) {
   return (
     <div className="kpis" aria-label="Key figures" aria-busy={kpis ? undefined : true}>
@@ -85,6 +88,7 @@ export function Kpis({
         const value = spec.value(kpis);
         const before = previous ? spec.value(previous) : null;
         const delta = change(value, before, spec.kind);
+        const href = drillHref?.(spec.label, `${spec.label}: ${exact(value, spec.kind, spec.unit)}`);
         return (
           <div key={spec.label} className="kpi" role="group" aria-label={spec.label}>
             <span className="kpi-label">{spec.label}</span>
@@ -100,6 +104,11 @@ export function Kpis({
                 ? delta.text
                 : `${delta.text} vs previous`}
             </span>
+            {href && (
+              <a className="kpi-drill" href={href} aria-label={`Show the events behind ${spec.label}`}>
+                events ›
+              </a>
+            )}
           </div>
         );
       })}

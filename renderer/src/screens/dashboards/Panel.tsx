@@ -1,11 +1,14 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DashboardRow } from '../../../../pipeline/contract';
 import { Chart, type ChartClick, type ChartOption } from '../../components/Chart';
 import { formatDecimal } from '../../lib/format';
 import { isDark } from '../../lib/theme';
 import { saveCsv, savePanelPng } from './panel-export';
 
-type EChartsLike = { getDataURL(opts: { type: 'png'; pixelRatio: number; backgroundColor: string }): string };
+type EChartsLike = {
+  getDataURL(opts: { type: 'png'; pixelRatio: number; backgroundColor: string }): string;
+  dispatchAction(action: { type: 'hideTip' }): void;
+};
 
 interface PanelProps {
   title: string;
@@ -16,6 +19,11 @@ interface PanelProps {
   /** How a click filters, said under the title (e.g. "click a bar to filter by its category"). */
   clickHint?: string;
   onClick?: (click: ChartClick) => void;
+  /** What a click filters by, said in the menu a click opens ("Category: electronics"). */
+  filterLabel?: (click: ChartClick) => string | undefined;
+  /** "Show the events behind this": the Lineage link of a clicked figure, and of a row of the table. */
+  drillOf?: (click: ChartClick) => string | undefined;
+  rowDrill?: (index: number) => string | undefined;
   note?: string;
 }
 
@@ -30,10 +38,20 @@ export function Panel({
   height = 280,
   clickHint,
   onClick,
+  filterLabel,
+  drillOf,
+  rowDrill,
   note,
 }: PanelProps) {
   const [asTable, setAsTable] = useState(false);
+  const [menu, setMenu] = useState<{ click: ChartClick; drill: string | undefined }>();
+  // A click on a figure asks what to do with it: filter by it, or see the events behind it.
   const chart = useRef<EChartsLike | undefined>(undefined);
+  const clicked = drillOf ? (click: ChartClick) => setMenu({ click, drill: drillOf(click) }) : onClick;
+  // The menu takes the tooltip's place.
+  useEffect(() => {
+    if (menu) chart.current?.dispatchAction({ type: 'hideTip' });
+  }, [menu]);
   const savePng = () => {
     const dark = isDark();
     const colours = dark
@@ -78,25 +96,109 @@ export function Panel({
           Loading…
         </p>
       ) : asTable ? (
-        <DataTable title={title} rows={rows} height={height} />
+        <DataTable title={title} rows={rows} height={height} rowDrill={rowDrill} />
       ) : rows.length === 0 ? (
         <p className="muted panel-empty" style={{ height }}>
           No events match the filters in this period.
         </p>
       ) : (
-        <Chart
-          label={title}
-          option={option}
-          height={height}
-          onClick={onClick}
-          onReady={(c) => (chart.current = c)}
-        />
+        <div className="panel-chart">
+          <Chart
+            label={title}
+            option={option}
+            height={height}
+            {...(clicked ? { onClick: clicked } : {})}
+            onReady={(c) => (chart.current = c)}
+          />
+          {menu && (
+            <FigureMenu
+              title={title}
+              at={menu.click}
+              drill={menu.drill}
+              filter={
+                onClick && filterLabel?.(menu.click)
+                  ? { label: filterLabel(menu.click) as string, run: () => onClick(menu.click) }
+                  : undefined
+              }
+              onClose={() => setMenu(undefined)}
+            />
+          )}
+        </div>
       )}
     </section>
   );
 }
 
-function DataTable({ title, rows, height }: { title: string; rows: DashboardRow[]; height: number }) {
+/** The menu a click on a figure opens, where it was clicked; Escape or a click elsewhere closes it. */
+function FigureMenu({
+  title,
+  at,
+  drill,
+  filter,
+  onClose,
+}: {
+  title: string;
+  at: ChartClick;
+  drill: string | undefined;
+  filter: { label: string; run: () => void } | undefined;
+  onClose: () => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('a, button')?.focus();
+    const away = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && onClose();
+    const escape = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    // Added after this click has finished, so the click that opened the menu does not close it.
+    const timer = setTimeout(() => document.addEventListener('mousedown', away));
+    document.addEventListener('keydown', escape);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('mousedown', away);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [onClose]);
+  return (
+    <div
+      ref={ref}
+      className="figure-menu"
+      role="menu"
+      aria-label={`${title}: ${at.name || at.seriesName || 'figure'}`}
+      style={{ left: at.x ?? 0, top: at.y ?? 0 }}
+    >
+      {filter && (
+        <button
+          type="button"
+          role="menuitem"
+          onClick={() => {
+            onClose();
+            filter.run();
+          }}
+        >
+          Filter by {filter.label}
+        </button>
+      )}
+      {drill ? (
+        <a role="menuitem" href={drill} onClick={onClose}>
+          Show the events behind this
+        </a>
+      ) : (
+        <span className="muted">No events behind this figure.</span>
+      )}
+    </div>
+  );
+}
+
+function DataTable({
+  title,
+  rows,
+  height,
+  rowDrill,
+}: {
+  title: string;
+  rows: DashboardRow[];
+  height: number;
+  rowDrill: ((index: number) => string | undefined) | undefined;
+}) {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return (
     <div className="panel-table" style={{ maxHeight: height }}>
@@ -108,6 +210,7 @@ function DataTable({ title, rows, height }: { title: string; rows: DashboardRow[
                 {c}
               </th>
             ))}
+            {rowDrill && <th scope="col" aria-label="Events" />}
           </tr>
         </thead>
         <tbody>
@@ -125,10 +228,23 @@ function DataTable({ title, rows, height }: { title: string; rows: DashboardRow[
                   </td>
                 );
               })}
+              {rowDrill && <RowDrill href={rowDrill(i)} />}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function RowDrill({ href }: { href: string | undefined }) {
+  return (
+    <td className="row-drill">
+      {href && (
+        <a href={href} title="Show the events behind this row">
+          events ›
+        </a>
+      )}
+    </td>
   );
 }

@@ -4,26 +4,47 @@ import { api } from '../../api/client';
 import { queryRows } from '../../api/queryRows';
 import { DataGrid } from '../../components/grid/DataGrid';
 import { formatCellValue } from '../../components/grid/cell-format';
-import { formatInteger } from '../../lib/format';
+import { formatDecimal, formatInteger } from '../../lib/format';
 import { readHashParams, writeHashParams } from './hash-params';
+import { describeCondition, describeSessions, parseJson, type LineageTarget } from './lineage-link';
 import { cellOf } from './rows';
 import './explore.css';
 
 const TABLES = Object.keys(GOLD_GRAIN_KEYS);
 
-const fromHash = () => {
+const fromHash = (): LineageTarget => {
   const p = readHashParams();
   const table = TABLES.includes(p.get('table') ?? '') ? (p.get('table') as string) : 'funnel_daily';
-  const key = Object.fromEntries((GOLD_GRAIN_KEYS[table] ?? []).map((k) => [k, p.get(k) ?? '']));
-  return { table, key };
+  const where = parseJson<LineageTarget['where']>(p.get('where'), []);
+  const sessions = parseJson<LineageTarget['sessions']>(p.get('sessions'), undefined);
+  const scoped = where.length > 0 || sessions !== undefined;
+  // A drill over several rows gives only the keys it fixes; one row has a box for each.
+  const key = Object.fromEntries(
+    (GOLD_GRAIN_KEYS[table] ?? []).map((k) => [k, p.get(k) ?? '']).filter(([, v]) => !scoped || v !== ''),
+  );
+  return {
+    table,
+    key,
+    where: Array.isArray(where) ? where : [],
+    sessions,
+    figure: p.get('figure') ?? undefined,
+  };
 };
+
+const oneRow = (table: string): LineageTarget => ({
+  table,
+  key: Object.fromEntries((GOLD_GRAIN_KEYS[table] ?? []).map((k) => [k, ''])),
+  where: [],
+});
 
 /**
  * "Show the events behind this": a Gold row's grain keys select the Silver rows that produced it; each of
  * those opens to its Bronze record (topic, partition, offset, value, headers) and the source line.
  */
 export function LineageScreen() {
-  const [{ table, key }, setTarget] = useState(fromHash);
+  const [target, setTarget] = useState(fromHash);
+  const { table, key, where, sessions, figure } = target;
+  const scoped = where.length > 0 || sessions !== undefined;
   const [gold, setGold] = useState<{ table: string; rows: Record<string, unknown>[] }>();
   const [drill, setDrill] = useState<{ key: string; rows?: LineageRows; error?: string }>();
   const [traced, setTraced] = useState<{
@@ -31,9 +52,18 @@ export function LineageScreen() {
     record?: RecordLineage & { at: string };
     error?: string;
   }>();
-  const drillKey = JSON.stringify([table, key]);
+  const drillKey = JSON.stringify([table, key, where, sessions ?? null, figure ?? null]);
   const keys = GOLD_GRAIN_KEYS[table] ?? [];
-  const complete = keys.every((k) => key[k]);
+  const complete = scoped || keys.every((k) => key[k]);
+  const request = { table, key, where, ...(sessions ? { sessions } : {}) };
+
+  // A link followed while the screen is open (back, forward, another drill) is the new target; the screen's
+  // own writes replace the state without a hashchange.
+  useEffect(() => {
+    const follow = () => window.location.hash.startsWith('#/lineage') && setTarget(fromHash());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -50,12 +80,24 @@ export function LineageScreen() {
   }, [table]);
 
   useEffect(() => {
-    const [t, k] = JSON.parse(drillKey) as [string, Record<string, string>];
-    writeHashParams('lineage', { table: t, ...k });
+    const [t, k, w, ss, f] = JSON.parse(drillKey) as [
+      string,
+      Record<string, string>,
+      LineageTarget['where'],
+      LineageTarget['sessions'] | null,
+      string | null,
+    ];
+    writeHashParams('lineage', {
+      table: t,
+      ...k,
+      ...(w.length ? { where: JSON.stringify(w) } : {}),
+      ...(ss ? { sessions: JSON.stringify(ss) } : {}),
+      ...(f ? { figure: f } : {}),
+    });
     if (!complete) return;
     let live = true;
     api()
-      .call('lineage.rows', { table: t, key: k, limit: 200 })
+      .call('lineage.rows', { table: t, key: k, where: w, ...(ss ? { sessions: ss } : {}), limit: 200 })
       .then(
         (rows) => live && setDrill({ key: drillKey, rows }),
         (e: unknown) =>
@@ -75,9 +117,11 @@ export function LineageScreen() {
   const fetchRows = useCallback(
     async (offset: number, limit: number) => {
       if (drilled && offset + limit <= drilled.rows.length) return drilled.rows.slice(offset, offset + limit);
-      return (await api().call('lineage.rows', { table, key, offset, limit })).rows;
+      return (await api().call('lineage.rows', { ...request, offset, limit })).rows;
     },
-    [drilled, table, key],
+    // request is rebuilt from these on each render
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [drilled, drillKey],
   );
 
   const trace = async (row: unknown[]) => {
@@ -107,10 +151,7 @@ export function LineageScreen() {
             aria-label="Gold table"
             value={table}
             onChange={(e) => {
-              setTarget({
-                table: e.target.value,
-                key: Object.fromEntries((GOLD_GRAIN_KEYS[e.target.value] ?? []).map((k) => [k, ''])),
-              });
+              setTarget(oneRow(e.target.value));
             }}
           >
             {TABLES.map((t) => (
@@ -118,16 +159,17 @@ export function LineageScreen() {
             ))}
           </select>
         </label>
-        {keys.map((k) => (
-          <label key={k}>
-            {k}{' '}
-            <input
-              aria-label={k}
-              value={key[k] ?? ''}
-              onChange={(e) => setTarget({ table, key: { ...key, [k]: e.target.value } })}
-            />
-          </label>
-        ))}
+        {!scoped &&
+          keys.map((k) => (
+            <label key={k}>
+              {k}{' '}
+              <input
+                aria-label={k}
+                value={key[k] ?? ''}
+                onChange={(e) => setTarget({ ...target, key: { ...key, [k]: e.target.value } })}
+              />
+            </label>
+          ))}
       </form>
       {error && (
         <div role="alert" className="banner error">
@@ -162,6 +204,7 @@ export function LineageScreen() {
                             setTarget({
                               table,
                               key: Object.fromEntries(keys.map((k) => [k, String(r[`__key_${k}`])])),
+                              where: [],
                             })
                           }
                         >
@@ -189,16 +232,32 @@ export function LineageScreen() {
       {complete && drilled && (
         <>
           <section className="panel" aria-label="Gold figures">
-            <h2>
-              gold.{table} {keys.map((k) => `${k} = ${key[k]}`).join(', ')}{' '}
-              <button
-                type="button"
-                onClick={() => setTarget({ table, key: Object.fromEntries(keys.map((k) => [k, ''])) })}
-              >
-                Another row
-              </button>
-            </h2>
-            {drilled.gold ? (
+            {scoped ? (
+              <>
+                <h2>The events behind {figure ?? `a figure of gold.${table}`}</h2>
+                <button type="button" onClick={() => setTarget(oneRow(table))}>
+                  Rows of gold.{table}
+                </button>
+              </>
+            ) : (
+              <h2>
+                gold.{table} {keys.map((k) => `${k} = ${key[k]}`).join(', ')}{' '}
+                <button type="button" onClick={() => setTarget(oneRow(table))}>
+                  Another row
+                </button>
+              </h2>
+            )}
+            {scoped ? (
+              <ul className="lineage-conditions" aria-label="Conditions on Silver">
+                {[
+                  ...Object.entries(key).map(([k, v]) => `${k} = ${v}`),
+                  ...where.map(describeCondition),
+                  ...(sessions ? [describeSessions(sessions)] : []),
+                ].map((text) => (
+                  <li key={text}>{text}</li>
+                ))}
+              </ul>
+            ) : drilled.gold ? (
               <dl className="facts">
                 {figures.map(([k, v]) => (
                   <div key={k}>
@@ -218,7 +277,19 @@ export function LineageScreen() {
             )}
             <p>
               <strong>{formatInteger(drilled.total)}</strong> Silver events behind it (Silver filtered by{' '}
-              {drilled.grain.join(', ')}).
+              {scoped ? 'the conditions above' : drilled.grain.join(', ')}).
+            </p>
+            <p className="lineage-figures" aria-label="Re-aggregated">
+              Re-aggregated: {formatInteger(drilled.figures.views)} views ·{' '}
+              {formatInteger(drilled.figures.carts)} carts · {formatInteger(drilled.figures.purchases)}{' '}
+              purchases · {formatDecimal(drilled.figures.revenue)} USD revenue
+              {drilled.figures.sessions !== null && (
+                <>
+                  {' '}
+                  · {formatInteger(drilled.figures.sessions)} sessions ·{' '}
+                  {formatInteger(drilled.figures.users ?? 0)} users
+                </>
+              )}
             </p>
           </section>
           <div className="explore-grid">

@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { Catalog, CatalogTable, ColumnSummary, QueryOpened } from '../../../../pipeline/contract';
+import {
+  GOLD_GRAIN_KEYS,
+  type Catalog,
+  type CatalogTable,
+  type ColumnSummary,
+  type QueryOpened,
+} from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { saveResult } from '../../api/saveResult';
 import { useCall } from '../../api/hooks';
@@ -9,6 +15,7 @@ import type { GridColumn } from '../../components/grid/DataGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatBytes, formatInteger, formatTimestamp } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
+import { lineageLink } from '../explore/lineage-link';
 import { openInSql, tableQuery } from '../sql/open-in-sql';
 import { ColumnPanel } from './ColumnPanel';
 import './lake.css';
@@ -198,6 +205,7 @@ export function LakeScreen() {
                   opened={opened}
                   grid={grid}
                   onColumnInfo={(c) => void showColumn(c)}
+                  rowAction={goldRowAction(table.name, opened.columns)}
                 />
               )}
               {summary && <ColumnPanel {...summary} onClose={() => setSummary(undefined)} />}
@@ -208,4 +216,33 @@ export function LakeScreen() {
       {picker.element}
     </div>
   );
+}
+
+/**
+ * On a Gold table's rows: "Show the events behind this" opens the Lineage screen with the row's grain keys
+ * (dates and instants, which the grid holds as epoch ms, as ISO text).
+ */
+function goldRowAction(name: string, columns: GridColumn[]) {
+  const table = /^gold\.(\w+)$/.exec(name)?.[1];
+  const keys = table ? GOLD_GRAIN_KEYS[table] : undefined;
+  if (!table || !keys) return undefined;
+  const at = keys.map((k) => columns.findIndex((c) => c.name === k));
+  if (at.some((i) => i < 0)) return undefined;
+  return {
+    label: 'Show the events behind this',
+    icon: '⤵',
+    onRow: (row: readonly unknown[]) => {
+      const key = Object.fromEntries(
+        keys.map((k, i) => {
+          const column = columns[at[i] as number] as GridColumn;
+          const value = row[at[i] as number];
+          const type = column.type.toUpperCase();
+          const iso = typeof value === 'number' && (type === 'DATE' || type.startsWith('TIMESTAMP'));
+          const text = iso ? new Date(value).toISOString() : String(value);
+          return [k, iso && type === 'DATE' ? text.slice(0, 10) : text];
+        }),
+      );
+      window.location.hash = lineageLink({ table, key });
+    },
+  };
 }
