@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appHandlers } from './app/handlers';
 import { checkChosen, checkPaths, noteWrites } from './app/path-checks';
+import { checkPageSecrets } from './app/page-secrets';
 import { PathPolicy } from './app/path-policy';
 import { SettingsStore } from './app/settings-store';
 import { brokerHandlers } from './broker/handlers';
@@ -88,7 +89,8 @@ export class Workbench implements WorkbenchContext {
 
   /**
    * Typed, already-validated call: what in-process code (CLI, tests) uses. Paths are checked first; a call
-   * `fromPage` (dispatch: a window or the browser bridge) may use only paths the user chose this session.
+   * `fromPage` (dispatch: a window or the browser bridge) may use only paths the user chose this session,
+   * and name only the password variables meant for it (page-secrets.ts).
    */
   async call<K extends CallName>(
     name: K,
@@ -99,7 +101,10 @@ export class Workbench implements WorkbenchContext {
       r: ParsedRequest<K>,
     ) => Promise<CallResponse<K>> | CallResponse<K>;
     await checkPaths(this.paths, name, request);
-    if (fromPage) await checkChosen(this.paths, name, request);
+    if (fromPage) {
+      await checkChosen(this.paths, name, request);
+      checkPageSecrets(name, request);
+    }
     const response = await handler(request);
     await noteWrites(this.paths, name, request);
     return response;

@@ -28,6 +28,32 @@ describe('dispatch (the check every transport shares)', () => {
     if (!answer.ok) expect(answer.error.message).toContain('lakeDirr');
   });
 
+  it('lets a page name only PGPASSWORD or a CLICKPULSE_ variable as the sink password, so no other secret leaves', async () => {
+    process.env.CLICKPULSE_DISPATCH_SECRET = 'not-for-a-page';
+    try {
+      // Port 9 on loopback: nothing listens, so an allowed variable gets as far as the connection.
+      const target = (passwordEnv: string) => ({
+        target: { url: 'postgres://u@127.0.0.1:9/db', passwordEnv },
+      });
+      for (const name of ['AWS_SECRET_ACCESS_KEY', 'HOME', 'PGPASSFILE', 'clickpulse_x']) {
+        for (const call of ['sink.postgres.test', 'sink.postgres.start', 'sink.postgres.sync']) {
+          const answer = await dispatch(ctx.workbench, call, target(name));
+          expect(answer, `${call} ${name}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+          if (!answer.ok)
+            expect(answer.error.message).toContain(`not ${name}, which may hold another secret`);
+        }
+      }
+      const allowed = await dispatch(
+        ctx.workbench,
+        'sink.postgres.test',
+        target('CLICKPULSE_DISPATCH_SECRET'),
+      );
+      expect(allowed.ok && allowed.value).toMatchObject({ ok: false, failure: 'HOST_UNREACHABLE' });
+    } finally {
+      delete process.env.CLICKPULSE_DISPATCH_SECRET;
+    }
+  });
+
   it('rejects unknown calls, including prototype names', async () => {
     for (const name of ['nope', 'toString', '__proto__', 42, null]) {
       const answer = await dispatch(ctx.workbench, name, {});
