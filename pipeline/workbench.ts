@@ -103,7 +103,7 @@ export class Workbench implements WorkbenchContext {
     await checkPaths(this.paths, name, request);
     if (fromPage) {
       await checkChosen(this.paths, name, request);
-      checkPageSecrets(name, request);
+      checkPageSecrets(this.paths, name, request);
     }
     const response = await handler(request);
     await noteWrites(this.paths, name, request);

@@ -1,4 +1,5 @@
 import { ApiError, type CallName, type ParsedRequest } from '../contract';
+import type { PathPolicy } from './path-policy';
 
 /** The variables a window may name as a PostgreSQL password: libpq's own and the app's. */
 const PAGE_PASSWORD_VARIABLE = /^(PGPASSWORD|CLICKPULSE_[A-Z0-9_]+)$/;
@@ -17,8 +18,12 @@ const SINK_CALLS = new Set<string>([
  * (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, …) to a server of its choosing. A page may name only PGPASSWORD or
  * a CLICKPULSE_ variable; the CLI, run by the user in their own shell, may name any.
  */
-export function checkPageSecrets<K extends CallName>(name: K, request: ParsedRequest<K>): void {
-  if (!SINK_CALLS.has(name)) return;
+export function checkPageSecrets<K extends CallName>(
+  policy: PathPolicy,
+  name: K,
+  request: ParsedRequest<K>,
+): void {
+  if (!policy.servesAPage || !SINK_CALLS.has(name)) return;
   const target = (request as { target?: { passwordEnv?: string } }).target;
   const variable = target?.passwordEnv;
   if (variable === undefined || PAGE_PASSWORD_VARIABLE.test(variable)) return;

@@ -70,6 +70,11 @@ export class PathPolicy {
    * A path a page sends must be inside the app's own folders (the lake, settings, bundled and generated
    * data, default downloads) or one the user chose this session: a page cannot reach a path by naming it.
    */
+  /** Whether its calls come from a page (a window or the bridge) rather than the user's own shell (the CLI). */
+  get servesAPage(): boolean {
+    return this.options.chooser !== null;
+  }
+
   async chosen(path: string, what: string): Promise<void> {
     if (!this.options.chooser) return;
     const real = await realTarget(path);
