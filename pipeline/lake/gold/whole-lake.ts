@@ -247,12 +247,12 @@ async function writeUsers(db: DuckDBConnection, lake: string, full: boolean): Pr
     const name = `part-${String(bucket).padStart(2, '0')}.parquet`;
     const file = join(dir, name);
     written.add(name);
-    await db.run(
-      `CREATE OR REPLACE TEMP VIEW g_user_old AS ${
-        !full && existsSync(file)
-          ? `SELECT * FROM read_parquet(${quoteLiteral(file)})`
-          : 'SELECT * EXCLUDE (bucket) FROM g_user_delta WHERE false'
-      }`,
+    await previousView(
+      db,
+      'g_user_old',
+      full,
+      file,
+      'SELECT * EXCLUDE (bucket) FROM g_user_delta WHERE false',
     );
     await db.run(`CREATE OR REPLACE TEMP VIEW g_user_delta_bucket AS
       SELECT * EXCLUDE (bucket) FROM g_user_delta WHERE bucket = ${bucket}`);
@@ -268,13 +268,7 @@ async function writeProducts(db: DuckDBConnection, lake: string, full: boolean):
   const file = join(dir, 'data.parquet');
   await db.run(`CREATE OR REPLACE TEMP TABLE g_product_delta AS ${productDeltaSql}`);
   if (!full && (await scalar(db, 'SELECT count(*) FROM g_product_delta')) === 0) return;
-  await db.run(
-    `CREATE OR REPLACE TEMP VIEW g_product_old AS ${
-      !full && existsSync(file)
-        ? `SELECT * FROM read_parquet(${quoteLiteral(file)})`
-        : 'SELECT * FROM g_product_delta WHERE false'
-    }`,
-  );
+  await previousView(db, 'g_product_old', full, file, 'SELECT * FROM g_product_delta WHERE false');
   await copyTo(db, productMergeSql, file);
   if (full) removeOthers(dir, (name) => name === 'data.parquet');
 }
@@ -282,16 +276,28 @@ async function writeProducts(db: DuckDBConnection, lake: string, full: boolean):
 async function writeHeatmap(db: DuckDBConnection, lake: string, full: boolean): Promise<void> {
   const dir = lakePaths(lake).goldTable('hourly_heatmap');
   const file = join(dir, 'data.parquet');
-  await db.run(
-    `CREATE OR REPLACE TEMP VIEW g_heatmap_old AS ${
-      !full && existsSync(file)
-        ? `SELECT * FROM read_parquet(${quoteLiteral(file)})`
-        : `SELECT 0::INTEGER AS day_of_week, ''::VARCHAR AS day_name, 0::INTEGER AS hour, 0::BIGINT AS events,
-           0::BIGINT AS purchases, 0::DECIMAL(38, 2) AS revenue WHERE false`
-    }`,
+  await previousView(
+    db,
+    'g_heatmap_old',
+    full,
+    file,
+    `SELECT 0::INTEGER AS day_of_week, ''::VARCHAR AS day_name, 0::INTEGER AS hour, 0::BIGINT AS events,
+       0::BIGINT AS purchases, 0::DECIMAL(38, 2) AS revenue WHERE false`,
   );
   await copyTo(db, heatmapMergeSql, file);
   if (full) removeOthers(dir, (name) => name === 'data.parquet');
+}
+
+/** `view`: the table's file as the last refresh left it, or no rows (a full recompute, or no file yet). */
+async function previousView(
+  db: DuckDBConnection,
+  view: string,
+  full: boolean,
+  file: string,
+  empty: string,
+): Promise<void> {
+  const previous = !full && existsSync(file) ? `SELECT * FROM read_parquet(${quoteLiteral(file)})` : empty;
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${previous}`);
 }
 
 /** COPY to a temp file beside `file` ('.' first: no reader's glob takes it), then rename over it. */
