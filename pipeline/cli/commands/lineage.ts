@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
+import { LineageCondition } from '../../contract';
 import { ExploreService } from '../../explore/service';
 import { defaultConfigDir } from '../../workbench';
 import { EXIT_USAGE, type Command } from '../command';
 import { FORMATS, printRows } from '../rows-output';
 
-const USAGE =
-  'Usage: clickpulse lineage --lake DIR --table T --key k=v[,k=v…] [--format table|csv|json] [--lines [--source FILE]]';
+const SYNOPSIS =
+  '--lake DIR --table T (--key k=v[,k=v…] | --where k=v[|v…] | --where k=FROM..TO …) [--format table|csv|json] [--lines [--source FILE]]';
+const USAGE = `Usage: clickpulse lineage ${SYNOPSIS}`;
 
 const LINEAGE_COLUMNS = ['topic', 'partition', 'offset', 'source_id', 'source_row'];
 const PAGE = 10_000;
@@ -23,15 +25,39 @@ export function parseKeys(texts: string[]): Record<string, string> | string {
   return key;
 }
 
+/**
+ * "--where" conditions, as the Lineage screen sends them for a figure over several Gold rows:
+ * "brand=apple|samsung" (any of these values), "event_date=2019-10-01..2019-10-03" (inclusive; either end may
+ * be left out), "event_type=purchase" (one value); "\|" keeps a "|" in a value.
+ */
+export function parseWhere(texts: string[]): LineageCondition[] | string {
+  const conditions: LineageCondition[] = [];
+  for (const text of texts) {
+    const eq = text.indexOf('=');
+    if (eq < 1) return `--where takes name=value, name=v1|v2 or name=FROM..TO, not "${text}".`;
+    const key = text.slice(0, eq).trim();
+    const value = text.slice(eq + 1);
+    const range = /^(.*?)\.\.(.*)$/.exec(value);
+    const condition = range
+      ? { key, ...(range[1] ? { from: range[1] } : {}), ...(range[2] ? { to: range[2] } : {}) }
+      : { key, in: value.split(/(?<!\\)\|/).map((v) => v.replace(/\\\|/g, '|')) };
+    const parsed = LineageCondition.safeParse(condition);
+    if (!parsed.success) return `--where ${text}: ${parsed.error.issues[0]?.message ?? 'not a condition'}.`;
+    conditions.push(parsed.data);
+  }
+  return conditions;
+}
+
 export const lineageCommand: Command = {
   name: 'lineage',
   summary:
     'The Silver rows behind one Gold row, each with its Bronze topic, partition and offset and its source file and row.',
-  synopsis: '--lake DIR --table T --key k=v[,k=v…] [--format table|csv|json] [--lines [--source FILE]]',
+  synopsis: SYNOPSIS,
   options: {
     lake: { type: 'string' },
     table: { type: 'string' },
     key: { type: 'string', multiple: true },
+    where: { type: 'string', multiple: true },
     format: { type: 'string' },
     lines: { type: 'boolean' },
     source: { type: 'string', multiple: true },
@@ -39,18 +65,20 @@ export const lineageCommand: Command = {
   async run({ values }, io) {
     const format = typeof values.format === 'string' ? values.format : 'table';
     const keyTexts = Array.isArray(values.key) ? values.key.map(String) : [];
+    const whereTexts = Array.isArray(values.where) ? values.where.map(String) : [];
     if (
       typeof values.lake !== 'string' ||
       typeof values.table !== 'string' ||
-      !keyTexts.length ||
+      !(keyTexts.length || whereTexts.length) ||
       !FORMATS.includes(format)
     ) {
       io.err(USAGE);
       return EXIT_USAGE;
     }
     const key = parseKeys(keyTexts);
-    if (typeof key === 'string') {
-      io.err(`clickpulse lineage: ${key}`);
+    const where = parseWhere(whereTexts);
+    if (typeof key === 'string' || typeof where === 'string') {
+      io.err(`clickpulse lineage: ${typeof key === 'string' ? key : where}`);
       return EXIT_USAGE;
     }
     const lake = resolve(values.lake);
@@ -60,10 +88,16 @@ export const lineageCommand: Command = {
       sourceFiles: (Array.isArray(values.source) ? values.source : []).map((s) => resolve(String(s))),
     });
     try {
-      const first = await service.lineage({ table: values.table, key, offset: 0, limit: PAGE });
+      const first = await service.lineage({ table: values.table, key, where, offset: 0, limit: PAGE });
       const rows = [...first.rows];
       while (rows.length < first.total) {
-        const next = await service.lineage({ table: values.table, key, offset: rows.length, limit: PAGE });
+        const next = await service.lineage({
+          table: values.table,
+          key,
+          where,
+          offset: rows.length,
+          limit: PAGE,
+        });
         if (!next.rows.length) break;
         rows.push(...next.rows);
       }

@@ -399,6 +399,48 @@ describe('CLI: clickpulse explore and clickpulse lineage', () => {
   });
 });
 
+describe('CLI: clickpulse lineage --where', () => {
+  it('prints the rows behind a figure over several Gold rows: a list of values and a time range', async () => {
+    const [[first, last]] = (await rowsOf(
+      `SELECT CAST(min(event_time) AS VARCHAR), CAST(max(event_time) AS VARCHAR) FROM silver`,
+    )) as [[string, string]];
+    const brands = (await rowsOf(
+      `SELECT brand FROM silver WHERE brand IS NOT NULL GROUP BY brand ORDER BY count(*) DESC LIMIT 2`,
+    )) as [[string], [string]];
+    const until = new Date((Date.parse(first) + Date.parse(last)) / 2).toISOString();
+    const expected = await scalar(
+      `SELECT count(*) FROM silver WHERE brand IN ('${brands[0][0]}', '${brands[1][0]}')
+         AND event_type IN ('cart', 'purchase') AND event_time <= TIMESTAMPTZ '${until}'`,
+    );
+    expect(expected).toBeGreaterThan(0);
+    const drilled = await runCli([
+      'lineage',
+      '--lake',
+      lake,
+      '--table',
+      'brand_daily',
+      '--where',
+      `brand=${brands[0][0]}|${brands[1][0]}`,
+      '--where',
+      'event_type=cart|purchase',
+      '--where',
+      `event_time=..${until}`,
+      '--format',
+      'json',
+    ]);
+    expect(drilled.code, drilled.err).toBe(0);
+    const rows = drilled.out.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toHaveLength(expected);
+    expect(rows.every((r) => r.event_type === 'cart' || r.event_type === 'purchase')).toBe(true);
+    expect(
+      await runCli(['lineage', '--lake', lake, '--table', 'brand_daily', '--where', 'brand']),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--where takes name=value/),
+    });
+  });
+});
+
 describe('the contract’s grain keys', () => {
   it('name the same keys as the lineage grains, for every Gold table', () => {
     expect(Object.fromEntries(Object.entries(GRAINS).map(([t, g]) => [t, g.map((k) => k.key)]))).toEqual(
