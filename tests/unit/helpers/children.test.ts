@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { endAllChildren, liveChildren, startChild, startWorker } from '../../helpers/children';
+import { endAllChildren, liveChildren, runChild, startChild, startWorker } from '../../helpers/children';
 import { repoRoot } from '../../helpers/repo-root';
 
 /** Running, or at least not yet dead: a killed orphan may stay a zombie until its new parent reaps it. */
@@ -40,6 +40,12 @@ describe('tests/helpers/children', () => {
     expect(exit.signal).toBe('SIGKILL');
     // A killed grandchild is gone once the kernel has run its SIGKILL: moments later on a busy machine.
     await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('runChild answers with the exit code when the child exits without reading its input (EPIPE)', async () => {
+    // More than a pipe holds, so the write is still going when `true` has exited.
+    const done = await runChild('true', [], { input: 'x'.repeat(4 << 20) });
+    expect(done.code).toBe(0);
   });
 
   it('terminates registered worker threads', async () => {
