@@ -128,6 +128,13 @@ export function DashboardsScreen() {
     (data?.categories ?? [])
       .filter((r) => r.category_l1 === l1 && (l2 === undefined || r.category_l2 === l2))
       .reduce((n, r) => n + Number(r.revenue ?? 0), 0);
+  // The category table under both category charts: a row drills to its level-1 and level-2 category.
+  const categoryRowDrill = (i: number) => {
+    const r = tables?.categories[i];
+    if (!r) return undefined;
+    const [l1, l2] = [String(r.category_l1), String(r.category_l2)];
+    return drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, r.revenue));
+  };
   const productAt = (c: ChartClick) => data?.topProducts[data.topProducts.length - 1 - c.dataIndex];
   const productFigure = (r: DashboardRow | undefined): DashboardFigure | undefined =>
     r && { kind: 'product', productId: String(r.product_id) };
@@ -350,12 +357,7 @@ export function DashboardsScreen() {
           drillOf={(c) =>
             drill({ kind: 'category', l1: c.name }, categoryText(c.name, undefined, categoryRevenue(c.name)))
           }
-          rowDrill={(i) => {
-            const r = tables?.categories[i];
-            if (!r) return undefined;
-            const [l1, l2] = [String(r.category_l1), String(r.category_l2)];
-            return drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, r.revenue));
-          }}
+          rowDrill={categoryRowDrill}
         />
         <Panel
           title="Revenue by category (treemap)"
@@ -371,12 +373,7 @@ export function DashboardsScreen() {
               ? drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, categoryRevenue(l1, l2)))
               : undefined;
           }}
-          rowDrill={(i) => {
-            const r = tables?.categories[i];
-            if (!r) return undefined;
-            const [l1, l2] = [String(r.category_l1), String(r.category_l2)];
-            return drill({ kind: 'category', l1, l2 }, categoryText(l1, l2, r.revenue));
-          }}
+          rowDrill={categoryRowDrill}
         />
         <Panel
           title="Top products by views"
