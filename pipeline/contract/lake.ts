@@ -25,6 +25,8 @@ export const StreamStatus = z.object({
   topic: z.string(),
   groupId: z.string(),
   bootstrap: z.string(),
+  /** false: Bronze only; Silver and Gold are not built by this stream. */
+  refine: z.boolean(),
   startedAt: z.string().nullable(),
   partitions: z.array(
     z.object({
@@ -71,6 +73,11 @@ export const StreamOptions = z.object({
   groupId: z.string().min(1).default(DEFAULT_LAKE_GROUP),
   /** External Kafka; default: the embedded broker. */
   brokers: ExternalBrokers.optional(),
+  /**
+   * false: land Bronze only (the fastest way to take in a big replay); Silver and Gold are built later
+   * with `clickpulse build all` or by a stream started with refine on.
+   */
+  refine: z.boolean().default(true),
 });
 export type StreamOptions = z.infer<typeof StreamOptions>;
 

@@ -7,7 +7,7 @@ import type { StreamOptions, StreamStatus } from '../contract';
 export function emptyStreamStatus(
   state: StreamStatus['state'],
   lake: string,
-  options: Pick<StreamOptions, 'topic' | 'groupId'>,
+  options: Pick<StreamOptions, 'topic' | 'groupId'> & { refine?: boolean },
   bootstrap: string,
 ): StreamStatus {
   return {
@@ -16,6 +16,7 @@ export function emptyStreamStatus(
     topic: options.topic,
     groupId: options.groupId,
     bootstrap,
+    refine: options.refine !== false,
     startedAt: null,
     partitions: [],
     bronze: { rows: 0, rowsPerSecond: 0, lastFlushAt: null, files: 0 },

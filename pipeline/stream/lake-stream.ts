@@ -95,7 +95,7 @@ export class LakeStream {
         (range, oldest) => this.onBronzeCommit(range, oldest),
       );
       this.writer = writer;
-      this.refiner = this.makeRefiner(writer);
+      this.refiner = this.options.refine === false ? null : this.makeRefiner(writer);
       const kafka = kafkaClient(this.target, 'clickpulse-lake');
       this.kafka = kafka;
       await ensureTopics(kafka, [eventTopicSpec(this.options.topic)]);
@@ -105,7 +105,7 @@ export class LakeStream {
           this.onFetched(partition, expected, first, highWatermark),
         fail: (error) => this.fail(error),
       });
-      this.refiner.wake();
+      this.refiner?.wake();
       this.timer = setInterval(() => void this.tick(), STATUS_EVERY_MS);
       this.timer.unref();
       this.set({ state: 'running' });
@@ -229,7 +229,10 @@ export class LakeStream {
     });
   }
 
-  /** Resolves once Bronze holds everything up to `ends` (partition → end offset) and Silver and Gold took it in. */
+  /**
+   * Resolves once Bronze holds everything up to `ends` (partition → end offset) and Silver and Gold took it
+   * in (with refine off, once Bronze wrote it).
+   */
   async caughtUp(ends: Map<number, number>, timeoutMs = 600_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -240,7 +243,7 @@ export class LakeStream {
         const bronzeDone = [...ends].every(([p, end]) => end === 0 || (writer.next(p) ?? 0) >= end);
         if (bronzeDone) await writer.flush(true);
         const refiner = this.refiner;
-        const silverDone = bronzeDone && writer.buffered === 0 && refiner?.silverCaughtUp();
+        const silverDone = bronzeDone && writer.buffered === 0 && (refiner ? refiner.silverCaughtUp() : true);
         if (silverDone && !refiner?.busy) {
           await this.tick();
           return;

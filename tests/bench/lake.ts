@@ -1,6 +1,7 @@
 /**
- * bench:lake — 1M generated rows replayed at max speed through the whole pipeline with the built CLI
- * (`clickpulse replay --lake`: embedded broker, replay, Bronze, Silver, Gold; it exits once Gold caught up),
+ * bench:lake — 1M generated rows replayed at max speed with the built CLI, first into Bronze alone
+ * (`clickpulse replay --lake --bronze-only`: embedded broker, replay, Bronze; it exits once Bronze caught up),
+ * then through the whole pipeline (`replay --lake`: Bronze, Silver, Gold; it exits once Gold caught up),
  * then freshness during a 1,000 events/s replay, then DuckDB converting the same CSV straight to Parquet
  * (the ceiling for a lake writer). ROWS=… and PACED_ROWS=… override.
  */
@@ -36,9 +37,22 @@ try {
     join(dir.path, `${name}-config`),
   ];
 
+  const perEvent = (cpu: number) => ((cpu / rows) * 1e6).toFixed(1);
+  const bronze = await timed([
+    'replay',
+    csv,
+    '--lake',
+    join(dir.path, 'bronze-lake'),
+    '--bronze-only',
+    ...common('bronze'),
+  ]);
+  console.log(
+    `replay → Bronze caught up: ${rows.toLocaleString('en-US')} rows in ${bronze.seconds.toFixed(1)} s = ${Math.round(rows / bronze.seconds).toLocaleString('en-US')} events/s (target ≥ 150,000); CPU ${bronze.cpu.toFixed(1)} s = ${perEvent(bronze.cpu)} µs per event (target ≤ 10; user+sys, all threads); peak RSS ${bronze.peakMb.toFixed(0)} MB (target ≤ 500)`,
+  );
+
   const full = await timed(['replay', csv, '--lake', join(dir.path, 'lake'), ...common('max')]);
   console.log(
-    `end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${rows.toLocaleString('en-US')} rows in ${full.seconds.toFixed(1)} s = ${Math.round(rows / full.seconds).toLocaleString('en-US')} events/s; CPU ${full.cpu.toFixed(1)} s = ${((full.cpu / rows) * 1e6).toFixed(1)} µs per event (user+sys, all threads); peak RSS ${full.peakMb.toFixed(0)} MB`,
+    `end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${rows.toLocaleString('en-US')} rows in ${full.seconds.toFixed(1)} s = ${Math.round(rows / full.seconds).toLocaleString('en-US')} events/s; CPU ${full.cpu.toFixed(1)} s = ${perEvent(full.cpu)} µs per event (user+sys, all threads); peak RSS ${full.peakMb.toFixed(0)} MB`,
   );
   console.log(
     full.out

@@ -148,7 +148,12 @@ describe('TLS and SASL files (broker.start security, a replay or stream tlsCa)',
     expect(await refusal(checkChosen(desktop, 'broker.start', request(cert)))).toBe(
       `Refused: ${cert} was not chosen in a file dialog this session, so it cannot be the broker's TLS certificate; choose it there first.`,
     );
-    const ca = { topic: 't', groupId: 'g', brokers: { bootstrap: 'k:9093', ssl: true, tlsCa: cert } };
+    const ca = {
+      topic: 't',
+      groupId: 'g',
+      refine: true,
+      brokers: { bootstrap: 'k:9093', ssl: true, tlsCa: cert },
+    };
     expect(await refusal(checkChosen(desktop, 'stream.start', ca))).toMatch(/cluster's TLS CA file/);
     await desktop.grants.grant(cert, 'file');
     await expect(checkChosen(desktop, 'broker.start', request(cert))).resolves.toBeUndefined();

@@ -18,7 +18,7 @@ const PROGRESS_EVERY_MS = 2000;
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'Replay a clickstream file onto a Kafka topic (the embedded broker unless --brokers).',
-  synopsis: `FILE [--lake DIR] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] ${EXTERNAL_BROKER_SYNOPSIS} [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--compression none|gzip|lz4] [--producer lean|kafkajs] [--retention-bytes N] [--ahead-of-bronze SECONDS|unthrottled] [--broker-data DIR] [--broker-port P]`,
+  synopsis: `FILE [--lake DIR [--bronze-only]] [--speed max|FACTOR] [--rate N] [--topic T] [--partitions P] ${EXTERNAL_BROKER_SYNOPSIS} [--key user_id|user_session|none] [--limit N] [--from ISO] [--to ISO] [--order file|event-time] [--restart] [--compression none|gzip|lz4] [--producer lean|kafkajs] [--retention-bytes N] [--ahead-of-bronze SECONDS|unthrottled] [--broker-data DIR] [--broker-port P]`,
   options: {
     speed: { type: 'string' },
     rate: { type: 'string' },
@@ -39,6 +39,7 @@ export const replayCommand: Command = {
     'broker-port': { type: 'string' },
     config: { type: 'string' },
     lake: { type: 'string' },
+    'bronze-only': { type: 'boolean' },
   },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -92,6 +93,11 @@ export const replayCommand: Command = {
     }
     const configDir = text('config') ?? defaultConfigDir();
     const lake = text('lake');
+    const bronzeOnly = values['bronze-only'] === true;
+    if (bronzeOnly && !lake) {
+      io.err('clickpulse replay: --bronze-only needs --lake DIR (it says which lake layers to build).');
+      return EXIT_USAGE;
+    }
     const workbench = new Workbench({
       transport: 'cli',
       configDir,
@@ -114,6 +120,7 @@ export const replayCommand: Command = {
         const streaming = await dispatch(workbench, 'stream.start', {
           topic: parsed.data.topic,
           ...(parsed.data.brokers ? { brokers: parsed.data.brokers } : {}),
+          ...(bronzeOnly ? { refine: false } : {}),
         });
         if (!streaming.ok) {
           io.err(`clickpulse replay: ${streaming.error.message}`);
@@ -153,8 +160,10 @@ export const replayCommand: Command = {
         io.err('Waiting for the lake to catch up…');
         const lakeStatus = await workbench.stream.caughtUp();
         io.out(statusLine(lakeStatus));
-        for (const [table, rows] of Object.entries(await goldRows(resolve(lake))))
-          io.out(`  gold.${table}: ${rows} rows`);
+        if (bronzeOnly) io.err(`Build Silver and Gold with: clickpulse build all --lake ${resolve(lake)}`);
+        else
+          for (const [table, rows] of Object.entries(await goldRows(resolve(lake))))
+            io.out(`  gold.${table}: ${rows} rows`);
         if (lakeStatus.lastError) return 1;
       }
       return 0;

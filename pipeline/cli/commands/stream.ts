@@ -10,13 +10,14 @@ const STATUS_EVERY_MS = 5000;
 
 export const streamCommand: Command = {
   name: 'stream',
-  summary: 'Run the lake consumer (topic → Bronze → Silver → Gold) until stopped.',
-  synopsis: `--lake DIR ${EXTERNAL_BROKER_SYNOPSIS} [--topic T] [--group G] [--config DIR]`,
+  summary: 'Run the lake consumer (topic → Bronze → Silver → Gold, or Bronze only) until stopped.',
+  synopsis: `--lake DIR ${EXTERNAL_BROKER_SYNOPSIS} [--topic T] [--group G] [--bronze-only] [--config DIR]`,
   options: {
     lake: { type: 'string' },
     ...EXTERNAL_BROKER_OPTIONS,
     topic: { type: 'string' },
     group: { type: 'string' },
+    'bronze-only': { type: 'boolean' },
     config: { type: 'string' },
   },
   async run({ values }, io) {
@@ -32,6 +33,7 @@ export const streamCommand: Command = {
     const parsed = StreamOptions.safeParse({
       ...(typeof values.topic === 'string' ? { topic: values.topic } : {}),
       ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
+      ...(values['bronze-only'] === true ? { refine: false } : {}),
       ...external,
     });
     if (!parsed.success) {
@@ -78,8 +80,11 @@ export function statusLine(s: StreamStatus): string {
   const f = s.freshness;
   const secs = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} s`);
   const fresh =
-    f.goldP95 === null
+    f.bronzeP95 === null
       ? ''
-      : `; freshness p50/p95: Bronze ${secs(f.bronzeP50)}/${secs(f.bronzeP95)}, Gold ${secs(f.goldP50)}/${secs(f.goldP95)}`;
-  return `${s.state}: Bronze ${s.bronze.rows} rows (${s.bronze.files} files), Silver ${s.silver.rows} events, ${s.silver.quarantined} quarantined, lag ${lag}${fresh}${s.bottleneck ? `; bottleneck: ${s.bottleneck}` : ''}${s.lostMessages ? `; ${s.lostMessages} messages lost to retention` : ''}${s.lastError ? `; error: ${s.lastError}` : ''}`;
+      : `; freshness p50/p95: Bronze ${secs(f.bronzeP50)}/${secs(f.bronzeP95)}${s.refine ? `, Gold ${secs(f.goldP50)}/${secs(f.goldP95)}` : ''}`;
+  const silver = s.refine
+    ? `Silver ${s.silver.rows} events, ${s.silver.quarantined} quarantined`
+    : 'Silver and Gold off (Bronze only)';
+  return `${s.state}: Bronze ${s.bronze.rows} rows (${s.bronze.files} files), ${silver}, lag ${lag}${fresh}${s.bottleneck ? `; bottleneck: ${s.bottleneck}` : ''}${s.lostMessages ? `; ${s.lostMessages} messages lost to retention` : ''}${s.lastError ? `; error: ${s.lastError}` : ''}`;
 }
