@@ -123,7 +123,8 @@ describe('electron-builder --dir over the built app', () => {
       ...natives,
       'out/main/broker-worker.js',
       ...archived.filter((f) => f.startsWith('out/main/chunks/') && f.endsWith('.js')),
-      'node_modules/crc-32/crc32c.js',
+      'node_modules/@node-rs/crc32/index.js',
+      'node_modules/@node-rs/crc32-linux-x64-gnu/package.json',
     ];
     for (const file of mustBeOutside) {
       const entry = statFile(archive, file) as { unpacked?: boolean };

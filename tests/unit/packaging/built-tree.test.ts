@@ -96,7 +96,7 @@ describe('the built out/ tree in the installers', () => {
       const own = JSON.parse(readFileSync(join(projectRoot, dir, 'package.json'), 'utf8')) as Manifest;
       packages.push(...Object.keys(own.dependencies ?? {}));
     }
-    expect([...seen]).toContain('crc-32');
+    expect([...seen]).toContain('@node-rs/crc32');
   });
 
   it('loads from node_modules only production dependencies, which are the ones electron-builder ships', () => {
