@@ -188,7 +188,7 @@ export class LeanProducer {
     return t;
   }
 
-  private builderFor(t: TopicState, key: string | null): RecordBatchBuilder {
+  private builderFor(t: TopicState, key: string | Uint8Array | null): RecordBatchBuilder {
     const n = t.builders.length;
     const p = key === null ? t.roundRobin++ % n : partitionOf(key, n);
     return t.builders[p] as RecordBatchBuilder;
@@ -197,8 +197,8 @@ export class LeanProducer {
   /** Appends one record with the run's lineage headers; `full` says when it is time to flush. */
   appendWithLineage(
     topic: string,
-    key: string | null,
-    value: string | null,
+    key: string | Uint8Array | null,
+    value: string | Uint8Array | null,
     lineage: Lineage,
     row: number,
   ): void {

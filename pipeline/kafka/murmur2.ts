@@ -37,7 +37,7 @@ function hash(length: number, at: (i: number) => number): number {
   return h;
 }
 
-/** The partition Kafka's default partitioner picks for a key. */
-export function partitionOf(key: string, partitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % partitions;
+/** The partition Kafka's default partitioner picks for a key (text, or its UTF-8 bytes). */
+export function partitionOf(key: string | Uint8Array, partitions: number): number {
+  return ((typeof key === 'string' ? murmur2(key) : murmur2Bytes(key)) & 0x7fffffff) % partitions;
 }

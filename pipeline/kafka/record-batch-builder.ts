@@ -2,7 +2,7 @@ import { BATCH_HEADER_SIZE, BatchField, computeBatchCrc } from '../broker/record
 
 /**
  * Builds one Kafka RecordBatch (magic 2) in a single growing buffer: each record's key, value and headers
- * are written straight from their JavaScript strings into the buffer, with no per-record object. The
+ * are written straight from their bytes (or JavaScript strings) into the buffer, with no per-record object. The
  * header (producer id, sequence, CRC-32C) is filled in when the batch is sealed.
  */
 
@@ -80,6 +80,19 @@ export class RecordBatchBuilder {
     return pos + width + n;
   }
 
+  /** Writes varint length + the bytes of b at pos (null: length -1); returns the position after. */
+  private writeBytes(pos: number, b: Uint8Array | null): number {
+    if (b === null) return writeVarint(this.buf, pos, -1);
+    const at = writeVarint(this.buf, pos, b.length);
+    if (b.length < 32) for (let i = 0; i < b.length; i++) this.buf[at + i] = b[i] as number;
+    else this.buf.set(b, at);
+    return at + b.length;
+  }
+
+  private writeField(pos: number, v: string | Uint8Array | null): number {
+    return typeof v === 'string' || v === null ? this.writeString(pos, v) : this.writeBytes(pos, v);
+  }
+
   /** Starts a record: reserves its length prefix; returns where the body starts and how wide the prefix is. */
   private begin(worst: number): number {
     if (this.count === 0) this.firstTimestamp = Date.now();
@@ -103,12 +116,17 @@ export class RecordBatchBuilder {
   }
 
   /** One record with the run's lineage headers (clickpulse.source, clickpulse.row = row). */
-  appendWithLineage(key: string | null, value: string | null, lineage: Lineage, row: number): void {
+  appendWithLineage(
+    key: string | Uint8Array | null,
+    value: string | Uint8Array | null,
+    lineage: Lineage,
+    row: number,
+  ): void {
     const worst =
       3 + 5 + 5 + (key?.length ?? 0) * 3 + 5 + (value?.length ?? 0) * 3 + lineage.prefix.length + 1 + 16;
     let p = this.begin(worst);
-    p = this.writeString(p, key);
-    p = this.writeString(p, value);
+    p = this.writeField(p, key);
+    p = this.writeField(p, value);
     const prefix = lineage.prefix;
     for (let i = 0; i < prefix.length; i++) this.buf[p + i] = prefix[i] as number;
     p += prefix.length;

@@ -111,8 +111,9 @@ WITH src AS (
 SELECT
   -- A double, not a BIGINT: the reader gets plain numbers instead of a BigInt per row (ms fit in 2^53).
   epoch_ms(ts)::DOUBLE AS event_ms,
-  ${keyExpr} AS msg_key,
-  CASE WHEN reason IS NULL THEN json_object(
+  -- Key and value as BLOB: the replay copies their bytes into the record batch without making strings.
+  encode(${keyExpr}) AS msg_key,
+  CASE WHEN reason IS NULL THEN encode(json_object(
     'event_time', strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ'),
     'event_type', event_type,
     'product_id', product_id,
@@ -123,7 +124,7 @@ SELECT
     'user_id', user_id,
     'user_session', user_session,
     'order_id', order_id
-  )::VARCHAR END AS msg_value,
+  )::VARCHAR) END AS msg_value,
   reason,
   CASE WHEN reason IS NOT NULL THEN ${input.source.rawText} END AS raw,
   CASE WHEN reason IS NOT NULL THEN src_line END AS src_line

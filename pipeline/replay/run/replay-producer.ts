@@ -19,8 +19,11 @@ export interface ProducerLike {
   warnings: string[];
   /** Which client runs underneath, for progress and benchmarks. */
   readonly client: 'lean' | 'kafkajs';
-  /** One event, with the lineage headers clickpulse.source and clickpulse.row. */
-  append(key: string | null, value: string, lineage: Lineage, row: number): void;
+  /**
+   * One event, with the lineage headers clickpulse.source and clickpulse.row. Key and value are UTF-8 bytes
+   * that may be views into a DuckDB chunk: they are copied before append returns.
+   */
+  append(key: Uint8Array | null, value: Uint8Array, lineage: Lineage, row: number): void;
   /** One dead-letter record (its headers say why). */
   appendDlq(value: string, headers: [string, string][]): void;
   /** True when enough is buffered to send. */
@@ -74,7 +77,7 @@ class LeanReplayProducer implements ProducerLike {
     readonly warnings: string[],
   ) {}
 
-  append(key: string | null, value: string, lineage: Lineage, row: number): void {
+  append(key: Uint8Array | null, value: Uint8Array, lineage: Lineage, row: number): void {
     this.producer.appendWithLineage(this.topic, key, value, lineage, row);
   }
 
@@ -124,10 +127,11 @@ class KafkajsReplayProducer implements ProducerLike {
     return new KafkajsReplayProducer(kafka, producer, topic, warnings, codec);
   }
 
-  append(key: string | null, value: string, lineage: Lineage, row: number): void {
+  append(key: Uint8Array | null, value: Uint8Array, lineage: Lineage, row: number): void {
+    // Copies: the bytes may be views into a DuckDB chunk, and kafkajs keeps them until the send.
     this.messages.push({
-      key,
-      value,
+      key: key === null ? null : Buffer.from(key),
+      value: Buffer.from(value),
       headers: { 'clickpulse.source': lineage.source, 'clickpulse.row': String(row) },
     });
     this.bytes += value.length + 120;

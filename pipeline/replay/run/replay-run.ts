@@ -49,6 +49,7 @@ const MIN_AHEAD_ROWS = 20_000;
 const HOLD_POLL_MS = 50;
 /** Bytes a record takes on the topic beside its value (key, lineage headers, varints), near enough. */
 const RECORD_OVERHEAD = 70;
+const EMPTY = new Uint8Array(0);
 const CHECKPOINT_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 250;
 /** A paced run never sleeps longer than this at once, so pause and stop are prompt. */
@@ -302,19 +303,18 @@ export class ReplayRun {
     };
     const add = (rows: RowChunk, i: number) => {
       rowNumber++;
-      const reason = rows.reason[i] ?? null;
-      const eventMs = rows.eventMs[i] ?? null;
+      const reason = rows.reason(i);
+      const eventMs = rows.eventMs(i);
       if (reason !== null) {
         this.rowsRejected++;
         this.reasons.set(reasonKind(reason), (this.reasons.get(reasonKind(reason)) ?? 0) + 1);
-        const srcLine = rows.line[i];
-        const line = srcLine === null || srcLine === undefined ? null : Number(srcLine);
+        const line = rows.line(i);
         const value = JSON.stringify({
           reason,
           source: sourceId,
           row: rowNumber,
           ...(line === null ? {} : { line }),
-          raw: rows.raw[i] ?? null,
+          raw: rows.raw(i),
         });
         producer.appendDlq(value, [
           ['clickpulse.source', sourceId],
@@ -325,8 +325,8 @@ export class ReplayRun {
       } else {
         if (eventMs !== null && this.lastEventMs !== null && eventMs < this.lastEventMs) this.outOfOrder++;
         if (eventMs !== null) this.lastEventMs = eventMs;
-        const value = rows.value[i] ?? '';
-        producer.append(rows.key[i] ?? null, value, lineage, rowNumber);
+        const value = rows.value(i) ?? EMPTY;
+        producer.append(rows.key(i), value, lineage, rowNumber);
         batchEvents++;
         eventsAppended++;
         eventBytes += value.length + RECORD_OVERHEAD;
@@ -400,7 +400,7 @@ export class ReplayRun {
               if (this.stopRequested) break outer;
             }
             if (pace.kind !== 'max') {
-              const due = pacer.dueAt(rows.eventMs[i] ?? null, sentThisRun);
+              const due = pacer.dueAt(rows.eventMs(i), sentThisRun);
               for (
                 let wait = pacer.waitFor(due);
                 wait > 0 && !this.stopRequested;
