@@ -2,14 +2,16 @@
  * bench:lake — 1M generated rows replayed at max speed with the built CLI, first into Bronze alone
  * (`clickpulse replay --lake --bronze-only`: embedded broker, replay, Bronze; it exits once Bronze caught up),
  * then through the whole pipeline (`replay --lake`: Bronze, Silver, Gold; it exits once Gold caught up),
- * then freshness during a 1,000 events/s replay, then DuckDB converting the same CSV straight to Parquet
- * (the ceiling for a lake writer). ROWS=… and PACED_ROWS=… override.
+ * then freshness during a 1,000 events/s replay, then the browser bridge's round trip (`stream.status`,
+ * p50/p99) while `clickpulse web` replays the same rows at max speed into its lake, then DuckDB converting the
+ * same CSV straight to Parquet (the ceiling for a lake writer). ROWS=… and PACED_ROWS=… override.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { builtCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
+import { bridgeRoundTripsDuringReplay } from './bridge-round-trips';
 import { timedCli as timed } from './timed-cli';
 
 const rows = Number(process.env.ROWS ?? 1_000_000);
@@ -75,6 +77,11 @@ try {
   ]);
   const freshness = /freshness p50\/p95: .*/.exec(paced.out)?.[0] ?? '(no freshness reported)';
   console.log(`at 1,000 events/s for ${pacedRows.toLocaleString('en-US')} events: ${freshness}`);
+
+  const bridge = await bridgeRoundTripsDuringReplay(csv, join(dir.path, 'web'));
+  console.log(
+    `browser bridge during a max-speed replay into the lake (${bridge.rowsSent.toLocaleString('en-US')} rows in ${bridge.replaySeconds.toFixed(1)} s): stream.status round trip p50 ${bridge.p50.toFixed(1)} ms, p99 ${bridge.p99.toFixed(1)} ms (target < 50), max ${bridge.max.toFixed(1)} ms over ${bridge.calls} calls`,
+  );
 
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();

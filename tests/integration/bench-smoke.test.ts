@@ -35,7 +35,12 @@ const benches: {
   {
     name: 'lake',
     env: { ROWS: '3000', PACED_ROWS: '300' },
-    prints: [/end to end .* µs per event/, /at 1,000 events\/s for 300 events/],
+    prints: [
+      /replay → Bronze caught up: 3,000 rows .* µs per event/,
+      /end to end .* µs per event/,
+      /at 1,000 events\/s for 300 events/,
+      /browser bridge during a max-speed replay .* \(3,000 rows .*p99 [\d.]+ ms/,
+    ],
   },
   {
     name: 'month',
