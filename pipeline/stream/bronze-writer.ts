@@ -233,7 +233,12 @@ export class BronzeWriter {
     this.onCommit(range, rows.oldestMs);
   }
 
-  /** One statement: the text block (see BronzeRows) read by DuckDB's CSV reader into a Parquet file. */
+  /**
+   * One statement: the text block (see BronzeRows) read by DuckDB's CSV reader into a Parquet file. No
+   * dictionary pages: Bronze's offsets, values and lineage rows are all distinct, so the writer built
+   * dictionaries only to drop them — 16 % of this statement's CPU (4.4 → 3.7 µs a row, one thread, 200k
+   * REES46 messages), with the same file size after zstd.
+   */
   private async copyRows(
     db: DuckDBConnection,
     text: string,
@@ -254,7 +259,7 @@ export class BronzeWriter {
         FROM read_csv(${quoteLiteral(text)}, auto_detect = false, header = false, delim = chr(31), quote = '',
           escape = '', new_line = '\\n', nullstr = chr(2), strict_mode = true, max_line_size = ${lineBytes}, buffer_size = ${lineBytes * 4},
           columns = {'o': 'BIGINT', 't': 'BIGINT', 'k': 'VARCHAR', 'h': 'VARCHAR', 'v': 'VARCHAR', 'x': 'BOOLEAN'})
-      ) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+      ) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd, DICTIONARY_SIZE_LIMIT 0)`);
     return Number(result.rowsChanged);
   }
 
