@@ -8,8 +8,8 @@ import { ZERO_UUID } from '../broker/protocol/types';
 import { type Compression } from './compression';
 import { openBootstrap } from './bootstrap';
 import { KafkaConnection, type ClientApi } from './connection';
-import { partitionOf } from './murmur2';
-import { RecordBatchBuilder, type Lineage } from './record-batch-builder';
+import { partitionOf, partitionOfBytes } from './murmur2';
+import { RecordBatchBuilder, type ByteField, type Lineage } from './record-batch-builder';
 import { bootstrapServers, type KafkaTarget } from './target';
 import { tlsOptions } from './tls';
 
@@ -188,7 +188,7 @@ export class LeanProducer {
     return t;
   }
 
-  private builderFor(t: TopicState, key: string | Uint8Array | null): RecordBatchBuilder {
+  private builderFor(t: TopicState, key: string | null): RecordBatchBuilder {
     const n = t.builders.length;
     const p = key === null ? t.roundRobin++ % n : partitionOf(key, n);
     return t.builders[p] as RecordBatchBuilder;
@@ -197,14 +197,38 @@ export class LeanProducer {
   /** Appends one record with the run's lineage headers; `full` says when it is time to flush. */
   appendWithLineage(
     topic: string,
-    key: string | Uint8Array | null,
-    value: string | Uint8Array | null,
+    key: string | null,
+    value: string | null,
     lineage: Lineage,
     row: number,
   ): void {
     const b = this.builderFor(this.topic(topic), key);
     const before = b.size;
     b.appendWithLineage(key, value, lineage, row);
+    this.buffered += b.size - before;
+    if (b.size >= this.batchBytes) this.fullFlag = true;
+  }
+
+  /**
+   * Appends row i of two ByteFields (key, value) with the run's lineage headers: the bytes are copied
+   * straight from where they are held. A null key goes round-robin, like append's.
+   */
+  appendRowWithLineage(
+    topic: string,
+    key: ByteField,
+    value: ByteField,
+    i: number,
+    lineage: Lineage,
+    row: number,
+  ): void {
+    const t = this.topic(topic);
+    const n = t.builders.length;
+    const keyBuf = key.bufferOf(i);
+    const p =
+      keyBuf === null ? t.roundRobin++ % n : partitionOfBytes(keyBuf, key.startOf(i), key.lengthOf(i), n);
+    const b = t.builders[p] as RecordBatchBuilder;
+    const before = b.size;
+    b.appendRowWithLineage(key, value, i, lineage, row);
     this.buffered += b.size - before;
     if (b.size >= this.batchBytes) this.fullFlag = true;
   }

@@ -13,8 +13,8 @@ export function murmur2(key: string): number {
   return hash(key.length, (i) => key.charCodeAt(i));
 }
 
-export function murmur2Bytes(data: Uint8Array): number {
-  return hash(data.length, (i) => data[i] ?? 0);
+export function murmur2Bytes(data: Uint8Array, start = 0, length = data.length - start): number {
+  return hash(length, (i) => data[start + i] ?? 0);
 }
 
 function hash(length: number, at: (i: number) => number): number {
@@ -37,7 +37,17 @@ function hash(length: number, at: (i: number) => number): number {
   return h;
 }
 
-/** The partition Kafka's default partitioner picks for a key (text, or its UTF-8 bytes). */
-export function partitionOf(key: string | Uint8Array, partitions: number): number {
-  return ((typeof key === 'string' ? murmur2(key) : murmur2Bytes(key)) & 0x7fffffff) % partitions;
+/** The partition Kafka's default partitioner picks for a key. */
+export function partitionOf(key: string, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+/** The same for a key's UTF-8 bytes held in place: data[start, start + length). */
+export function partitionOfBytes(
+  data: Uint8Array,
+  start: number,
+  length: number,
+  partitions: number,
+): number {
+  return (murmur2Bytes(data, start, length) & 0x7fffffff) % partitions;
 }

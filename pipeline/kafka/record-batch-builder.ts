@@ -2,7 +2,8 @@ import { BATCH_HEADER_SIZE, BatchField, computeBatchCrc } from '../broker/record
 
 /**
  * Builds one Kafka RecordBatch (magic 2) in a single growing buffer: each record's key, value and headers
- * are written straight from their bytes (or JavaScript strings) into the buffer, with no per-record object. The
+ * are written straight from their JavaScript strings (or from bytes held in place, see ByteField) into the
+ * buffer, with no per-record object. The
  * header (producer id, sequence, CRC-32C) is filled in when the batch is sealed.
  */
 
@@ -25,6 +26,22 @@ function writeVarint(buf: Buffer, pos: number, n: number): number {
   }
   buf[pos++] = z;
   return pos;
+}
+
+/** Byte values held in place (e.g. a DuckDB result column): value i is bufferOf(i)[startOf(i), +lengthOf(i)). */
+export interface ByteField {
+  /** null: the value is null. */
+  bufferOf(i: number): Uint8Array | null;
+  startOf(i: number): number;
+  lengthOf(i: number): number;
+}
+
+/** Value i of a ByteField as its own bytes (a copy), for the paths that keep it past the field's life. */
+export function copyOfField(field: ByteField, i: number): Buffer | null {
+  const buf = field.bufferOf(i);
+  if (buf === null) return null;
+  const start = field.startOf(i);
+  return Buffer.from(buf.subarray(start, start + field.lengthOf(i)));
 }
 
 /** Precomputed headers every record of a run shares: the source header, and the key of the row header. */
@@ -80,17 +97,16 @@ export class RecordBatchBuilder {
     return pos + width + n;
   }
 
-  /** Writes varint length + the bytes of b at pos (null: length -1); returns the position after. */
-  private writeBytes(pos: number, b: Uint8Array | null): number {
-    if (b === null) return writeVarint(this.buf, pos, -1);
-    const at = writeVarint(this.buf, pos, b.length);
-    if (b.length < 32) for (let i = 0; i < b.length; i++) this.buf[at + i] = b[i] as number;
-    else this.buf.set(b, at);
-    return at + b.length;
-  }
-
-  private writeField(pos: number, v: string | Uint8Array | null): number {
-    return typeof v === 'string' || v === null ? this.writeString(pos, v) : this.writeBytes(pos, v);
+  /** Writes varint length + value i of a ByteField at pos (null: length -1); returns the position after. */
+  private writeFieldAt(pos: number, field: ByteField, i: number): number {
+    const src = field.bufferOf(i);
+    if (src === null) return writeVarint(this.buf, pos, -1);
+    const start = field.startOf(i);
+    const length = field.lengthOf(i);
+    const at = writeVarint(this.buf, pos, length);
+    if (length < 32) for (let j = 0; j < length; j++) this.buf[at + j] = src[start + j] as number;
+    else this.buf.set(src.subarray(start, start + length), at);
+    return at + length;
   }
 
   /** Starts a record: reserves its length prefix; returns where the body starts and how wide the prefix is. */
@@ -116,19 +132,29 @@ export class RecordBatchBuilder {
   }
 
   /** One record with the run's lineage headers (clickpulse.source, clickpulse.row = row). */
-  appendWithLineage(
-    key: string | Uint8Array | null,
-    value: string | Uint8Array | null,
-    lineage: Lineage,
-    row: number,
-  ): void {
+  appendWithLineage(key: string | null, value: string | null, lineage: Lineage, row: number): void {
     const worst =
       3 + 5 + 5 + (key?.length ?? 0) * 3 + 5 + (value?.length ?? 0) * 3 + lineage.prefix.length + 1 + 16;
     let p = this.begin(worst);
-    p = this.writeField(p, key);
-    p = this.writeField(p, value);
+    p = this.writeString(p, key);
+    p = this.writeString(p, value);
     const prefix = lineage.prefix;
     for (let i = 0; i < prefix.length; i++) this.buf[p + i] = prefix[i] as number;
+    p += prefix.length;
+    p = this.writeDigits(p, row);
+    this.end(worst, p);
+  }
+
+  /** One record from row i of two ByteFields (key, value), with the run's lineage headers. */
+  appendRowWithLineage(key: ByteField, value: ByteField, i: number, lineage: Lineage, row: number): void {
+    const keyBytes = key.bufferOf(i) === null ? 0 : key.lengthOf(i);
+    const valueBytes = value.bufferOf(i) === null ? 0 : value.lengthOf(i);
+    const worst = 3 + 5 + 5 + keyBytes + 5 + valueBytes + lineage.prefix.length + 1 + 16;
+    let p = this.begin(worst);
+    p = this.writeFieldAt(p, key, i);
+    p = this.writeFieldAt(p, value, i);
+    const prefix = lineage.prefix;
+    for (let j = 0; j < prefix.length; j++) this.buf[p + j] = prefix[j] as number;
     p += prefix.length;
     p = this.writeDigits(p, row);
     this.end(worst, p);

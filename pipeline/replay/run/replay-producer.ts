@@ -3,7 +3,7 @@ import { DLQ_TOPIC, type ReplayOptions } from '../../contract';
 import { endOffsets, ensureTopics, eventTopicSpec, kafkaClient, type KafkaTarget } from '../../kafka';
 import { compression } from '../../kafka/compression';
 import { LeanProducer } from '../../kafka/lean-producer';
-import type { Lineage } from '../../kafka/record-batch-builder';
+import { copyOfField, type ByteField, type Lineage } from '../../kafka/record-batch-builder';
 
 /** Bytes buffered before the run sends them: one Produce request's worth. */
 const FLUSH_BYTES = 1024 * 1024;
@@ -20,10 +20,10 @@ export interface ProducerLike {
   /** Which client runs underneath, for progress and benchmarks. */
   readonly client: 'lean' | 'kafkajs';
   /**
-   * One event, with the lineage headers clickpulse.source and clickpulse.row. Key and value are UTF-8 bytes
-   * that may be views into a DuckDB chunk: they are copied before append returns.
+   * One event from row i of the key and value fields (UTF-8 bytes held in a DuckDB chunk: copied before
+   * append returns), with the lineage headers clickpulse.source and clickpulse.row.
    */
-  append(key: Uint8Array | null, value: Uint8Array, lineage: Lineage, row: number): void;
+  append(keys: ByteField, values: ByteField, i: number, lineage: Lineage, row: number): void;
   /** One dead-letter record (its headers say why). */
   appendDlq(value: string, headers: [string, string][]): void;
   /** True when enough is buffered to send. */
@@ -77,8 +77,8 @@ class LeanReplayProducer implements ProducerLike {
     readonly warnings: string[],
   ) {}
 
-  append(key: Uint8Array | null, value: Uint8Array, lineage: Lineage, row: number): void {
-    this.producer.appendWithLineage(this.topic, key, value, lineage, row);
+  append(keys: ByteField, values: ByteField, i: number, lineage: Lineage, row: number): void {
+    this.producer.appendRowWithLineage(this.topic, keys, values, i, lineage, row);
   }
 
   appendDlq(value: string, headers: [string, string][]): void {
@@ -127,11 +127,12 @@ class KafkajsReplayProducer implements ProducerLike {
     return new KafkajsReplayProducer(kafka, producer, topic, warnings, codec);
   }
 
-  append(key: Uint8Array | null, value: Uint8Array, lineage: Lineage, row: number): void {
-    // Copies: the bytes may be views into a DuckDB chunk, and kafkajs keeps them until the send.
+  append(keys: ByteField, values: ByteField, i: number, lineage: Lineage, row: number): void {
+    // Copies: the bytes are held in a DuckDB chunk, and kafkajs keeps them until the send.
+    const value = copyOfField(values, i) ?? Buffer.alloc(0);
     this.messages.push({
-      key: key === null ? null : Buffer.from(key),
-      value: Buffer.from(value),
+      key: copyOfField(keys, i),
+      value,
       headers: { 'clickpulse.source': lineage.source, 'clickpulse.row': String(row) },
     });
     this.bytes += value.length + 120;

@@ -49,7 +49,6 @@ const MIN_AHEAD_ROWS = 20_000;
 const HOLD_POLL_MS = 50;
 /** Bytes a record takes on the topic beside its value (key, lineage headers, varints), near enough. */
 const RECORD_OVERHEAD = 70;
-const EMPTY = new Uint8Array(0);
 const CHECKPOINT_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 250;
 /** A paced run never sleeps longer than this at once, so pause and stop are prompt. */
@@ -325,11 +324,10 @@ export class ReplayRun {
       } else {
         if (eventMs !== null && this.lastEventMs !== null && eventMs < this.lastEventMs) this.outOfOrder++;
         if (eventMs !== null) this.lastEventMs = eventMs;
-        const value = rows.value(i) ?? EMPTY;
-        producer.append(rows.key(i), value, lineage, rowNumber);
+        producer.append(rows.keys, rows.values, i, lineage, rowNumber);
         batchEvents++;
         eventsAppended++;
-        eventBytes += value.length + RECORD_OVERHEAD;
+        eventBytes += rows.values.lengthOf(i) + RECORD_OVERHEAD;
       }
       batchRows++;
     };

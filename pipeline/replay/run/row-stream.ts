@@ -1,35 +1,31 @@
-import type {
-  DuckDBBlobVector,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBDoubleVector,
-  DuckDBVector,
-} from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBDoubleVector, DuckDBVector } from '@duckdb/node-api';
+import { BytesColumn } from './bytes-column';
 
 /**
  * One chunk of the normalizing query's result (about 2,048 rows), read in place: the message key and value
- * come out as the bytes DuckDB holds (BLOB columns), copied once, straight into the record batch. The usual
- * row makes no JavaScript string; only rejected rows (reason not null) decode their text.
- * A CPU profile of a 1M-row replay had 40 % of the replay thread in the library's per-value string
- * conversion (getColumns → TextDecoder) and re-encoding the strings to UTF-8 for the batch.
+ * are BLOB columns whose bytes are copied once, straight into the record batch (BytesColumn), so the usual
+ * row makes no JavaScript string or object. Only rejected rows (reason not null) decode their text.
+ * A CPU profile of a 1M-row replay had 40 % of the replay thread in getColumns(): a native copy, a
+ * TextDecoder call and BigInt validity checks per value of all six columns.
  */
 export class RowChunk {
   readonly count: number;
+  /** Keys and values, for ProducerLike.append (row i of each). */
+  readonly keys: BytesColumn;
+  readonly values: BytesColumn;
   private readonly ms: DuckDBDoubleVector;
-  private readonly keys: DuckDBBlobVector;
-  private readonly values: DuckDBBlobVector;
-  private readonly reasons: DuckDBVector;
-  private readonly raws: DuckDBVector;
-  private readonly lines: DuckDBVector;
+  private readonly reasons: BytesColumn;
+  private readonly chunk: DuckDBDataChunk;
 
   constructor(chunk: DuckDBDataChunk) {
+    this.chunk = chunk;
     this.count = chunk.rowCount;
+    const raw = (column: number) => duckdb.data_chunk_get_vector(chunk.chunk, column);
     this.ms = chunk.getColumnVector(0) as DuckDBDoubleVector;
-    this.keys = chunk.getColumnVector(1) as DuckDBBlobVector;
-    this.values = chunk.getColumnVector(2) as DuckDBBlobVector;
-    this.reasons = chunk.getColumnVector(3);
-    this.raws = chunk.getColumnVector(4);
-    this.lines = chunk.getColumnVector(5);
+    this.keys = new BytesColumn(raw(1), this.count);
+    this.values = new BytesColumn(raw(2), this.count);
+    this.reasons = new BytesColumn(raw(3), this.count);
   }
 
   /** The event time in ms (null when the row has none). */
@@ -37,33 +33,24 @@ export class RowChunk {
     return this.ms.getItem(i);
   }
 
-  /**
-   * The key's bytes. A view into the chunk for keys of up to 12 bytes (DuckDB keeps them inline): copy it
-   * before the chunk is dropped.
-   */
-  key(i: number): Uint8Array | null {
-    return this.keys.getItemBytes(i);
-  }
-
-  /** The canonical event as JSON bytes (null on a rejected row); same lifetime rule as key(). */
-  value(i: number): Uint8Array | null {
-    return this.values.getItemBytes(i);
-  }
-
   /** Why the row cannot be an event, or null for an event. */
   reason(i: number): string | null {
-    return this.reasons.getItem(i) as string | null;
+    return this.reasons.isNull(i) ? null : (this.reasons.copy(i) as Buffer).toString('utf8');
   }
 
   /** A rejected row's raw text. */
   raw(i: number): string | null {
-    return this.raws.getItem(i) as string | null;
+    return this.column(4).getItem(i) as string | null;
   }
 
   /** A rejected row's line in the file, where the reader knows it. */
   line(i: number): number | null {
-    const line = this.lines.getItem(i) as bigint | number | null;
+    const line = this.column(5).getItem(i) as bigint | number | null;
     return line === null ? null : Number(line);
+  }
+
+  private column(index: number): DuckDBVector {
+    return this.chunk.getColumnVector(index);
   }
 }
 
