@@ -19,6 +19,16 @@ const MAX_GAP = 8;
  * boundary apart); values stored anywhere else start a run of their own. Measured on 400k REES46-sized
  * JSON values: 0.6 µs of CPU a row (DuckDB included) against 2.7 µs for a copy per value (getItemBytes).
  */
+/** A vector's validity mask as bytes (bit i of byte i >> 3), or null when every row is valid. */
+export function validityOf(vector: duckdb.Vector, count: number): Uint8Array | null {
+  const mask = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
+  return mask && mask.length > 0 ? mask : null;
+}
+
+export function isValid(mask: Uint8Array | null, i: number): boolean {
+  return mask === null || ((mask[i >> 3] as number) & (1 << (i & 7))) !== 0;
+}
+
 export class BytesColumn implements ByteField {
   private readonly data: Uint8Array;
   private readonly view: DataView;
@@ -32,8 +42,7 @@ export class BytesColumn implements ByteField {
   constructor(vector: duckdb.Vector, count: number) {
     this.data = duckdb.vector_get_data(vector, count * ENTRY);
     this.view = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
-    const mask = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
-    this.validity = mask && mask.length > 0 ? mask : null;
+    this.validity = validityOf(vector, count);
     this.runOf = new Int32Array(count);
     this.startOf_ = new Int32Array(count);
     this.lengthOf_ = new Int32Array(count);
@@ -57,7 +66,7 @@ export class BytesColumn implements ByteField {
       runFirst = -1;
     };
     for (let i = 0; i < count; i++) {
-      if (this.validity && ((this.validity[i >> 3] as number) & (1 << (i & 7))) === 0) {
+      if (!isValid(this.validity, i)) {
         this.runOf[i] = -2;
         continue;
       }

@@ -1,6 +1,7 @@
 import duckdb from '@duckdb/node-bindings';
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBDoubleVector, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
 import { BytesColumn } from './bytes-column';
+import { DoubleColumn } from './double-column';
 
 /**
  * One chunk of the normalizing query's result (about 2,048 rows), read in place: the message key and value
@@ -14,7 +15,7 @@ export class RowChunk {
   /** Keys and values, for ProducerLike.append (row i of each). */
   readonly keys: BytesColumn;
   readonly values: BytesColumn;
-  private readonly ms: DuckDBDoubleVector;
+  private readonly ms: DoubleColumn;
   private readonly reasons: BytesColumn;
   private readonly chunk: DuckDBDataChunk;
 
@@ -22,7 +23,7 @@ export class RowChunk {
     this.chunk = chunk;
     this.count = chunk.rowCount;
     const raw = (column: number) => duckdb.data_chunk_get_vector(chunk.chunk, column);
-    this.ms = chunk.getColumnVector(0) as DuckDBDoubleVector;
+    this.ms = new DoubleColumn(raw(0), this.count);
     this.keys = new BytesColumn(raw(1), this.count);
     this.values = new BytesColumn(raw(2), this.count);
     this.reasons = new BytesColumn(raw(3), this.count);
@@ -30,7 +31,7 @@ export class RowChunk {
 
   /** The event time in ms (null when the row has none). */
   eventMs(i: number): number | null {
-    return this.ms.getItem(i);
+    return this.ms.get(i);
   }
 
   /** Why the row cannot be an event, or null for an event. */

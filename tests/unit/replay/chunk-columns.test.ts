@@ -2,6 +2,7 @@ import duckdb from '@duckdb/node-bindings';
 import { DuckDBInstance, type DuckDBBlobVector, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BytesColumn } from '../../../pipeline/replay/run/bytes-column';
+import { DoubleColumn } from '../../../pipeline/replay/run/double-column';
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -75,5 +76,23 @@ describe('BytesColumn (BLOB values of a result chunk, copied per run)', () => {
        FROM range(6000) t(i) ORDER BY md5(i::VARCHAR)`,
     );
     expect(r).toMatchObject({ rows: 6000, nulls: 0 });
+  });
+});
+
+describe('DoubleColumn', () => {
+  it('reads doubles and nulls like the library does', async () => {
+    const result = await db.stream(
+      `SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE epoch_ms(TIMESTAMP '2019-10-01' + INTERVAL (i) SECOND)::DOUBLE END FROM range(5000) t(i)`,
+    );
+    let rows = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const column = new DoubleColumn(duckdb.data_chunk_get_vector(chunk.chunk, 0), chunk.rowCount);
+      const expected = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++) expect(column.get(i)).toBe(expected.getItem(i));
+      rows += chunk.rowCount;
+    }
+    expect(rows).toBe(5000);
   });
 });
