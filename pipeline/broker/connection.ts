@@ -1,5 +1,11 @@
 import type { Socket } from 'node:net';
-import { decodeRequest, encodeResponse, ctxFor, readHeaderRest, readHeaderStart } from './protocol/frame';
+import {
+  decodeRequest,
+  encodeResponseChunks,
+  ctxFor,
+  readHeaderRest,
+  readHeaderStart,
+} from './protocol/frame';
 import { ApiVersions } from './protocol/messages/api-versions';
 import { MalformedRequestError, Reader } from './protocol/reader';
 import { apiByKey, type AnyApi } from './protocol/registry';
@@ -14,7 +20,8 @@ import type { SaslUsers } from './sasl/users-file';
 export type BrokerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 interface Slot {
-  frame: Buffer | null;
+  /** The response's pieces in order (a Fetch response's batches by reference), once it is ready. */
+  frame: Buffer[] | null;
 }
 
 const MAX_QUEUED_RESPONSES = 256;
@@ -273,7 +280,7 @@ export class Connection {
       .then(() => handlerFor(api)(body as never, requestCtx, this.core))
       .then((response) => {
         if (silent || response === null) return;
-        slot.frame = encodeResponse(api, header.apiVersion, header.correlationId, response);
+        slot.frame = encodeResponseChunks(api, header.apiVersion, header.correlationId, response);
         this.flush();
       })
       .catch((err: unknown) => {
@@ -318,7 +325,7 @@ export class Connection {
     const answer = ConnectionSasl.answer(this.sasl, api, version, body);
     void answer
       .then(({ response, refuse }) => {
-        slot.frame = encodeResponse(api, version, correlationId, response);
+        slot.frame = encodeResponseChunks(api, version, correlationId, response);
         if (refuse) this.closeAfterFlush(refuse);
         else this.flush();
       })
@@ -346,7 +353,7 @@ export class Connection {
         const frame = Buffer.alloc(4 + reply.bytes.length);
         frame.writeInt32BE(reply.bytes.length, 0);
         reply.bytes.copy(frame, 4);
-        slot.frame = frame;
+        slot.frame = [frame];
         this.flush();
       })
       .finally(() => {
@@ -356,17 +363,22 @@ export class Connection {
   }
 
   private push(frame: Buffer): void {
-    this.queue.push({ frame });
+    this.queue.push({ frame: [frame] });
     this.flush();
   }
 
   private flush(): void {
+    const many = this.queue.length > 1 || (this.queue[0]?.frame?.length ?? 0) > 1;
+    if (many) this.socket.cork();
     while (!this.closed && this.queue.length > 0 && (this.queue[0] as Slot).frame) {
-      const frame = (this.queue.shift() as Slot).frame as Buffer;
-      this.bytesOut += frame.length;
+      const pieces = (this.queue.shift() as Slot).frame as Buffer[];
+      for (const piece of pieces) {
+        this.bytesOut += piece.length;
+        this.socket.write(piece);
+      }
       this.lastActive = Date.now();
-      this.socket.write(frame);
     }
+    if (many) this.socket.uncork();
     if (this.closing && !this.closed && this.queue.length === 0) {
       this.closed = true;
       this.abort.abort();

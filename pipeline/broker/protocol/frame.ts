@@ -49,12 +49,23 @@ export function decodeRequest(api: AnyApi, r: Reader, ctx: Ctx): unknown {
 
 /** A whole response frame: size, correlation id, header tags (flexible, except ApiVersions: always header v0), body. */
 export function encodeResponse(api: AnyApi, version: number, correlationId: number, body: unknown): Buffer {
+  return Buffer.concat(encodeResponseChunks(api, version, correlationId, body));
+}
+
+/** The same frame as pieces to write in order (see Writer.toChunks): what the connections send. */
+export function encodeResponseChunks(
+  api: AnyApi,
+  version: number,
+  correlationId: number,
+  body: unknown,
+): Buffer[] {
   const ctx = ctxFor(api, version);
   const w = new Writer();
   w.int32(0).int32(correlationId);
   if (ctx.flexible && api.key !== ApiVersions.key) w.uvarint(0);
   (api.response as { write(w: Writer, v: unknown, c: Ctx): void }).write(w, body, ctx);
-  const frame = w.toBuffer();
-  frame.writeInt32BE(frame.length - 4, 0);
-  return frame;
+  const chunks = w.toChunks();
+  // The size field is the first 4 bytes of the first piece (small values share one scratch piece).
+  (chunks[0] as Buffer).writeInt32BE(w.length - 4, 0);
+  return chunks;
 }

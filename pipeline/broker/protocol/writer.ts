@@ -99,7 +99,16 @@ export class Writer {
 
   /** The response as one buffer. */
   toBuffer(): Buffer {
+    const chunks = this.toChunks();
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.total);
+  }
+
+  /**
+   * The response as its pieces, large byte runs by reference (raw()): a socket writes them with one writev,
+   * so a Fetch response's record batches are never copied into one buffer.
+   */
+  toChunks(): Buffer[] {
     this.flushScratch();
-    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.total);
+    return this.chunks;
   }
 }
