@@ -19,6 +19,7 @@ import {
 } from './panels';
 import { pinFiles, type GoldView, type PinnedFiles } from './pinned-files';
 import { scopeOf, silverReasons, type Scope } from './scope';
+import { SupersedingQueue } from './superseding-queue';
 
 /** Gold rewrites its tables in well under a second each; this many tries outlast a whole refresh. */
 const AGREEMENT_TRIES = 12;
@@ -45,24 +46,30 @@ const EMPTY_KPIS: DashboardKpis = {
  */
 export class DashboardService {
   private instance: Promise<DuckDBInstance> | undefined;
-  /** One refresh at a time: a second screen asking meanwhile waits rather than doubling the work. */
-  private running: Promise<unknown> = Promise.resolve();
+  /**
+   * One refresh at a time, and only the newest waiting: a screen that changed its filters twice while a
+   * refresh ran waits for one refresh, not two (a 5M-row lake's refresh took seconds, and each queued one
+   * added its own).
+   */
+  private readonly queue = new SupersedingQueue<DashboardSnapshot>('dashboard refresh');
 
   constructor(
     private readonly lakeDir: () => Promise<string>,
     private readonly retry = { tries: AGREEMENT_TRIES, waitMs: RETRY_MS },
   ) {}
 
+  /**
+   * A snapshot for the filters. Asked for while another refresh runs, it waits; a newer request with other
+   * filters replaces it, and then it fails with CANCELLED (the screen has moved on, or asks again).
+   */
   snapshot(filters: DashboardFilters): Promise<DashboardSnapshot> {
-    const run = this.running.then(() => this.snapshotNow(filters));
-    this.running = run.catch(() => undefined);
-    return run;
+    return this.queue.run(JSON.stringify(filters), () => this.snapshotNow(filters));
   }
 
   async dispose(): Promise<void> {
+    await this.queue.idle();
     const instance = this.instance;
     this.instance = undefined;
-    await this.running;
     if (instance) (await instance.catch(() => undefined))?.closeSync();
   }
 
@@ -109,8 +116,8 @@ export class DashboardService {
       latest = Number((await rows(db, SILVER_LATEST_SQL))[0]?.latest ?? goldLatest);
     const scope = scopeOf(filters, extent, latest);
     if (scope.source === 'silver') await db.run(silverTables(scope));
-    const kpis = toKpis((await rows(db, kpiSql(scope, false)))[0]);
-    const previous = toKpis((await rows(db, kpiSql(scope, true)))[0]);
+    const kpis = toKpis((await rows(db, kpiSql(scope, false, goldLatest)))[0]);
+    const previous = toKpis((await rows(db, kpiSql(scope, true, goldLatest)))[0]);
     const traffic = await rows(db, trafficSql(scope));
     const funnel = await rows(db, funnelSql(scope));
     const categories = await rows(db, categoriesSql(scope));
@@ -154,6 +161,9 @@ export class DashboardService {
       const setup = await instance.connect();
       try {
         await limitLakeDb(setup);
+        // Every panel's SQL orders what it returns; unordered, writing the filtered events' temp table
+        // took 0.7 s instead of 0.9 s at 5M rows.
+        await setup.run('SET preserve_insertion_order = false');
       } finally {
         setup.closeSync();
       }
@@ -201,9 +211,16 @@ function agrees(result: DashboardRow[]): boolean {
   const same = (...keys: string[]) =>
     keys.every((k) => Math.abs(Number(r[k] ?? 0) - Number(r[keys[0] ?? ''] ?? 0)) < 0.005);
   return (
+    same('traffic_events', 'session_events', 'user_events', 'heatmap_events') &&
     same('funnel_views', 'category_views', 'brand_views', 'traffic_views', 'session_views') &&
-    same('funnel_purchases', 'category_purchases', 'session_purchases') &&
-    same('funnel_revenue', 'category_revenue', 'session_revenue')
+    same(
+      'funnel_purchases',
+      'category_purchases',
+      'session_purchases',
+      'user_purchases',
+      'heatmap_purchases',
+    ) &&
+    same('funnel_revenue', 'category_revenue', 'heatmap_revenue')
   );
 }
 

@@ -1,9 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { copyFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiError,
+  DASHBOARD_EVENT_TYPES,
   DashboardFilters,
   figureDrill,
   type DashboardFigure,
@@ -86,6 +88,77 @@ describe('dashboard.snapshot over the sample lake', () => {
     const independent = await silver('true', 'count(DISTINCT user_id)::INT AS users');
     expect(s.kpis.users).toBe(independent.users);
     expect(await readdir(join(lakePaths(lake).state, 'dashboards'))).toEqual([]);
+  });
+
+  it('answers an unfiltered refresh from Gold alone: it still works with Silver gone', async () => {
+    const before = await snapshot();
+    const events = lakePaths(lake).silverEvents;
+    const away = join(dir.path, 'silver-away');
+    await rename(events, away);
+    try {
+      const s = await snapshot();
+      expect(s.source).toBe('gold');
+      expect(s.kpis).toEqual(before.kpis);
+      expect(s.topProducts).toEqual(before.topProducts);
+      expect(s.traffic).toEqual(before.traffic);
+    } finally {
+      await rename(away, events);
+    }
+  });
+
+  it('gives the same figures from Gold as from Silver for the same events', async () => {
+    const gold = await snapshot();
+    // Every event type: the Silver path, over the same events as no filter at all.
+    const silverPath = await snapshot({ eventTypes: [...DASHBOARD_EVENT_TYPES] });
+    expect([gold.source, silverPath.source]).toEqual(['gold', 'silver']);
+    expect(silverPath.kpis).toEqual(gold.kpis);
+    expect(silverPath.previous).toEqual(gold.previous);
+    for (const panel of ['traffic', 'funnel', 'categories', 'topProducts', 'heatmap', 'durations'] as const)
+      expect(silverPath[panel], panel).toEqual(gold[panel]);
+    expect(gold.topProducts.length).toBe(10);
+    expect(gold.kpis.users).toBeGreaterThan(0);
+  });
+
+  it('runs only the newest of the refreshes asked for while one runs; a same-filters request joins it', async () => {
+    let runs = 0;
+    const queued = new DashboardService(
+      () => {
+        runs += 1;
+        return Promise.resolve(lake);
+      },
+      { tries: 3, waitMs: 10 },
+    );
+    try {
+      const order: string[] = [];
+      const brand = (await queued.snapshot(DashboardFilters.parse({}))).options.brands[0] ?? '';
+      runs = 0;
+      // All asked for before the first can answer: it runs, the second waits, the third replaces it.
+      const first = queued.snapshot(DashboardFilters.parse({}));
+      const second = queued.snapshot(DashboardFilters.parse({ brands: [brand] }));
+      const third = queued.snapshot(DashboardFilters.parse({ eventTypes: ['view'] }));
+      const thirdAgain = queued.snapshot(DashboardFilters.parse({ eventTypes: ['view'] }));
+      void first.then(() => order.push('first answered'));
+      const superseded = await second.then(
+        () => null,
+        (error: unknown) => {
+          order.push('second superseded');
+          return error;
+        },
+      );
+      expect(superseded).toBeInstanceOf(ApiError);
+      expect((superseded as ApiError).code).toBe('CANCELLED');
+      expect((superseded as ApiError).message).toMatch(/^Superseded: a newer dashboard refresh/);
+      const [a, c, c2] = await Promise.all([first, third, thirdAgain]);
+      expect(c2).toBe(c);
+      expect(a.source).toBe('gold');
+      expect(c.kpis.purchases).toBe(0);
+      expect(c.kpis.views).toBe(a.kpis.views);
+      expect(runs).toBe(2);
+      // The superseded request is answered when it would have started: once the first is done.
+      expect(order).toEqual(['first answered', 'second superseded']);
+    } finally {
+      await queued.dispose();
+    }
   });
 
   it('applies each filter to every panel, as an independent query over Silver does', async () => {
@@ -257,5 +330,32 @@ describe('dashboard.snapshot over the sample lake', () => {
       await copyFile(saved, category);
     }
     expect((await snapshot()).consistent).toBe(true);
+  });
+  // Last: it adds a day to the lake. A period shorter than the lake reads users and top products from
+  // Silver's columns of its days (Gold keeps them for the whole lake only).
+  it('agrees with the Silver path over part of the lake and over all of it', async () => {
+    const day1 = join(lakePaths(lake).silverEventsDate('2019-10-01'), '*.parquet');
+    const day2 = lakePaths(lake).silverEventsDate('2019-10-02');
+    await mkdir(day2, { recursive: true });
+    // The same events a day later, in sessions of their own (a session counts on the day it starts).
+    await db.run(`COPY (SELECT * REPLACE (event_time + INTERVAL 1 DAY AS event_time,
+        session_id || '-2' AS session_id, user_session || '-2' AS user_session)
+      FROM read_parquet('${day1}')) TO '${join(day2, 'part-0.parquet')}' (FORMAT parquet)`);
+    await buildGold(lake);
+    for (const dates of [{ from: '2019-10-02', to: '2019-10-02' }, {}]) {
+      const gold = await snapshot(dates);
+      const silverPath = await snapshot({ ...dates, eventTypes: [...DASHBOARD_EVENT_TYPES] });
+      const label = JSON.stringify(dates);
+      expect([gold.source, silverPath.source], label).toEqual(['gold', 'silver']);
+      expect(silverPath.kpis, label).toEqual(gold.kpis);
+      expect(silverPath.previous, label).toEqual(gold.previous);
+      for (const panel of ['traffic', 'funnel', 'categories', 'topProducts', 'heatmap', 'durations'] as const)
+        expect(silverPath[panel], `${label} ${panel}`).toEqual(gold[panel]);
+    }
+    const one = await snapshot({ from: '2019-10-02', to: '2019-10-02' });
+    const both = await snapshot();
+    expect(both.kpis.views).toBe(2 * one.kpis.views);
+    expect(one.previous.views).toBe(one.kpis.views); // the previous period is the first day
+    expect(both.kpis.users).toBe(one.kpis.users); // the same users on both days
   });
 });

@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DashboardFiltersInput, DashboardSnapshot, ReplayProgress } from '../../../../pipeline/contract';
+import {
+  ApiError,
+  type DashboardFiltersInput,
+  type DashboardSnapshot,
+  type ReplayProgress,
+} from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useEvent } from '../../api/hooks';
 
@@ -100,8 +105,12 @@ export function useDashboardSnapshot(filters: DashboardFiltersInput, live: boole
         });
       },
       (error: unknown) => {
+        // Superseded on the server by a newer request (another window's, or a script's) before it ran:
+        // not a failure; the last data stays and these filters are asked for again.
+        const superseded = error instanceof ApiError && error.code === 'CANCELLED';
+        if (superseded && key === latestKey.current) again.current = true;
         settled();
-        if (key !== latestKey.current) return;
+        if (key !== latestKey.current || superseded) return;
         const message = error instanceof Error ? error.message : String(error);
         setState((s) => ({ ...s, answered: asked, error: message }));
       },
