@@ -1,4 +1,4 @@
-import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { access, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lakePaths } from '../lake/layout';
 import { parquetFiles } from '../query/catalog';
@@ -31,6 +31,10 @@ export interface PinnedFiles {
   /** Silver's files when pinned: streaming only adds files, so the list is a snapshot. */
   silver: string[];
   release(): Promise<void>;
+  /** False once the links are gone (released, or removed as stale by another process). */
+  stillThere(): Promise<boolean>;
+  /** Marks the links as in use, so no refresh removes them as stale. */
+  touch(): Promise<void>;
 }
 
 const STALE_MS = 10 * 60_000;
@@ -71,7 +75,16 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
       }
     }
     const silver = await parquetFiles(paths.silverEvents);
-    return { gold, goldWrittenAt: new Date(written), silver, release };
+    const stillThere = () =>
+      access(dir).then(
+        () => true,
+        () => false,
+      );
+    const touch = async () => {
+      const now = new Date();
+      await utimes(dir, now, now);
+    };
+    return { gold, goldWrittenAt: new Date(written), silver, release, stillThere, touch };
   } catch (error) {
     await release();
     throw error;

@@ -52,6 +52,8 @@ export class DashboardService {
    * added its own).
    */
   private readonly queue = new SupersedingQueue<DashboardSnapshot>('dashboard refresh');
+  /** The files of the last refresh whose Gold tables agreed (see snapshotNow). */
+  private agreed: { lake: string; files: PinnedFiles } | null = null;
 
   constructor(
     private readonly lakeDir: () => Promise<string>,
@@ -68,35 +70,69 @@ export class DashboardService {
 
   async dispose(): Promise<void> {
     await this.queue.idle();
+    await this.forgetAgreed();
     const instance = this.instance;
     this.instance = undefined;
     if (instance) (await instance.catch(() => undefined))?.closeSync();
   }
 
+  /**
+   * Pins the lake's files and reads every panel over them. Gold's panels need Gold's tables to agree (one
+   * refresh's): while a replay streams, Gold is being rewritten most of the time, and waiting for it to
+   * settle made a refresh take 2–12 s. So the files of the last refresh whose tables agreed stay pinned,
+   * and a refresh that finds Gold mid-rewrite answers from them at once (older, and its "as of" says so);
+   * it waits and retries only when there are none yet. The Silver path reads Gold only for the period's
+   * extent and the filters' choices, so it does not wait for agreement at all.
+   */
   private async snapshotNow(filters: DashboardFilters): Promise<DashboardSnapshot> {
     const started = performance.now();
     const lake = await this.lakeDir();
+    if (this.agreed?.lake !== lake) await this.forgetAgreed();
+    const goldPanels = silverReasons(filters).length === 0;
     for (let attempt = 1; ; attempt++) {
       const pinned = await pinFiles(lake);
       if (!pinned) return notReady(performance.now() - started);
+      let kept = false;
       const connection = await this.connect();
       try {
         await defineViews(connection, pinned);
-        const agreed = agrees(await rows(connection, GOLD_AGREEMENT_SQL));
-        if (!agreed && attempt < this.retry.tries) {
-          await new Promise((r) => setTimeout(r, this.retry.waitMs));
-          continue;
+        let files = pinned;
+        let consistent = true;
+        if (goldPanels) {
+          consistent = agrees(await rows(connection, GOLD_AGREEMENT_SQL));
+          if (consistent) {
+            await this.forgetAgreed();
+            this.agreed = { lake, files: pinned };
+            kept = true;
+          } else if (this.agreed && (await this.agreed.files.stillThere())) {
+            files = this.agreed.files;
+            await files.touch();
+            await defineViews(connection, files);
+            consistent = true;
+          } else if (attempt < this.retry.tries) {
+            await new Promise((r) => setTimeout(r, this.retry.waitMs));
+            continue;
+          }
         }
-        return await this.read(connection, pinned, filters, agreed, started);
+        return await this.read(connection, files, filters, consistent, started);
       } catch (error) {
         // A batch build may swap Silver's folder between pinning and reading: pin again, once.
-        if (attempt < 2 && /No files found|No such file|Could not open/i.test(String(error))) continue;
+        if (attempt < 2 && /No files found|No such file|Could not open/i.test(String(error))) {
+          if (!kept) await this.forgetAgreed();
+          continue;
+        }
         throw duckdbError(error);
       } finally {
         connection.closeSync();
-        await pinned.release();
+        if (!kept) await pinned.release();
       }
     }
+  }
+
+  private async forgetAgreed(): Promise<void> {
+    const agreed = this.agreed;
+    this.agreed = null;
+    await agreed?.files.release();
   }
 
   private async read(

@@ -62,7 +62,7 @@ describe('dashboard.snapshot over the sample lake', () => {
     await buildGold(lake);
   });
 
-  it('gives KPIs and charts that agree with each other, from Gold, and leaves no pinned files', async () => {
+  it('gives KPIs and charts that agree with each other, from Gold, and keeps only its own pinned files', async () => {
     const s = await snapshot();
     expect(s.ready).toBe(true);
     expect(s.source).toBe('gold');
@@ -87,7 +87,8 @@ describe('dashboard.snapshot over the sample lake', () => {
     expect(Number(steps[2]?.[1])).toBeLessThanOrEqual(Number(steps[1]?.[1]));
     const independent = await silver('true', 'count(DISTINCT user_id)::INT AS users');
     expect(s.kpis.users).toBe(independent.users);
-    expect(await readdir(join(lakePaths(lake).state, 'dashboards'))).toEqual([]);
+    // The links of this (agreed) refresh stay, to answer from while a later Gold refresh is half done.
+    expect(await readdir(join(lakePaths(lake).state, 'dashboards'))).toHaveLength(1);
   });
 
   it('answers an unfiltered refresh from Gold alone: it still works with Silver gone', async () => {
@@ -314,7 +315,8 @@ describe('dashboard.snapshot over the sample lake', () => {
     expect(Number(want.events)).toBeGreaterThan(0);
   });
 
-  it('says when Gold tables disagree (a refresh half done) instead of mixing them silently', async () => {
+  it('answers from the last files whose Gold agreed while Gold disagrees (a refresh half done), never mixing them', async () => {
+    const agreed = await snapshot();
     const paths = lakePaths(lake);
     // One file of the table (one data.parquet, or a day's in its event_date=… folder) loses rows.
     const dir0 = paths.goldTable('category_daily');
@@ -323,14 +325,26 @@ describe('dashboard.snapshot over the sample lake', () => {
     const saved = join(dir.path, 'category.parquet');
     await copyFile(category, saved);
     await db.run(`COPY (SELECT * FROM read_parquet('${saved}') LIMIT 1) TO '${category}' (FORMAT parquet)`);
+    const fresh = new DashboardService(() => Promise.resolve(lake), { tries: 3, waitMs: 10 });
     try {
       const s = await snapshot();
-      expect(s.consistent).toBe(false);
+      expect(s.consistent).toBe(true);
+      expect(s.goldWrittenAt).toBe(agreed.goldWrittenAt);
+      expect(s.categories).toEqual(agreed.categories);
+      expect(s.kpis).toEqual(agreed.kpis);
+      // With no earlier agreement to fall back on, it says so.
+      expect((await fresh.snapshot(DashboardFilters.parse({}))).consistent).toBe(false);
+      // The Silver path does not wait for Gold to agree: its panels all read Silver.
+      expect((await fresh.snapshot(DashboardFilters.parse({ brands: ['(none)'] }))).consistent).toBe(true);
     } finally {
+      await fresh.dispose();
       await copyFile(saved, category);
     }
     expect((await snapshot()).consistent).toBe(true);
+    // Only the last agreed refresh's links stay.
+    expect(await readdir(join(paths.state, 'dashboards'))).toHaveLength(1);
   });
+
   // Last: it adds a day to the lake. A period shorter than the lake reads users and top products from
   // Silver's columns of its days (Gold keeps them for the whole lake only).
   it('agrees with the Silver path over part of the lake and over all of it', async () => {
