@@ -28,6 +28,11 @@ export interface PinnedFiles {
   gold: Record<GoldView, string[]>;
   /** When the newest pinned Gold file was written. */
   goldWrittenAt: Date;
+  /**
+   * The pinned Gold files' inodes: equal for two pins of the same files, since Gold replaces a file by
+   * renaming a new one over it, and a pin's links keep the old inode from being reused.
+   */
+  goldIdentity: string;
   /** Silver's files when pinned: streaming only adds files, so the list is a snapshot. */
   silver: string[];
   release(): Promise<void>;
@@ -56,6 +61,7 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
   try {
     const gold = {} as Record<GoldView, string[]>;
     let written = 0;
+    const identity: string[] = [];
     for (const [view, table] of Object.entries(DASHBOARD_GOLD) as [GoldView, string][]) {
       const files = await parquetFiles(paths.goldTable(table));
       if (files.length === 0) {
@@ -70,7 +76,9 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
           if (error.code !== 'ENOENT') throw error;
           await link(file, pinned);
         });
-        written = Math.max(written, (await stat(pinned)).mtimeMs);
+        const info = await stat(pinned);
+        written = Math.max(written, info.mtimeMs);
+        identity.push(`${info.dev}:${info.ino}`);
         gold[view].push(pinned);
       }
     }
@@ -84,7 +92,15 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
       const now = new Date();
       await utimes(dir, now, now);
     };
-    return { gold, goldWrittenAt: new Date(written), silver, release, stillThere, touch };
+    return {
+      gold,
+      goldWrittenAt: new Date(written),
+      goldIdentity: identity.join(' '),
+      silver,
+      release,
+      stillThere,
+      touch,
+    };
   } catch (error) {
     await release();
     throw error;

@@ -99,7 +99,10 @@ export class DashboardService {
         let files = pinned;
         let consistent = true;
         if (goldPanels) {
-          consistent = agrees(await rows(connection, GOLD_AGREEMENT_SQL));
+          // The same Gold files as the last agreed refresh's agree (a static lake's every refresh).
+          consistent =
+            this.agreed?.files.goldIdentity === pinned.goldIdentity ||
+            agrees(await rows(connection, GOLD_AGREEMENT_SQL));
           if (consistent) {
             await this.forgetAgreed();
             this.agreed = { lake, files: pinned };
