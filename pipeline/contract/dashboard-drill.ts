@@ -11,7 +11,7 @@ export type DashboardFigure =
   | { kind: 'heatmap'; day: number; hour: number }
   | { kind: 'duration'; bucket: string };
 
-/** KPIs counted over events of one type; the others are figures of sessions. */
+/** KPIs counted over events of one type; the others (but Users) are figures of sessions. */
 const KPI_EVENT_TYPE: Record<string, string> = {
   Views: 'view',
   Purchases: 'purchase',
@@ -46,6 +46,8 @@ export function figureDrill(
       const type = KPI_EVENT_TYPE[figure.kpi];
       if (type) return on(d.events, 'funnel_daily', [{ key: 'event_type', in: [type] }]);
       if (figure.kpi === 'Cart abandonment') return withSessions({ carted: true });
+      // Users are those with an event in the period (kpiSql), not the sessions' first users.
+      if (figure.kpi === 'Users') return on(d.events, 'funnel_daily', []);
       return on(d.sessions, 'session_stats', []);
     }
     case 'traffic':

@@ -1,10 +1,20 @@
-import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { access, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lakePaths } from '../lake/layout';
 import { parquetFiles } from '../query/catalog';
 
-/** The Gold tables the dashboards read, by the view name their SQL uses (see panels.ts). */
+/**
+ * The Gold tables the dashboards read, by the view name their SQL uses (see panels.ts), in the order they
+ * are pinned. product_performance leaves out events without a product, so no total of it equals the other
+ * tables' and the agreement check (GOLD_AGREEMENT_SQL) cannot compare it. Gold writes hourly_heatmap after
+ * it and user_activity before it (refreshWholeLake), so pinning the heatmap first and the users right after
+ * the products brackets it: a refresh that lands while pinning leaves the heatmap older or the users newer
+ * than the rest, which the check sees.
+ */
 export const DASHBOARD_GOLD = {
+  g_heatmap: 'hourly_heatmap',
+  g_products: 'product_performance',
+  g_users: 'user_activity',
   g_funnel: 'funnel_daily',
   g_category: 'category_daily',
   g_brand: 'brand_daily',
@@ -18,9 +28,18 @@ export interface PinnedFiles {
   gold: Record<GoldView, string[]>;
   /** When the newest pinned Gold file was written. */
   goldWrittenAt: Date;
+  /**
+   * The pinned Gold files' inodes: equal for two pins of the same files, since Gold replaces a file by
+   * renaming a new one over it, and a pin's links keep the old inode from being reused.
+   */
+  goldIdentity: string;
   /** Silver's files when pinned: streaming only adds files, so the list is a snapshot. */
   silver: string[];
   release(): Promise<void>;
+  /** False once the links are gone (released, or removed as stale by another process). */
+  stillThere(): Promise<boolean>;
+  /** Marks the links as in use, so no refresh removes them as stale. */
+  touch(): Promise<void>;
 }
 
 const STALE_MS = 10 * 60_000;
@@ -42,6 +61,7 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
   try {
     const gold = {} as Record<GoldView, string[]>;
     let written = 0;
+    const identity: string[] = [];
     for (const [view, table] of Object.entries(DASHBOARD_GOLD) as [GoldView, string][]) {
       const files = await parquetFiles(paths.goldTable(table));
       if (files.length === 0) {
@@ -56,12 +76,31 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
           if (error.code !== 'ENOENT') throw error;
           await link(file, pinned);
         });
-        written = Math.max(written, (await stat(pinned)).mtimeMs);
+        const info = await stat(pinned);
+        written = Math.max(written, info.mtimeMs);
+        identity.push(`${info.dev}:${info.ino}`);
         gold[view].push(pinned);
       }
     }
     const silver = await parquetFiles(paths.silverEvents);
-    return { gold, goldWrittenAt: new Date(written), silver, release };
+    const stillThere = () =>
+      access(dir).then(
+        () => true,
+        () => false,
+      );
+    const touch = async () => {
+      const now = new Date();
+      await utimes(dir, now, now);
+    };
+    return {
+      gold,
+      goldWrittenAt: new Date(written),
+      goldIdentity: identity.join(' '),
+      silver,
+      release,
+      stillThere,
+      touch,
+    };
   } catch (error) {
     await release();
     throw error;

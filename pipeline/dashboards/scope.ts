@@ -8,6 +8,8 @@ export interface Scope {
   source: 'gold' | 'silver';
   sourceReason: string | null;
   grain: Grain;
+  /** The period covers every day the lake has (no window): Gold's whole-lake tables answer for it. */
+  wholeLake: boolean;
   period: { from: string; to: string };
   previousPeriod: { from: string; to: string };
   /** Predicates over Gold's day-grained tables (event_date), current and previous period. */
@@ -84,6 +86,7 @@ export function scopeOf(
       ? `Gold's tables have no ${reasons.join(', ')}: every panel reads Silver events.`
       : null,
     grain,
+    wholeLake: filters.lastMinutes === undefined && period.from <= extent.first && period.to >= extent.last,
     period,
     previousPeriod,
     goldWhere: time,
@@ -131,9 +134,10 @@ function dimensionPredicates(f: DashboardFilters): string[] {
   if (f.categoryL1.length) parts.push(inValues('category_l1', f.categoryL1));
   if (f.categoryL2.length) parts.push(inValues('category_l2', f.categoryL2));
   if (f.brands.length) parts.push(inValues('brand', f.brands));
-  // Numbers checked by the contract (integers in range), so they are safe to inline.
-  if (f.weekdays.length) parts.push(`isodow(timezone('UTC', event_time)) IN (${f.weekdays.join(', ')})`);
-  if (f.hours.length) parts.push(`hour(timezone('UTC', event_time)) IN (${f.hours.join(', ')})`);
+  // Numbers checked by the contract (integers in range), so they are safe to inline. Silver's event_date and
+  // event_hour are the UTC day and hour: no per-row time zone conversion over the whole period.
+  if (f.weekdays.length) parts.push(`isodow(event_date) IN (${f.weekdays.join(', ')})`);
+  if (f.hours.length) parts.push(`event_hour IN (${f.hours.join(', ')})`);
   return parts;
 }
 

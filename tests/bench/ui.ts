@@ -5,7 +5,9 @@
  * over it and the Dashboards screen: time to its first figures, and one dashboard refresh (every panel, one
  * snapshot) from Gold and, with a brand filter, from Silver; then Explore over the same lake: a filtered
  * search with its histogram, a user's journey and a drill-through from a Gold row to its Silver rows (each
- * from navigation to the answer on screen). Prints figures; asserts nothing about speed.
+ * from navigation to the answer on screen); last, during a max-speed replay streamed into the same lake,
+ * screen switches (click to the first painted frame of the next screen) and dashboard refreshes. Prints
+ * figures; asserts nothing about speed.
  * ROWS=… overrides the size.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,12 +15,44 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchChromium, callValueFromPage } from '../e2e/browser';
 import { typeSql } from '../e2e/sql-editor';
 import { builtCli, startWebCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 
 const execFileAsync = promisify(execFile);
+/** Rows of the replay the live figures are measured during (long enough to outlast them at max speed). */
+const LIVE_ROWS = Number(process.env.LIVE_ROWS ?? 1_000_000);
+
+/**
+ * Clicks a screen's link in the sidebar and times, inside the page, until the frame holding the screen's
+ * first render has been painted (a requestAnimationFrame, then a task: the paint comes between them). The
+ * screen must paint its frame without waiting for the Workbench; its data may come later.
+ */
+async function switchTo(page: Page, label: string): Promise<number> {
+  // Source text, not a function: tsx would wrap its inner functions in a __name helper the page lacks.
+  return Number(await page.evaluate(`(${SWITCH_IN_PAGE})(${JSON.stringify(label)})`));
+}
+const SWITCH_IN_PAGE = `async (name) => {
+  const link = Array.from(document.querySelectorAll('nav[aria-label="Screens"] a')).find((a) => a.textContent === name);
+  if (!link) throw new Error('no link to ' + name);
+  const shown = () => (document.querySelector('main[aria-label="' + name + '"]')?.childElementCount ?? 0) > 0;
+  const started = performance.now();
+  link.click();
+  // Rendered: seen as the DOM changes (a MutationObserver runs right after React's commit).
+  await new Promise((resolve) => {
+    if (shown()) return resolve();
+    const observer = new MutationObserver(() => {
+      if (!shown()) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return performance.now() - started;
+}`;
 const rows = Number(process.env.ROWS ?? 5_000_000);
 const dir = await tempDir('clickpulse-bench-ui-');
 const lake = join(dir.path, 'lake');
@@ -211,6 +245,75 @@ try {
     console.log(`explore: a user's journey (${count(userEvents)} events): ${journey.toFixed(0)} ms`);
     console.log(
       `explore: drill-through from a Gold row to its ${count(behind)} Silver rows: ${drill.toFixed(0)} ms`,
+    );
+
+    // Live: a max-speed replay of another day streamed into this lake (Silver and Gold grow meanwhile).
+    await page.goto(`${web.url}#/monitor`);
+    await page.getByRole('main', { name: 'Monitor' }).waitFor();
+    const topic = 'bench_live';
+    await callValueFromPage(page, 'broker.start', { port: 0 });
+    await callValueFromPage(page, 'stream.start', { topic });
+    const generated = (await callValueFromPage(page, 'replay.generate', {
+      rows: LIVE_ROWS,
+      start: '2019-10-02',
+    })) as { path: string };
+    await callValueFromPage(page, 'replay.start', { path: generated.path, topic, speed: 'max' });
+    const replay = () =>
+      callValueFromPage(page, 'replay.status', {}) as Promise<{ state: string; rowsSent: number } | null>;
+    const running = async () => ['starting', 'running'].includes((await replay())?.state ?? '');
+    while ((await replay())?.state === 'starting') await page.waitForTimeout(50);
+    const switches: Record<string, number[]> = {};
+    const refreshes: { trip: number; server: number }[] = [];
+    const figures: number[] = [];
+    const order = [
+      'Dashboards',
+      'Monitor',
+      'Dashboards',
+      'Topics',
+      'Dashboards',
+      'Lake',
+      'Dashboards',
+      'Replay',
+    ];
+    let rounds = 0;
+    while (rounds < 3 && (await running())) {
+      for (const label of order) {
+        const clicked = performance.now();
+        const ms = await switchTo(page, label);
+        (switches[label] ??= []).push(ms);
+        if (label === 'Dashboards') {
+          // The screen's own refresh on arriving: from the click to its figures on screen.
+          await page.waitForFunction(
+            () => document.querySelector('.kpi-value[data-value]') !== null,
+            undefined,
+            {
+              timeout: 120_000,
+              polling: 20,
+            },
+          );
+          figures.push(performance.now() - clicked);
+          const started = performance.now();
+          const answer = (await callValueFromPage(page, 'dashboard.snapshot', {})) as { tookMs: number };
+          refreshes.push({ trip: performance.now() - started, server: answer.tookMs });
+        }
+      }
+      rounds += 1;
+    }
+    const sent = (await replay())?.rowsSent ?? 0;
+    const stillRunning = await running();
+    if (stillRunning) await callValueFromPage(page, 'replay.stop', {});
+    await callValueFromPage(page, 'stream.stop', {});
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const fmt = (xs: number[]) =>
+      `median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (${xs.length})`;
+    console.log(
+      `during a max-speed replay (${count(BigInt(sent))} of ${count(BigInt(LIVE_ROWS))} rows sent by the end${stillRunning ? ', still running' : ', finished early: fewer switches'}):`,
+    );
+    for (const [label, xs] of Object.entries(switches))
+      console.log(`  switch to ${label}, click to first painted frame: ${fmt(xs)}`);
+    console.log(`  switch to Dashboards, click to its figures on screen: ${fmt(figures)}`);
+    console.log(
+      `  then a dashboard refresh from Gold asked for by the bench (every panel; it waits for the screen's own when that runs): round trip ${fmt(refreshes.map((r) => r.trip))}; on the server ${fmt(refreshes.map((r) => r.server))}`,
     );
   } finally {
     await browser.close();

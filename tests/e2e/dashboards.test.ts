@@ -244,6 +244,42 @@ describe('Dashboards in Chromium', () => {
     await page.close();
   });
 
+  it('shows the last figures on the first frame when coming back from another screen, then refreshes them', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => page.getByTestId('dashboard-status').textContent(), POLL).toMatch(/refreshed in/);
+    const shown = (await readScreen(page)).kpis;
+    const link = (name: string) =>
+      page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name });
+    await link('Monitor').click();
+    await page.getByRole('main', { name: 'Monitor' }).waitFor();
+    // Read right after the commit that rendered the screen (a MutationObserver runs then): no answer from the
+    // Workbench can have arrived yet.
+    const first = await page.evaluate(
+      () =>
+        new Promise<{ views: string | null | undefined; status: string }>((resolve) => {
+          const observer = new MutationObserver(() => {
+            if (document.querySelector('main')?.getAttribute('aria-label') !== 'Dashboards') return;
+            observer.disconnect();
+            resolve({
+              views: document
+                .querySelector('.kpi[aria-label="Views"] .kpi-value')
+                ?.getAttribute('data-value'),
+              status: document.querySelector('[data-testid="dashboard-status"]')?.textContent ?? '',
+            });
+          });
+          observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+          Array.from(document.querySelectorAll<HTMLAnchorElement>('nav a'))
+            .find((a) => a.textContent === 'Dashboards')
+            ?.click();
+        }),
+    );
+    expect(first.views).toBe(shown.Views);
+    expect(first.status).toMatch(/refreshing/);
+    await expect.poll(() => page.getByTestId('dashboard-status').textContent(), POLL).toMatch(/refreshed in/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('during a paced replay never shows a made-up 0, and KPIs and charts always agree', async () => {
     const { page, errors } = await open();
     await expect.poll(() => page.getByTestId('dashboard-status').textContent(), POLL).toMatch(/refreshed in/);

@@ -1,9 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { copyFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiError,
+  DASHBOARD_EVENT_TYPES,
   DashboardFilters,
   figureDrill,
   type DashboardFigure,
@@ -60,7 +62,7 @@ describe('dashboard.snapshot over the sample lake', () => {
     await buildGold(lake);
   });
 
-  it('gives KPIs and charts that agree with each other, from Gold, and leaves no pinned files', async () => {
+  it('gives KPIs and charts that agree with each other, from Gold, and keeps only its own pinned files', async () => {
     const s = await snapshot();
     expect(s.ready).toBe(true);
     expect(s.source).toBe('gold');
@@ -85,7 +87,79 @@ describe('dashboard.snapshot over the sample lake', () => {
     expect(Number(steps[2]?.[1])).toBeLessThanOrEqual(Number(steps[1]?.[1]));
     const independent = await silver('true', 'count(DISTINCT user_id)::INT AS users');
     expect(s.kpis.users).toBe(independent.users);
-    expect(await readdir(join(lakePaths(lake).state, 'dashboards'))).toEqual([]);
+    // The links of this (agreed) refresh stay, to answer from while a later Gold refresh is half done.
+    expect(await readdir(join(lakePaths(lake).state, 'dashboards'))).toHaveLength(1);
+  });
+
+  it('answers an unfiltered refresh from Gold alone: it still works with Silver gone', async () => {
+    const before = await snapshot();
+    const events = lakePaths(lake).silverEvents;
+    const away = join(dir.path, 'silver-away');
+    await rename(events, away);
+    try {
+      const s = await snapshot();
+      expect(s.source).toBe('gold');
+      expect(s.kpis).toEqual(before.kpis);
+      expect(s.topProducts).toEqual(before.topProducts);
+      expect(s.traffic).toEqual(before.traffic);
+    } finally {
+      await rename(away, events);
+    }
+  });
+
+  it('gives the same figures from Gold as from Silver for the same events', async () => {
+    const gold = await snapshot();
+    // Every event type: the Silver path, over the same events as no filter at all.
+    const silverPath = await snapshot({ eventTypes: [...DASHBOARD_EVENT_TYPES] });
+    expect([gold.source, silverPath.source]).toEqual(['gold', 'silver']);
+    expect(silverPath.kpis).toEqual(gold.kpis);
+    expect(silverPath.previous).toEqual(gold.previous);
+    for (const panel of ['traffic', 'funnel', 'categories', 'topProducts', 'heatmap', 'durations'] as const)
+      expect(silverPath[panel], panel).toEqual(gold[panel]);
+    expect(gold.topProducts.length).toBe(10);
+    expect(gold.kpis.users).toBeGreaterThan(0);
+  });
+
+  it('runs only the newest of the refreshes asked for while one runs; a same-filters request joins it', async () => {
+    let runs = 0;
+    const queued = new DashboardService(
+      () => {
+        runs += 1;
+        return Promise.resolve(lake);
+      },
+      { tries: 3, waitMs: 10 },
+    );
+    try {
+      const order: string[] = [];
+      const brand = (await queued.snapshot(DashboardFilters.parse({}))).options.brands[0] ?? '';
+      runs = 0;
+      // All asked for before the first can answer: it runs, the second waits, the third replaces it.
+      const first = queued.snapshot(DashboardFilters.parse({}));
+      const second = queued.snapshot(DashboardFilters.parse({ brands: [brand] }));
+      const third = queued.snapshot(DashboardFilters.parse({ eventTypes: ['view'] }));
+      const thirdAgain = queued.snapshot(DashboardFilters.parse({ eventTypes: ['view'] }));
+      void first.then(() => order.push('first answered'));
+      const superseded = await second.then(
+        () => null,
+        (error: unknown) => {
+          order.push('second superseded');
+          return error;
+        },
+      );
+      expect(superseded).toBeInstanceOf(ApiError);
+      expect((superseded as ApiError).code).toBe('CANCELLED');
+      expect((superseded as ApiError).message).toMatch(/^Superseded: a newer dashboard refresh/);
+      const [a, c, c2] = await Promise.all([first, third, thirdAgain]);
+      expect(c2).toBe(c);
+      expect(a.source).toBe('gold');
+      expect(c.kpis.purchases).toBe(0);
+      expect(c.kpis.views).toBe(a.kpis.views);
+      expect(runs).toBe(2);
+      // The superseded request is answered when it would have started: once the first is done.
+      expect(order).toEqual(['first answered', 'second superseded']);
+    } finally {
+      await queued.dispose();
+    }
   });
 
   it('applies each filter to every panel, as an independent query over Silver does', async () => {
@@ -179,8 +253,9 @@ describe('dashboard.snapshot over the sample lake', () => {
         expect((await behind({ kind: 'kpi', kpi: 'Views' })).events, label).toBe(k.views);
         expect((await behind({ kind: 'kpi', kpi: 'Purchases' })).events, label).toBe(k.purchases);
         expect((await behind({ kind: 'kpi', kpi: 'Revenue' })).revenue, label).toBeCloseTo(k.revenue, 2);
-        const sessions = await behind({ kind: 'kpi', kpi: 'Sessions' });
-        expect([sessions.sessions, sessions.users], label).toEqual([k.sessions, k.users]);
+        expect((await behind({ kind: 'kpi', kpi: 'Sessions' })).sessions, label).toBe(k.sessions);
+        // Users are those with an event in the period (and the filters), not the sessions' first users.
+        expect((await behind({ kind: 'kpi', kpi: 'Users' })).users, label).toBe(k.users);
         const carted = await behind({ kind: 'kpi', kpi: 'Cart abandonment' });
         if (k.cartAbandonment !== null)
           expect(1 - carted.purchaseSessions / carted.sessions, label).toBeCloseTo(k.cartAbandonment, 6);
@@ -241,7 +316,8 @@ describe('dashboard.snapshot over the sample lake', () => {
     expect(Number(want.events)).toBeGreaterThan(0);
   });
 
-  it('says when Gold tables disagree (a refresh half done) instead of mixing them silently', async () => {
+  it('answers from the last files whose Gold agreed while Gold disagrees (a refresh half done), never mixing them', async () => {
+    const agreed = await snapshot();
     const paths = lakePaths(lake);
     // One file of the table (one data.parquet, or a day's in its event_date=… folder) loses rows.
     const dir0 = paths.goldTable('category_daily');
@@ -250,12 +326,51 @@ describe('dashboard.snapshot over the sample lake', () => {
     const saved = join(dir.path, 'category.parquet');
     await copyFile(category, saved);
     await db.run(`COPY (SELECT * FROM read_parquet('${saved}') LIMIT 1) TO '${category}' (FORMAT parquet)`);
+    const fresh = new DashboardService(() => Promise.resolve(lake), { tries: 3, waitMs: 10 });
     try {
       const s = await snapshot();
-      expect(s.consistent).toBe(false);
+      expect(s.consistent).toBe(true);
+      expect(s.goldWrittenAt).toBe(agreed.goldWrittenAt);
+      expect(s.categories).toEqual(agreed.categories);
+      expect(s.kpis).toEqual(agreed.kpis);
+      // With no earlier agreement to fall back on, it says so.
+      expect((await fresh.snapshot(DashboardFilters.parse({}))).consistent).toBe(false);
+      // The Silver path does not wait for Gold to agree: its panels all read Silver.
+      expect((await fresh.snapshot(DashboardFilters.parse({ brands: ['(none)'] }))).consistent).toBe(true);
     } finally {
+      await fresh.dispose();
       await copyFile(saved, category);
     }
     expect((await snapshot()).consistent).toBe(true);
+    // Only the last agreed refresh's links stay.
+    expect(await readdir(join(paths.state, 'dashboards'))).toHaveLength(1);
+  });
+
+  // Last: it adds a day to the lake. A period shorter than the lake reads users and top products from
+  // Silver's columns of its days (Gold keeps them for the whole lake only).
+  it('agrees with the Silver path over part of the lake and over all of it', async () => {
+    const day1 = join(lakePaths(lake).silverEventsDate('2019-10-01'), '*.parquet');
+    const day2 = lakePaths(lake).silverEventsDate('2019-10-02');
+    await mkdir(day2, { recursive: true });
+    // The same events a day later, in sessions of their own (a session counts on the day it starts).
+    await db.run(`COPY (SELECT * REPLACE (event_time + INTERVAL 1 DAY AS event_time,
+        session_id || '-2' AS session_id, user_session || '-2' AS user_session)
+      FROM read_parquet('${day1}')) TO '${join(day2, 'part-0.parquet')}' (FORMAT parquet)`);
+    await buildGold(lake);
+    for (const dates of [{ from: '2019-10-02', to: '2019-10-02' }, {}]) {
+      const gold = await snapshot(dates);
+      const silverPath = await snapshot({ ...dates, eventTypes: [...DASHBOARD_EVENT_TYPES] });
+      const label = JSON.stringify(dates);
+      expect([gold.source, silverPath.source], label).toEqual(['gold', 'silver']);
+      expect(silverPath.kpis, label).toEqual(gold.kpis);
+      expect(silverPath.previous, label).toEqual(gold.previous);
+      for (const panel of ['traffic', 'funnel', 'categories', 'topProducts', 'heatmap', 'durations'] as const)
+        expect(silverPath[panel], `${label} ${panel}`).toEqual(gold[panel]);
+    }
+    const one = await snapshot({ from: '2019-10-02', to: '2019-10-02' });
+    const both = await snapshot();
+    expect(both.kpis.views).toBe(2 * one.kpis.views);
+    expect(one.previous.views).toBe(one.kpis.views); // the previous period is the first day
+    expect(both.kpis.users).toBe(one.kpis.users); // the same users on both days
   });
 });

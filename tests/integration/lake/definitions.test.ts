@@ -131,7 +131,7 @@ describe('UTC whatever the time zone', () => {
     const gold = scopeOf(DashboardFilters.parse({ from: '2019-10-01', to: '2019-10-01' }), extent, latest);
     const silver = scopeOf(DashboardFilters.parse({ brands: ['samsung'] }), extent, latest);
     const panelQueries = (name: string, scope: typeof gold): [string, string][] => [
-      [`dashboard ${name} kpis`, panels.kpiSql(scope, false)],
+      [`dashboard ${name} kpis`, panels.kpiSql(scope, false, latest)],
       [`dashboard ${name} traffic`, panels.trafficSql(scope)],
       [`dashboard ${name} funnel`, panels.funnelSql(scope)],
       [`dashboard ${name} categories`, panels.categoriesSql(scope)],

@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DashboardFiltersInput, DashboardSnapshot, ReplayProgress } from '../../../../pipeline/contract';
+import {
+  ApiError,
+  type DashboardFiltersInput,
+  type DashboardSnapshot,
+  type ReplayProgress,
+} from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { useEvent } from '../../api/hooks';
 
@@ -18,26 +23,39 @@ export interface SnapshotState {
   behindReplaySeconds: number | null;
 }
 
+type Held = SnapshotState & { answered: string };
+
+/**
+ * The last figures the screen showed, with their filters: back on the screen (it remounts on every visit)
+ * they are on its first frame, marked as refreshing, instead of "…" until the Workbench answers (a 5M-row
+ * lake's refresh took 1–3 s during a max-speed replay).
+ */
+let lastShown: { key: string; state: Held } | null = null;
+
 /**
  * Loads the dashboard snapshot for the filters: again when they change, when the lake stream reports a new
  * Gold flush, and every LIVE_MS while live. An answer for filters no longer chosen is dropped.
  */
 export function useDashboardSnapshot(filters: DashboardFiltersInput, live: boolean): SnapshotState {
-  const [state, setState] = useState<SnapshotState & { answered: string }>({
-    answered: '',
-    data: undefined,
-    empty: false,
-    refreshing: false,
-    error: undefined,
-    staleBecauseRewriting: false,
-    behindReplaySeconds: null,
-  });
+  const key = JSON.stringify(filters);
+  const [state, setState] = useState<Held>(() =>
+    lastShown?.key === key && lastShown.state.data
+      ? { ...lastShown.state, answered: '', error: undefined }
+      : {
+          answered: '',
+          data: undefined,
+          empty: false,
+          refreshing: false,
+          error: undefined,
+          staleBecauseRewriting: false,
+          behindReplaySeconds: null,
+        },
+  );
   const [tick, setTick] = useState(0);
   const latestKey = useRef('');
   const inFlight = useRef<string | null>(null);
   const again = useRef(false);
   const lastFlush = useRef<string | null>(null);
-  const key = JSON.stringify(filters);
 
   useEffect(() => {
     if (!live) return;
@@ -100,13 +118,23 @@ export function useDashboardSnapshot(filters: DashboardFiltersInput, live: boole
         });
       },
       (error: unknown) => {
+        // Superseded on the server by a newer request (another window's, or a script's) before it ran:
+        // not a failure; the last data stays and these filters are asked for again.
+        const superseded = error instanceof ApiError && error.code === 'CANCELLED';
+        if (superseded && key === latestKey.current) again.current = true;
         settled();
-        if (key !== latestKey.current) return;
+        if (key !== latestKey.current || superseded) return;
         const message = error instanceof Error ? error.message : String(error);
         setState((s) => ({ ...s, answered: asked, error: message }));
       },
     );
   }, [key, tick]);
+
+  // Kept with the filters they answer (answered is "<filters>|<tick>"), not the ones chosen since.
+  useEffect(() => {
+    const at = state.answered.lastIndexOf('|');
+    if (at > 0 && state.data) lastShown = { key: state.answered.slice(0, at), state };
+  }, [state]);
 
   // Refreshing while the latest request has no answer yet (the last data stays on screen meanwhile).
   const { answered, ...shown } = state;
