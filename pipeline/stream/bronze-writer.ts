@@ -197,12 +197,12 @@ export class BronzeWriter {
       writeFileSync(text, rows.view());
       let written: number;
       try {
-        written = await this.copyRows(db, text, partition, temp, rows.longest);
+        written = await this.copyRows(db, text, partition, temp, rows.longest, rows.lineageOnly);
       } catch {
         // A key or value that is not UTF-8 text: the same rows again, every field hex-encoded.
         const hex = BronzeRows.hexOf(splitRows(rows.view()));
         writeFileSync(text, hex.view());
-        written = await this.copyRows(db, text, partition, temp, hex.longest);
+        written = await this.copyRows(db, text, partition, temp, hex.longest, false);
       }
       if (written !== rows.count) {
         throw new Error(
@@ -245,15 +245,21 @@ export class BronzeWriter {
     partition: number,
     temp: string,
     longest: number,
+    lineageOnly: boolean,
   ): Promise<number> {
     const lineBytes = Math.max(2 << 20, longest + 1);
+    // `k RS v RS k RS v` split into a map; a block of replayed rows only (see BronzeRows.lineageOnly) has the
+    // two lineage keys in that order, so only the values are taken from the text.
+    const textHeaders = lineageOnly
+      ? `map(['clickpulse.source', 'clickpulse.row'], [split_part(h, chr(30), 2), split_part(h, chr(30), 4)])`
+      : `map(list_slice(string_split(h, chr(30)), 1, -1, 2), list_slice(string_split(h, chr(30)), 2, -1, 2))`;
     const result = await db.run(`COPY (
         SELECT ${quoteLiteral(this.topic)} AS topic, ${partition}::INTEGER AS "partition", o AS "offset",
           CASE WHEN x THEN decode(unhex(k)) ELSE k END AS "key",
           CASE WHEN x THEN unhex(v) ELSE encode(v) END AS "value",
           CASE WHEN x THEN CAST(decode(unhex(h))::JSON AS MAP(VARCHAR, VARCHAR))
                WHEN h = '' THEN MAP {}::MAP(VARCHAR, VARCHAR)
-               ELSE map(list_slice(string_split(h, chr(30)), 1, -1, 2), list_slice(string_split(h, chr(30)), 2, -1, 2))
+               ELSE ${textHeaders}
           END AS headers,
           epoch_ms(t)::TIMESTAMPTZ AS kafka_timestamp, now() AS ingest_time
         FROM read_csv(${quoteLiteral(text)}, auto_detect = false, header = false, delim = chr(31), quote = '',

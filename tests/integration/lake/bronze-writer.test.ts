@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BronzeWriter } from '../../../pipeline/stream/bronze-writer';
+import { buildBatch } from '../../helpers/record-batches';
 import { tempDir } from '../../helpers/temp';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -113,5 +114,36 @@ describe("the Bronze writer, taking a partition's messages as one block", () => 
     expect(rows.map((r) => r.key)).toEqual(['k0', 'k1', 'k2', 'k3', null, 'k5', 'k6']);
     expect(rows[1]?.headers).toEqual([{ key: 'h', value: 'x\ny' }]);
     expect(rows[6]?.headers).toEqual([]);
+  });
+
+  it('keeps headers exactly whether a block holds only replay lineage headers or not', async () => {
+    const { lake, writer } = await openWriter();
+    const source = { key: 'clickpulse.source', value: 'events.csv@1a2b3c4d' };
+    const lineage = (i: number) => [source, { key: 'clickpulse.row', value: String(i + 1) }];
+    // Partition 0: replayed rows only (the block takes the constant-keys path).
+    const replayed = buildBatch(
+      Array.from({ length: 4 }, (_, i) => ({ key: `u${i}`, value: `{"i":${i}}`, headers: lineage(i) })),
+    );
+    // Partition 1: the same keys in the other order, an extra header, none, a lookalike key.
+    const mixed = buildBatch(
+      [
+        { key: 'a', value: '{}', headers: [...lineage(0)].reverse() },
+        { key: 'b', value: '{}', headers: [...lineage(1), { key: 'x', value: 'y' }] },
+        { key: 'c', value: '{}', headers: [] },
+        { key: 'd', value: '{}', headers: [source, { key: 'clickpulse.rox', value: '4' }] },
+      ],
+      { baseOffset: 10 },
+    );
+    expect(writer.addRecords(0, replayed).added).toBe(4);
+    expect(writer.addRecords(1, mixed).added).toBe(4);
+    await writer.flush(true);
+    const rows = await bronzeRows(lake);
+    expect(rows.slice(0, 4).map((r) => r.headers)).toEqual([0, 1, 2, 3].map(lineage));
+    expect(rows.slice(4).map((r) => r.headers)).toEqual([
+      [...lineage(0)].reverse(),
+      [...lineage(1), { key: 'x', value: 'y' }],
+      [],
+      [source, { key: 'clickpulse.rox', value: '4' }],
+    ]);
   });
 });
