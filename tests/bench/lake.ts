@@ -12,7 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { builtCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 import { bridgeRoundTripsDuringReplay } from './bridge-round-trips';
-import { timedCli as timed } from './timed-cli';
+import { timedCli as timed, type Timed } from './timed-cli';
 
 const rows = Number(process.env.ROWS ?? 1_000_000);
 const pacedRows = Number(process.env.PACED_ROWS ?? 30_000);
@@ -39,7 +39,9 @@ try {
     join(dir.path, `${name}-config`),
   ];
 
-  const perEvent = (cpu: number) => ((cpu / rows) * 1e6).toFixed(1);
+  /** Rows, wall, events/s, CPU per event (user+sys, all threads) and peak RSS of one timed run. */
+  const figures = (t: Timed, targets: { rate: string; cpu: string; rss: string } | null = null) =>
+    `${rows.toLocaleString('en-US')} rows in ${t.seconds.toFixed(1)} s = ${Math.round(rows / t.seconds).toLocaleString('en-US')} events/s${targets ? ` (target ${targets.rate})` : ''}; CPU ${t.cpu.toFixed(1)} s = ${((t.cpu / rows) * 1e6).toFixed(1)} µs per event${targets ? ` (target ${targets.cpu})` : ''} (user+sys, all threads); peak RSS ${t.peakMb.toFixed(0)} MB${targets ? ` (target ${targets.rss})` : ''}`;
   const bronze = await timed([
     'replay',
     csv,
@@ -49,13 +51,12 @@ try {
     ...common('bronze'),
   ]);
   console.log(
-    `replay → Bronze caught up: ${rows.toLocaleString('en-US')} rows in ${bronze.seconds.toFixed(1)} s = ${Math.round(rows / bronze.seconds).toLocaleString('en-US')} events/s (target ≥ 150,000); CPU ${bronze.cpu.toFixed(1)} s = ${perEvent(bronze.cpu)} µs per event (target ≤ 10; user+sys, all threads); peak RSS ${bronze.peakMb.toFixed(0)} MB (target ≤ 500)`,
+    `replay → Bronze caught up: ${figures(bronze, { rate: '≥ 150,000', cpu: '≤ 10', rss: '≤ 500' })}`,
   );
 
   const full = await timed(['replay', csv, '--lake', join(dir.path, 'lake'), ...common('max')]);
-  console.log(
-    `end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${rows.toLocaleString('en-US')} rows in ${full.seconds.toFixed(1)} s = ${Math.round(rows / full.seconds).toLocaleString('en-US')} events/s; CPU ${full.cpu.toFixed(1)} s = ${perEvent(full.cpu)} µs per event (user+sys, all threads); peak RSS ${full.peakMb.toFixed(0)} MB`,
-  );
+  console.log(`end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${figures(full)}`);
+
   console.log(
     full.out
       .trim()

@@ -7,6 +7,7 @@ import { goldTables } from '../../../pipeline/lake/gold/tables';
 import { writeSampleBronze } from '../../helpers/bronze-fixture';
 import { goldDifferences } from '../../helpers/gold-checks';
 import { SAMPLE_CSV } from '../../helpers/query-lake';
+import { runCli } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp';
 
 let duck: DuckDBInstance;
@@ -155,33 +156,31 @@ describe('clickpulse build', () => {
 
 describe('clickpulse replay --lake --bronze-only, then clickpulse build all', () => {
   it('lands Bronze alone (no Silver or Gold); build all then makes Silver and the exact funnel', async () => {
-    const { main } = await import('../../../pipeline/cli/main');
     const dir = await tempDir();
     const lake = join(dir.path, 'lake');
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      out: (l: string) => out.push(l),
-      err: (l: string) => err.push(l),
-      stopSignal: new Promise<void>(() => undefined),
-    };
     const common = ['--broker-port', '0', '--broker-data', join(dir.path, 'broker')];
     const config = ['--config', join(dir.path, 'config')];
     try {
-      expect(await main(['replay', SAMPLE_CSV, '--bronze-only', ...config], io)).toBe(2);
-      expect(err.at(-1)).toBe(
-        'clickpulse replay: --bronze-only needs --lake DIR (it says which lake layers to build).',
+      const refused = await runCli(['replay', SAMPLE_CSV, '--bronze-only', ...config]);
+      expect(refused).toMatchObject({
+        code: 2,
+        err: 'clickpulse replay: --bronze-only needs --lake DIR (it says which lake layers to build).',
+      });
+      const replay = await runCli([
+        'replay',
+        SAMPLE_CSV,
+        '--lake',
+        lake,
+        '--bronze-only',
+        ...common,
+        ...config,
+      ]);
+      expect(replay.code, replay.err).toBe(0);
+      expect(replay.out).toMatch(
+        /^running: Bronze 1000 rows \(\d+ files\), Silver and Gold off \(Bronze only\), lag 0/m,
       );
-      const code = await main(
-        ['replay', SAMPLE_CSV, '--lake', lake, '--bronze-only', ...common, ...config],
-        io,
-      );
-      expect(code, err.join('\n')).toBe(0);
-      expect(out.find((l) => l.startsWith('running: Bronze'))).toMatch(
-        /^running: Bronze 1000 rows \(\d+ files\), Silver and Gold off \(Bronze only\), lag 0/,
-      );
-      expect(err).toContain(`Build Silver and Gold with: clickpulse build all --lake ${lake}`);
-      expect(out.some((l) => l.startsWith('  gold.'))).toBe(false);
+      expect(replay.err).toContain(`Build Silver and Gold with: clickpulse build all --lake ${lake}`);
+      expect(replay.out).not.toContain('gold.');
       expect(existsSync(join(lake, 'silver'))).toBe(false);
       expect(existsSync(join(lake, 'gold'))).toBe(false);
       const [bronze] = await rows(
@@ -189,8 +188,9 @@ describe('clickpulse replay --lake --bronze-only, then clickpulse build all', ()
       );
       expect(bronze).toEqual({ n: 1000n, lineage: 1000n });
 
-      expect(await main(['build', 'all', '--lake', lake], io)).toBe(0);
-      expect(out).toContain('silver: 1000 events from 1000 Bronze messages; 0 quarantined');
+      const build = await runCli(['build', 'all', '--lake', lake]);
+      expect(build.code, build.err).toBe(0);
+      expect(build.out).toContain('silver: 1000 events from 1000 Bronze messages; 0 quarantined');
       const [funnel] = await rows(
         `SELECT views, carts, purchases, revenue FROM read_parquet('${join(lake, 'gold/funnel_daily/**/*.parquet')}')`,
       );
