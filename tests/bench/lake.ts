@@ -39,22 +39,18 @@ try {
     join(dir.path, `${name}-config`),
   ];
 
+  /** `clickpulse replay CSV --lake …` with its own lake, broker data and config folders. */
+  const replayInto = (name: string, ...options: string[]) =>
+    timed(['replay', csv, '--lake', join(dir.path, `${name}-lake`), ...options, ...common(name)]);
   /** Rows, wall, events/s, CPU per event (user+sys, all threads) and peak RSS of one timed run. */
   const figures = (t: Timed, targets: { rate: string; cpu: string; rss: string } | null = null) =>
     `${rows.toLocaleString('en-US')} rows in ${t.seconds.toFixed(1)} s = ${Math.round(rows / t.seconds).toLocaleString('en-US')} events/s${targets ? ` (target ${targets.rate})` : ''}; CPU ${t.cpu.toFixed(1)} s = ${((t.cpu / rows) * 1e6).toFixed(1)} µs per event${targets ? ` (target ${targets.cpu})` : ''} (user+sys, all threads); peak RSS ${t.peakMb.toFixed(0)} MB${targets ? ` (target ${targets.rss})` : ''}`;
-  const bronze = await timed([
-    'replay',
-    csv,
-    '--lake',
-    join(dir.path, 'bronze-lake'),
-    '--bronze-only',
-    ...common('bronze'),
-  ]);
+  const bronze = await replayInto('bronze', '--bronze-only');
   console.log(
     `replay → Bronze caught up: ${figures(bronze, { rate: '≥ 150,000', cpu: '≤ 10', rss: '≤ 500' })}`,
   );
 
-  const full = await timed(['replay', csv, '--lake', join(dir.path, 'lake'), ...common('max')]);
+  const full = await replayInto('max');
   console.log(`end to end (CSV → Kafka → Bronze → Silver → Gold caught up): ${figures(full)}`);
 
   console.log(
@@ -65,17 +61,7 @@ try {
       .join('\n'),
   );
 
-  const paced = await timed([
-    'replay',
-    csv,
-    '--lake',
-    join(dir.path, 'paced-lake'),
-    '--rate',
-    '1000',
-    '--limit',
-    String(pacedRows),
-    ...common('paced'),
-  ]);
+  const paced = await replayInto('paced', '--rate', '1000', '--limit', String(pacedRows));
   const freshness = /freshness p50\/p95: .*/.exec(paced.out)?.[0] ?? '(no freshness reported)';
   console.log(`at 1,000 events/s for ${pacedRows.toLocaleString('en-US')} events: ${freshness}`);
 
