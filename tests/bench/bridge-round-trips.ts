@@ -88,8 +88,9 @@ export async function bridgeRoundTripsDuringReplay(csv: string, dir: string): Pr
     const ms = (us: number) => us / 1000;
     return {
       calls: histogram.totalCount,
-      p50: ms(histogram.getValueAtPercentile(50)),
-      p99: ms(histogram.getValueAtPercentile(99)),
+      // HDR buckets round up: never say more than the largest value recorded.
+      p50: ms(Math.min(histogram.getValueAtPercentile(50), histogram.maxValue)),
+      p99: ms(Math.min(histogram.getValueAtPercentile(99), histogram.maxValue)),
       max: ms(histogram.maxValue),
       replaySeconds: (performance.now() - started) / 1000,
       rowsSent: progress.rowsSent,
