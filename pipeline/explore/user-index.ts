@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
@@ -114,10 +114,12 @@ async function refresh(db: DuckDBConnection, lake: string): Promise<UserIndex> {
       const file = `seg-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.parquet`;
       const temp = join(dir, `.${file}.tmp`);
       const list = fresh.map((s) => quoteLiteral(join(silverRoot, s.path))).join(', ');
-      // The file's path relative to Silver, as DuckDB reads it: the prefix is cut by length, not by pattern.
+      // Each file's path relative to Silver, matched on the exact name DuckDB reports (not cut by length).
+      const names = fresh.map((s) => `(${quoteLiteral(join(silverRoot, s.path))}, ${quoteLiteral(s.path)})`);
       await db.run(
-        `COPY (SELECT user_id, substr(filename, ${silverRoot.length + 2}) AS file, file_row_number AS "row"
-               FROM read_parquet([${list}], filename = true, file_row_number = true, union_by_name = true)
+        `COPY (SELECT user_id, f.rel AS file, file_row_number AS "row"
+               FROM read_parquet([${list}], filename = true, file_row_number = true, union_by_name = true) r
+               JOIN (VALUES ${names.join(', ')}) AS f(abs, rel) ON r.filename = f.abs
                WHERE user_id IS NOT NULL ORDER BY user_id, file, "row")
          TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`,
       );
@@ -128,9 +130,31 @@ async function refresh(db: DuckDBConnection, lake: string): Promise<UserIndex> {
     // After the manifest stops naming them: a reader that listed them before has them open already or
     // gets a missing-file error and retries from the new manifest.
     for (const s of dropped) rmSync(join(dir, s.file), { force: true });
+    removeOrphans(dir, segments);
     return index(silverRoot, dir, segments, now);
   }
   return index(silverRoot, dir, manifest.segments, now);
+}
+
+/** Minutes after which a segment no manifest names is an orphan: another process's refresh lost the race. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
+/**
+ * Two processes refreshing one lake at once (the app and the CLI) each write a segment, and the manifest written
+ * last names only its own: the other segment's files are indexed again next time, and its file is removed
+ * here once it is old enough that no refresh can still be about to name it.
+ */
+function removeOrphans(dir: string, segments: Manifest['segments']): void {
+  const named = new Set(segments.map((s) => s.file));
+  for (const name of readdirSync(dir)) {
+    if (!/^seg-.*\.parquet$/.test(name) || named.has(name)) continue;
+    try {
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > ORPHAN_AGE_MS)
+        rmSync(join(dir, name), { force: true });
+    } catch {
+      // Gone already.
+    }
+  }
 }
 
 function index(silverRoot: string, dir: string, segments: Manifest['segments'], now: Set<string>): UserIndex {
