@@ -40,7 +40,7 @@ export async function search(
   lake: string,
   request: ExploreSearch & { limit: number },
 ): Promise<SearchResult> {
-  const where = searchWhere(request);
+  const asked = searchWhere(request);
   const source = await silverSource(lake);
   if (!source) {
     return {
@@ -49,13 +49,15 @@ export async function search(
       total: 0,
       histogram: { bucketSeconds: 60, buckets: [] },
       sql: '',
-      params: where.params,
+      params: asked.params,
     };
   }
+  const all = await describe(db, `SELECT * FROM ${source}`);
+  const where = searchWhere(request, 1, typesOf(all));
   const minutes = await minuteCounts(db, source, where);
   const histogram = coarsen(minutes.filter((m): m is [number, number] => m[0] !== null));
   const total = minutes.reduce((sum, [, n]) => sum + n, 0);
-  const page = await searchPage(db, source, where, minutes, 0, request.limit);
+  const page = await searchPage(db, source, all, where, minutes, 0, request.limit);
   return { ...page, total, histogram, sql: page.sql, params: where.params };
 }
 
@@ -77,25 +79,27 @@ export async function pageOf(
   lake: string,
   request: ExploreSearch & { offset: number; limit: number },
 ): Promise<RowsPage & { total: number }> {
-  const where = searchWhere(request);
+  searchWhere(request);
   const source = await silverSource(lake);
   if (!source) return { columns: [], rows: [], total: 0 };
+  const all = await describe(db, `SELECT * FROM ${source}`);
+  const where = searchWhere(request, 1, typesOf(all));
   // The per-minute counts cost what a count costs, and they bound the page.
   const minutes = await minuteCounts(db, source, where);
   const total = minutes.reduce((sum, [, n]) => sum + n, 0);
-  const { columns, rows } = await searchPage(db, source, where, minutes, request.offset, request.limit);
+  const { columns, rows } = await searchPage(db, source, all, where, minutes, request.offset, request.limit);
   return { columns, rows, total };
 }
 
 async function searchPage(
   db: DuckDBConnection,
   source: string,
+  all: Column[],
   where: { sql: string; params: string[] },
   minutes: MinuteCounts,
   offset: number,
   limit: number,
 ): Promise<RowsPage & { sql: string }> {
-  const all: Column[] = await describe(db, `SELECT * FROM ${source}`);
   const rank = (c: Column) => (FIRST.includes(c.name) ? FIRST.indexOf(c.name) : FIRST.length);
   const columns = all
     .map((c, i) => ({ c, i }))
@@ -116,6 +120,8 @@ async function searchPage(
   );
   return { columns, rows, sql };
 }
+
+const typesOf = (columns: Column[]) => Object.fromEntries(columns.map((c) => [c.name, c.type]));
 
 /** Per-minute counts merged into the narrowest bucket of the ladder that keeps at most MAX_BUCKETS. */
 export function coarsen(minutes: [number, number][]): Histogram {

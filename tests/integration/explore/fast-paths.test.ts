@@ -114,6 +114,9 @@ describe('search pages bounded by their per-minute counts', () => {
         {},
         `event_type = 'cart' AND NOT coalesce(lower(brand) = 'samsung', false)`,
       ],
+      // Numbers in the column's type when it holds them (DECIMAL(18,2), INTEGER, BIGINT), else as doubles.
+      ['price>50.125 offset<9000', {}, `CAST(price AS DOUBLE) > 50.125 AND "offset" < 9000`],
+      ['hour>=20 price<=120.50', {}, `event_hour >= 20 AND price <= 120.5`],
       [
         '',
         { from: '2019-10-02T03:00:00.000Z', to: '2019-10-02T09:30:00.000Z' },
