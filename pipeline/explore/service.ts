@@ -42,6 +42,7 @@ export class ExploreService {
   private readonly reader: LakeReader;
   private readonly saved: SavedSearches;
   private warming: Promise<unknown> | undefined;
+  private disposed = false;
 
   constructor(private readonly options: ExploreOptions) {
     this.reader = new LakeReader(options.lakeDir);
@@ -107,6 +108,7 @@ export class ExploreService {
   }
 
   dispose(): void {
+    this.disposed = true;
     // A refresh still running finishes (it writes whole files only) before its DuckDB closes.
     const warming = this.warming;
     if (warming) void warming.finally(() => this.reader.dispose());
@@ -114,7 +116,8 @@ export class ExploreService {
   }
 
   private warm(lake: string): void {
-    if (!this.options.warmUserIndex || this.warming) return;
+    // Not after dispose: a search answered while the Workbench closed would open a DuckDB nobody closes.
+    if (!this.options.warmUserIndex || this.warming || this.disposed) return;
     this.warming = this.reader
       .with((db) => refreshUserIndex(db, lake))
       // A failure here is the journey's to report, when it indexes what is still missing.
