@@ -8,7 +8,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Journey } from '../../../pipeline/contract';
 import { ExploreService } from '../../../pipeline/explore/service';
 import { userIndexDir } from '../../../pipeline/explore/user-index';
@@ -84,7 +84,12 @@ beforeAll(async () => {
   await db.run(`CREATE VIEW silver AS SELECT * FROM read_parquet(${lit(join(lake, 'silver/events/**/*.parquet'))}, hive_partitioning = true, union_by_name = true);
     CREATE VIEW session_stats AS SELECT * FROM read_parquet(${lit(join(lake, 'gold/session_stats/**/*.parquet'))}, union_by_name = true);
     CREATE VIEW user_activity AS SELECT * FROM read_parquet(${lit(join(lake, 'gold/user_activity/**/*.parquet'))}, union_by_name = true)`);
-  service = new ExploreService({ lakeDir: async () => lake, configDir: join(dir.path, 'config') });
+  // As the app's: the user index is refreshed in the background after a search or a drill.
+  service = new ExploreService({
+    lakeDir: async () => lake,
+    configDir: join(dir.path, 'config'),
+    warmUserIndex: true,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -123,6 +128,7 @@ describe('search pages bounded by their per-minute counts', () => {
         `event_time >= TIMESTAMPTZ '2019-10-02 03:00:00+00' AND event_time < TIMESTAMPTZ '2019-10-02 09:30:00+00'`,
       ],
     ];
+    expect(existsSync(userIndexDir(lake))).toBe(false);
     for (const [query, range, where] of cases) {
       const all = await values(
         `SELECT event_id FROM silver WHERE ${where} ORDER BY event_time DESC, event_id`,
@@ -143,6 +149,15 @@ describe('search pages bounded by their per-minute counts', () => {
         });
       }
     }
+  });
+});
+
+describe('the user index after a search', () => {
+  it('is built in the background, before any journey', async () => {
+    await vi.waitFor(() => expect(existsSync(join(userIndexDir(lake), 'manifest.json'))).toBe(true), {
+      timeout: 30_000,
+      interval: 50,
+    });
   });
 });
 
