@@ -12,6 +12,7 @@ export function exploreHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof 
     lakeDir: () => ctx.lakeDir(),
     configDir: ctx.options.configDir,
     sourceDirs: [ctx.options.resourcesDir, join(ctx.options.configDir, 'generated')],
+    warmUserIndex: true,
     readDlq: brokerDlqReader((range) => ctx.broker.messages(range)),
     resender: new DlqResender(
       ctx.options.configDir,

@@ -20,10 +20,19 @@ export class LakeReader {
   }
 
   async with<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-    this.instance ??= DuckDBInstance.create(':memory:');
+    // The limits are the instance's (memory, spill folder, time zone), set once: DuckDB refuses to move the
+    // spill folder once a query has spilled, so setting it per connection failed every call after a spill.
+    this.instance ??= DuckDBInstance.create(':memory:').then(async (instance) => {
+      const first = await instance.connect();
+      try {
+        await limitLakeDb(first);
+      } finally {
+        first.closeSync();
+      }
+      return instance;
+    });
     const db = await (await this.instance).connect();
     try {
-      await limitLakeDb(db);
       return await work(db);
     } finally {
       db.closeSync();

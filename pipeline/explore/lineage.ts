@@ -14,6 +14,7 @@ import { quoteIdent, quoteLiteral } from '../query/sql-builder';
 import { drillKey, grainOf, keyValue, keyValues, type GrainKey } from './grains';
 import { describe, folderSource, jsonRows, jsonSelectList, rowObject, silverSource } from './lake-reader';
 import { sourceLine } from './source-line';
+import { MINUTE_MS_SQL, pageBounds, type MinuteCounts } from './time-bounds';
 
 const SESSION_TABLES = new Set(['session_stats', 'session_daily', 'user_activity']);
 
@@ -110,23 +111,48 @@ export async function lineageRows(db: DuckDBConnection, lake: string, request: D
   // Distinct sessions and users cost ten times the other sums (a hash table of ids): only for the figures
   // that count them — a session table's rows, or sessions chosen by what they did.
   const distinct = request.sessions !== undefined || SESSION_TABLES.has(table);
+  // One scan of the filter's columns gives the figures and the matches per minute; the per-minute counts
+  // bound the page to the minutes that hold it (see time-bounds.ts).
   const counted = await db.runAndReadAll(
-    `SELECT count(*)::DOUBLE, (count(*) FILTER (WHERE event_type = 'view'))::DOUBLE,
+    `SELECT GROUPING(minute) = 1, minute, count(*)::DOUBLE, (count(*) FILTER (WHERE event_type = 'view'))::DOUBLE,
             (count(*) FILTER (WHERE event_type = 'cart'))::DOUBLE,
             (count(*) FILTER (WHERE event_type = 'purchase'))::DOUBLE,
             coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE,
             ${distinct ? 'count(DISTINCT session_id)::DOUBLE, count(DISTINCT user_id)::DOUBLE' : 'NULL, NULL'}
-     FROM (SELECT event_type, price, session_id, user_id ${selection})`,
+     FROM (SELECT event_type, price, session_id, user_id, ${MINUTE_MS_SQL} AS minute ${selection})
+     GROUP BY GROUPING SETS ((minute), ()) ORDER BY minute`,
     params,
   );
-  const [events, views, carts, purchases, revenue, sessions, users] = (counted.getRowsJS()[0] ?? []).map(
-    (v, i) => (i >= 5 && v === null ? null : Number(v ?? 0)),
-  ) as number[];
-  const rows = await jsonRows(
-    db,
-    `SELECT ${jsonSelectList(columns)} ${selection} ORDER BY event_time, event_id LIMIT ${request.limit} OFFSET ${request.offset}`,
-    params,
-  );
+  const grouped = counted.getRowsJS();
+  const whole = grouped.find((r) => r[0] === true) ?? [true, null, 0, 0, 0, 0, 0, distinct ? 0 : null, null];
+  const minutes = grouped.filter((r) => r[0] !== true).map((r) => [r[1], Number(r[2])]) as MinuteCounts;
+  const [events, views, carts, purchases, revenue, sessions, users] = whole
+    .slice(2)
+    .map((v, i) => (i >= 5 && v === null ? null : Number(v ?? 0))) as number[];
+  const order = 'ORDER BY event_time, event_id';
+  const bounds = request.limit > 0 ? pageBounds(minutes, 'asc', request.offset, request.limit) : 'empty';
+  let rows: unknown[][] = [];
+  if (bounds === null) {
+    rows = await jsonRows(
+      db,
+      `SELECT ${jsonSelectList(columns)} ${selection} ${order} LIMIT ${request.limit} OFFSET ${request.offset}`,
+      params,
+    );
+  } else if (bounds !== 'empty') {
+    const n = params.length;
+    const range = `event_time >= CAST($${n + 1} AS TIMESTAMPTZ) AND event_time < CAST($${n + 2} AS TIMESTAMPTZ)`;
+    // Plain filters take the bounds beside them, so DuckDB skips row groups; windows and session conditions
+    // must see every selected row first, so the bounds apply after them.
+    const bounded =
+      !windowed && !request.sessions
+        ? `FROM ${silver} WHERE (${predicate || 'true'}) AND ${range}`
+        : `FROM (SELECT * ${selection}) WHERE ${range}`;
+    rows = await jsonRows(
+      db,
+      `SELECT ${jsonSelectList(columns)} ${bounded} ${order} LIMIT ${request.limit} OFFSET ${bounds.offset}`,
+      [...params, bounds.from, bounds.to],
+    );
+  }
   const figures = { events, views, carts, purchases, revenue, sessions, users } as LineageRows['figures'];
   return { ...empty, total: figures.events, columns, rows, gold, figures };
 }

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Column, ExploreSearch, Histogram, RowsPage, SearchResult } from '../contract';
 import { describe, jsonRows, jsonSelectList, silverSource } from './lake-reader';
 import { searchWhere } from './search-sql';
+import { MINUTE_MS_SQL, pageBounds, type MinuteCounts } from './time-bounds';
 
 /** Bucket widths a histogram may use, in seconds: the smallest that keeps it within MAX_BUCKETS. */
 const BUCKET_LADDER = [
@@ -39,7 +40,7 @@ export async function search(
   lake: string,
   request: ExploreSearch & { limit: number },
 ): Promise<SearchResult> {
-  const where = searchWhere(request);
+  const asked = searchWhere(request);
   const source = await silverSource(lake);
   if (!source) {
     return {
@@ -48,20 +49,29 @@ export async function search(
       total: 0,
       histogram: { bucketSeconds: 60, buckets: [] },
       sql: '',
-      params: where.params,
+      params: asked.params,
     };
   }
-  // One scan counts matches per minute: the total is their sum, and coarser buckets are merged from them.
+  const all = await describe(db, `SELECT * FROM ${source}`);
+  const where = searchWhere(request, 1, typesOf(all));
+  const minutes = await minuteCounts(db, source, where);
+  const histogram = coarsen(minutes.filter((m): m is [number, number] => m[0] !== null));
+  const total = minutes.reduce((sum, [, n]) => sum + n, 0);
+  const page = await searchPage(db, source, all, where, minutes, 0, request.limit);
+  return { ...page, total, histogram, sql: page.sql, params: where.params };
+}
+
+/** One narrow scan (the filter's columns and event_time): matches per minute, ascending. */
+async function minuteCounts(
+  db: DuckDBConnection,
+  source: string,
+  where: { sql: string; params: string[] },
+): Promise<MinuteCounts> {
   const perMinute = await db.runAndReadAll(
-    `SELECT (epoch(date_trunc('minute', event_time)) * 1000)::DOUBLE AS minute, count(*)::DOUBLE
-     FROM ${source} WHERE ${where.sql} GROUP BY minute ORDER BY minute`,
+    `SELECT ${MINUTE_MS_SQL} AS minute, count(*)::DOUBLE FROM ${source} WHERE ${where.sql} GROUP BY minute ORDER BY minute`,
     where.params,
   );
-  const minutes = perMinute.getRowsJS() as [number, number][];
-  const histogram = coarsen(minutes);
-  const total = minutes.reduce((sum, [, n]) => sum + n, 0);
-  const page = await searchPage(db, source, where, 0, request.limit);
-  return { ...page, total, histogram, sql: page.sql, params: where.params };
+  return perMinute.getRowsJS() as MinuteCounts;
 }
 
 export async function pageOf(
@@ -69,35 +79,49 @@ export async function pageOf(
   lake: string,
   request: ExploreSearch & { offset: number; limit: number },
 ): Promise<RowsPage & { total: number }> {
-  const where = searchWhere(request);
+  searchWhere(request);
   const source = await silverSource(lake);
   if (!source) return { columns: [], rows: [], total: 0 };
-  const counted = await db.runAndReadAll(
-    `SELECT count(*)::DOUBLE FROM ${source} WHERE ${where.sql}`,
-    where.params,
-  );
-  const total = Number(counted.getRowsJS()[0]?.[0] ?? 0);
-  const { columns, rows } = await searchPage(db, source, where, request.offset, request.limit);
+  const all = await describe(db, `SELECT * FROM ${source}`);
+  const where = searchWhere(request, 1, typesOf(all));
+  // The per-minute counts cost what a count costs, and they bound the page.
+  const minutes = await minuteCounts(db, source, where);
+  const total = minutes.reduce((sum, [, n]) => sum + n, 0);
+  const { columns, rows } = await searchPage(db, source, all, where, minutes, request.offset, request.limit);
   return { columns, rows, total };
 }
 
 async function searchPage(
   db: DuckDBConnection,
   source: string,
+  all: Column[],
   where: { sql: string; params: string[] },
+  minutes: MinuteCounts,
   offset: number,
   limit: number,
 ): Promise<RowsPage & { sql: string }> {
-  const all: Column[] = await describe(db, `SELECT * FROM ${source}`);
   const rank = (c: Column) => (FIRST.includes(c.name) ? FIRST.indexOf(c.name) : FIRST.length);
   const columns = all
     .map((c, i) => ({ c, i }))
     .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
     .map(({ c }) => c);
+  // The SQL shown to the user is the plain query; the one run reads only the minutes that hold the page.
   const sql = `SELECT ${jsonSelectList(columns)} FROM ${source} WHERE ${where.sql} ${ORDER} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
-  const rows = limit > 0 ? await jsonRows(db, sql, where.params) : [];
+  const bounds = limit > 0 ? pageBounds(minutes, 'desc', offset, limit) : 'empty';
+  if (bounds === 'empty') return { columns, rows: [], sql };
+  if (bounds === null) return { columns, rows: await jsonRows(db, sql, where.params), sql };
+  const n = where.params.length;
+  const rows = await jsonRows(
+    db,
+    `SELECT ${jsonSelectList(columns)} FROM ${source}
+     WHERE (${where.sql}) AND event_time >= CAST($${n + 1} AS TIMESTAMPTZ) AND event_time < CAST($${n + 2} AS TIMESTAMPTZ)
+     ${ORDER} LIMIT ${Math.trunc(limit)} OFFSET ${bounds.offset}`,
+    [...where.params, bounds.from, bounds.to],
+  );
   return { columns, rows, sql };
 }
+
+const typesOf = (columns: Column[]) => Object.fromEntries(columns.map((c) => [c.name, c.type]));
 
 /** Per-minute counts merged into the narrowest bucket of the ladder that keeps at most MAX_BUCKETS. */
 export function coarsen(minutes: [number, number][]): Histogram {

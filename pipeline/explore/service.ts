@@ -18,6 +18,7 @@ import { lineageRows, recordLineage } from './lineage';
 import { SavedSearches } from './saved-searches';
 import { pageOf, search } from './search';
 import { replayedFiles } from './source-line';
+import { refreshUserIndex } from './user-index';
 
 export interface ExploreOptions {
   lakeDir: () => Promise<string>;
@@ -29,12 +30,19 @@ export interface ExploreOptions {
   readDlq?: DlqReader;
   /** Re-sends fixed dead letters (needs a broker: the app's, not the CLI's). */
   resender?: DlqResender;
+  /**
+   * Brings the journeys' user index up to date in the background after a search or a drill (the app's
+   * screens lead there), so the journey itself rarely indexes. Off for the one-shot CLI.
+   */
+  warmUserIndex?: boolean;
 }
 
 /** Explore, journeys, lineage and data quality: the one implementation the app, the browser and the CLI call. */
 export class ExploreService {
   private readonly reader: LakeReader;
   private readonly saved: SavedSearches;
+  private warming: Promise<unknown> | undefined;
+  private disposed = false;
 
   constructor(private readonly options: ExploreOptions) {
     this.reader = new LakeReader(options.lakeDir);
@@ -43,7 +51,9 @@ export class ExploreService {
 
   async search(request: ExploreSearch & { limit: number }): Promise<SearchResult> {
     const lake = await this.options.lakeDir();
-    return this.reader.with((db) => search(db, lake, request));
+    const result = await this.reader.with((db) => search(db, lake, request));
+    this.warm(lake);
+    return result;
   }
 
   async page(
@@ -72,7 +82,9 @@ export class ExploreService {
 
   async lineage(request: Parameters<typeof lineageRows>[2]): Promise<LineageRows> {
     const lake = await this.options.lakeDir();
-    return this.reader.with((db) => lineageRows(db, lake, request));
+    const result = await this.reader.with((db) => lineageRows(db, lake, request));
+    this.warm(lake);
+    return result;
   }
 
   async record(at: { topic: string; partition: number; offset: number }): Promise<RecordLineage> {
@@ -96,7 +108,23 @@ export class ExploreService {
   }
 
   dispose(): void {
-    this.reader.dispose();
+    this.disposed = true;
+    // A refresh still running finishes (it writes whole files only) before its DuckDB closes.
+    const warming = this.warming;
+    if (warming) void warming.finally(() => this.reader.dispose());
+    else this.reader.dispose();
+  }
+
+  private warm(lake: string): void {
+    // Not after dispose: a search answered while the Workbench closed would open a DuckDB nobody closes.
+    if (!this.options.warmUserIndex || this.warming || this.disposed) return;
+    this.warming = this.reader
+      .with((db) => refreshUserIndex(db, lake))
+      // A failure here is the journey's to report, when it indexes what is still missing.
+      .catch(() => undefined)
+      .finally(() => {
+        this.warming = undefined;
+      });
   }
 
   private dlq(): DlqReader {
