@@ -30,6 +30,8 @@ describe('Replay run and Monitor in Chromium', () => {
     expect(await text(page, 'rows-sent')()).toBe('1,000');
     expect(await text(page, 'rows-rejected')()).toBe('0');
     expect(await text(page, 'replay-percent')()).toBe('100.0 %');
+    // The run's average comes from its final summary, not one fetched while it ran (a 1 s run said 0).
+    await expect.poll(text(page, 'pace'), POLL).toMatch(/^[1-9][\d,]* events\/s on average \(max speed\)$/);
     // Until the lake consumer exists the Lake card explains why it has no figures, and nothing crashes.
     await page.getByRole('region', { name: 'Lake' }).waitFor();
     await screenshot(page, 'monitor-completed');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ReplayProgress } from '../../../pipeline/contract';
 import {
   describeBottleneck,
   appendPoint,
@@ -7,6 +8,7 @@ import {
   isActive,
   isTypingTarget,
   progressRatio,
+  seriesEveryMs,
   type RatePoint,
 } from '../../../renderer/src/screens/monitor/monitor-logic';
 
@@ -60,5 +62,31 @@ describe('describeBottleneck', () => {
     expect(describeBottleneck('silver')).toBe('Silver (Bronze files wait for it)');
     expect(describeBottleneck('producer')).toBe('the producer (the lake keeps up)');
     expect(describeBottleneck(null)).toBe('–');
+  });
+});
+
+describe('seriesEveryMs', () => {
+  const timing = { liveMs: 1000, idleMs: 10_000, tailMs: 65_000 };
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  type State = ReplayProgress['state'];
+  const run = (state: State, endedAt: string | null) => ({ run: { runId: 'r1', state, endedAt } });
+
+  it('asks every second while a run goes on, and again at once when its summary is from before it ended', () => {
+    expect(seriesEveryMs({ runId: 'r1', state: 'running' }, run('running', null), now, timing)).toBe(1000);
+    // A 1 s run: the last summary was fetched while it ran (no end, no rows yet); the replay has completed.
+    expect(seriesEveryMs({ runId: 'r1', state: 'completed' }, run('running', null), now, timing)).toBe(1000);
+  });
+
+  it('follows the lake for the tail after the end, then every ten seconds; a new run is asked for at once', () => {
+    const ended = new Date(now - 5000).toISOString();
+    expect(seriesEveryMs({ runId: 'r1', state: 'completed' }, run('completed', ended), now, timing)).toBe(
+      1000,
+    );
+    const long = new Date(now - 120_000).toISOString();
+    expect(seriesEveryMs({ runId: 'r1', state: 'completed' }, run('completed', long), now, timing)).toBe(
+      10_000,
+    );
+    expect(seriesEveryMs({ runId: 'r2', state: 'starting' }, run('completed', long), now, timing)).toBe(1000);
+    expect(seriesEveryMs(null, undefined, now, timing)).toBe(1000);
   });
 });

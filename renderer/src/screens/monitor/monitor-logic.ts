@@ -1,4 +1,4 @@
-import type { PipelineStage, ReplayProgress } from '../../../../pipeline/contract';
+import type { RunSummary, PipelineStage, ReplayProgress } from '../../../../pipeline/contract';
 import { formatDuration } from '../../lib/format';
 
 /**
@@ -73,4 +73,20 @@ const STAGE_NAMES: Record<PipelineStage, string> = {
 /** The stage holding the pipeline back, in words for the Monitor. */
 export function describeBottleneck(stage: PipelineStage | null | undefined): string {
   return stage ? STAGE_NAMES[stage] : '–';
+}
+
+/** How long after the last replay.series call the Monitor asks again (see useMonitorData). */
+export function seriesEveryMs(
+  progress: Pick<ReplayProgress, 'runId' | 'state'> | null | undefined,
+  series: { run: Pick<RunSummary, 'runId' | 'state' | 'endedAt'> } | null | undefined,
+  now: number,
+  timing: { liveMs: number; idleMs: number; tailMs: number },
+): number {
+  const replaying = progress ? isActive(progress.state) : false;
+  const ended = series?.run.endedAt ? Date.parse(series.run.endedAt) : null;
+  const tail = ended !== null && now - ended < timing.tailMs;
+  // A summary fetched while the run went on is stale once it ended (its average said 0 after a 1 s run).
+  const stale =
+    progress && series && (progress.runId !== series.run.runId || progress.state !== series.run.state);
+  return replaying || tail || stale || series === undefined ? timing.liveMs : timing.idleMs;
 }

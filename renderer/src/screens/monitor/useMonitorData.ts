@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReplayProgress, RunSeries, StreamStatus } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
-import { isActive } from './monitor-logic';
+import { seriesEveryMs } from './monitor-logic';
 
 export interface MonitorData {
   /** undefined while loading; null when no replay ran since the Workbench started. */
@@ -78,12 +78,11 @@ export function useMonitorData(): MonitorData & {
     askSeries();
     const sample = setInterval(() => {
       const { progress, series } = latest.current;
-      const replaying = progress ? isActive(progress.state) : false;
-      const ended = series?.run.endedAt ? Date.parse(series.run.endedAt) : null;
-      const tail = ended !== null && Date.now() - ended < TAIL_MS;
-      const changed = progress && series && progress.runId !== series.run.runId;
-      const every =
-        replaying || tail || changed || series === undefined ? SERIES_EVERY_MS : IDLE_SERIES_EVERY_MS;
+      const every = seriesEveryMs(progress, series, Date.now(), {
+        liveMs: SERIES_EVERY_MS,
+        idleMs: IDLE_SERIES_EVERY_MS,
+        tailMs: TAIL_MS,
+      });
       if (Date.now() - lastAsked >= every - 50) askSeries();
     }, SERIES_EVERY_MS / 2);
 
