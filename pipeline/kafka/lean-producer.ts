@@ -189,9 +189,18 @@ export class LeanProducer {
   }
 
   private builderFor(t: TopicState, key: string | null): RecordBatchBuilder {
-    const n = t.builders.length;
-    const p = key === null ? t.roundRobin++ % n : partitionOf(key, n);
-    return t.builders[p] as RecordBatchBuilder;
+    return this.builderAt(t, key === null ? null : partitionOf(key, t.builders.length));
+  }
+
+  /** The partition's batch; null (no key) goes round-robin. */
+  private builderAt(t: TopicState, partition: number | null): RecordBatchBuilder {
+    return t.builders[partition ?? t.roundRobin++ % t.builders.length] as RecordBatchBuilder;
+  }
+
+  /** Counts what an append added to b, and raises `full` once b reached batchBytes. */
+  private grew(b: RecordBatchBuilder, before: number): void {
+    this.buffered += b.size - before;
+    if (b.size >= this.batchBytes) this.fullFlag = true;
   }
 
   /** Appends one record with the run's lineage headers; `full` says when it is time to flush. */
@@ -205,8 +214,7 @@ export class LeanProducer {
     const b = this.builderFor(this.topic(topic), key);
     const before = b.size;
     b.appendWithLineage(key, value, lineage, row);
-    this.buffered += b.size - before;
-    if (b.size >= this.batchBytes) this.fullFlag = true;
+    this.grew(b, before);
   }
 
   /**
@@ -222,23 +230,21 @@ export class LeanProducer {
     row: number,
   ): void {
     const t = this.topic(topic);
-    const n = t.builders.length;
     const keyBuf = key.bufferOf(i);
-    const p =
-      keyBuf === null ? t.roundRobin++ % n : partitionOfBytes(keyBuf, key.startOf(i), key.lengthOf(i), n);
-    const b = t.builders[p] as RecordBatchBuilder;
+    const b = this.builderAt(
+      t,
+      keyBuf === null ? null : partitionOfBytes(keyBuf, key.startOf(i), key.lengthOf(i), t.builders.length),
+    );
     const before = b.size;
     b.appendRowWithLineage(key, value, i, lineage, row);
-    this.buffered += b.size - before;
-    if (b.size >= this.batchBytes) this.fullFlag = true;
+    this.grew(b, before);
   }
 
   append(topic: string, key: string | null, value: string | null, headers: [string, string][]): void {
     const b = this.builderFor(this.topic(topic), key);
     const before = b.size;
     b.append(key, value, headers);
-    this.buffered += b.size - before;
-    if (b.size >= this.batchBytes) this.fullFlag = true;
+    this.grew(b, before);
   }
 
   private fullFlag = false;

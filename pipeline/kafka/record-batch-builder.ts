@@ -138,11 +138,7 @@ export class RecordBatchBuilder {
     let p = this.begin(worst);
     p = this.writeString(p, key);
     p = this.writeString(p, value);
-    const prefix = lineage.prefix;
-    for (let i = 0; i < prefix.length; i++) this.buf[p + i] = prefix[i] as number;
-    p += prefix.length;
-    p = this.writeDigits(p, row);
-    this.end(worst, p);
+    this.end(worst, this.writeLineage(p, lineage, row));
   }
 
   /** One record from row i of two ByteFields (key, value), with the run's lineage headers. */
@@ -153,11 +149,7 @@ export class RecordBatchBuilder {
     let p = this.begin(worst);
     p = this.writeFieldAt(p, key, i);
     p = this.writeFieldAt(p, value, i);
-    const prefix = lineage.prefix;
-    for (let j = 0; j < prefix.length; j++) this.buf[p + j] = prefix[j] as number;
-    p += prefix.length;
-    p = this.writeDigits(p, row);
-    this.end(worst, p);
+    this.end(worst, this.writeLineage(p, lineage, row));
   }
 
   /** One record with any headers (the DLQ's, which carry a reason). */
@@ -173,6 +165,13 @@ export class RecordBatchBuilder {
       p = this.writeString(p, v);
     }
     this.end(worst, p);
+  }
+
+  /** The lineage headers (the run's shared prefix, then the row number) at pos; returns the position after. */
+  private writeLineage(pos: number, lineage: Lineage, row: number): number {
+    const prefix = lineage.prefix;
+    for (let i = 0; i < prefix.length; i++) this.buf[pos + i] = prefix[i] as number;
+    return this.writeDigits(pos + prefix.length, row);
   }
 
   /** A non-negative integer as a length-prefixed decimal string, without making the string. */
