@@ -79,7 +79,8 @@ function structOf(
       ? valueOf(fd.type, ctx, sizes, nullableAt(fd, ctx.version))
       : fc.constant(fd.absent);
   }
-  return fc.record(record);
+  // Decoders build plain objects; null-prototype records would only make strict deep equality fail.
+  return fc.record(record, { noNullPrototype: true });
 }
 
 /** Values of a message (or any Type) as they exist at ctx's version. */

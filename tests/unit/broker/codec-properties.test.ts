@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   ctxFor,
@@ -78,7 +79,10 @@ function roundTrip(
     side === 'request' ? requestFrame(api, version, id, body) : encodeResponse(api, version, id, body);
   const back = side === 'request' ? readRequestFrame(api, frame) : readResponseFrame(api, version, frame);
   expect(back.correlationId).toBe(id);
-  expect(back.body).toEqual(body);
+  // Node's strict deep equality is ~50x faster than toEqual on the grown messages (toEqual was 86 of this
+  // file's 100 s) and stricter; toEqual runs only to explain a mismatch (or to accept one it tolerates, such
+  // as an undefined property against a missing one).
+  if (!isDeepStrictEqual(back.body, body)) expect(back.body).toEqual(body);
   return frame.length;
 }
 
