@@ -12,7 +12,13 @@
 -- step, or at a lower offset of the same partition); it still lands in its own day.
 -- What Silver holds is looked up for this step's keys only (semi-joins on silver_valid), so the day's ledger is
 -- read column by column and never aggregated whole.
-WITH prior_lineage AS (
+-- The windows below sort only the columns they need (keyed by silver_valid's rowid), and the outcome is joined
+-- back to the whole rows once: sorting whole rows three times made a 1M-row batch spill (20 → 6 µs a row).
+WITH keys AS (
+  SELECT rowid AS rid, topic, "partition", "offset", lineage, event_id, source_id, event_date, user_id, event_time
+  FROM silver_valid
+),
+prior_lineage AS (
   SELECT DISTINCT lineage FROM silver_prior
   WHERE lineage IN (SELECT lineage FROM silver_valid WHERE lineage IS NOT NULL)
 ),
@@ -32,7 +38,7 @@ by_lineage AS (
       lineage IN (SELECT lineage FROM prior_lineage)
       OR row_number() OVER (PARTITION BY lineage ORDER BY topic, "partition", "offset") > 1
     ) AS lineage_seen
-  FROM silver_valid
+  FROM keys
 ),
 by_content AS (
   SELECT b.*,
@@ -54,12 +60,16 @@ outcomes AS (
       ELSE 'duplicate_across_sources'
     END AS outcome
   FROM by_content
+),
+flags AS (
+  SELECT o.rid, o.outcome,
+    coalesce(o.outcome = 'kept' AND o.event_time < greatest(
+      p.latest,
+      max(CASE WHEN o.outcome = 'kept' THEN o.event_time END) OVER (
+        PARTITION BY o.event_date, o.user_id, o.topic, o."partition" ORDER BY o."offset"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    ), false) AS late
+  FROM outcomes o LEFT JOIN prior_latest p ON p.event_date = o.event_date AND p.user_id = o.user_id
 )
-SELECT o.*,
-  coalesce(o.outcome = 'kept' AND o.event_time < greatest(
-    p.latest,
-    max(CASE WHEN o.outcome = 'kept' THEN o.event_time END) OVER (
-      PARTITION BY o.event_date, o.user_id, o.topic, o."partition" ORDER BY o."offset"
-      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-  ), false) AS late
-FROM outcomes o LEFT JOIN prior_latest p ON p.event_date = o.event_date AND p.user_id = o.user_id
+SELECT v.*, f.outcome, f.late
+FROM silver_valid v JOIN flags f ON f.rid = v.rowid

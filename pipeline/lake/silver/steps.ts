@@ -38,7 +38,7 @@ export async function classifyBatch(db: DuckDBConnection, priorLedger: string[])
     CREATE TEMP VIEW silver_prior AS ${prior};
     CREATE TEMP TABLE silver_classified AS ${dedupSql};
     CREATE TEMP TABLE silver_ledger_new AS ${ledgerSql};
-    CREATE TEMP VIEW silver_kept AS SELECT * FROM silver_classified WHERE outcome = 'kept';
+    CREATE TEMP VIEW silver_kept AS SELECT rowid AS kept_rid, * FROM silver_classified WHERE outcome = 'kept';
     CREATE TEMP TABLE silver_new AS ${eventsSql};`);
 }
 
