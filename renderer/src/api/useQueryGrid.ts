@@ -73,7 +73,12 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [opened, layout],
   );
-  const [filtered, setFiltered] = useState<{ key: string; total: number; queryId: string }>();
+  const [filtered, setFiltered] = useState<{
+    key: string;
+    total: number;
+    queryId: string;
+    counting: boolean;
+  }>();
   const key = JSON.stringify([queryId, sort, filters]);
 
   const fetchRows = useCallback(
@@ -86,7 +91,12 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
         ...(sort ? { sort } : {}),
         ...(filters.length ? { filters } : {}),
       });
-      setFiltered({ key, total: answer.totalRows, queryId: opened.queryId });
+      setFiltered({
+        key,
+        total: answer.totalRows,
+        queryId: opened.queryId,
+        counting: answer.counting === true,
+      });
       return decodeRows(answer.page);
     },
     // key captures opened, sort and filters
@@ -95,8 +105,11 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
   );
 
   // Until the first page of a new sort/filter answers, keep the last known count so the grid asks for it.
+  // A page read while the result was still being written counted the rows so far: the final count, once
+  // `opened` has it, replaces that.
+  const superseded = filtered?.counting === true && opened?.counting !== true;
   const totalRows =
-    filtered && filtered.queryId === queryId
+    filtered && filtered.queryId === queryId && !superseded
       ? Math.max(filtered.total, filtered.key === key ? 0 : 1)
       : (opened?.totalRows ?? 0);
   return useMemo(
