@@ -22,6 +22,7 @@ import {
   discoverTables,
   openedName,
   qualifiedName,
+  readExpression,
   sqlName,
   type TableLocation,
 } from './catalog';
@@ -37,10 +38,20 @@ interface Session {
   columns: Column[];
   connection: DuckDBConnection;
   counts: Map<string, number>;
+  /** A lake table's read_parquet(...) over its files (not Bronze's), for late-materialized sorted pages. */
+  scan?: string;
   /** The table this session owns (a SQL result), dropped when it closes. */
   materialized?: string;
   /** A SQL result: rows still being appended to `materialized` until it is complete. */
   streamed?: StreamedResult;
+}
+
+interface PageOptions {
+  sort?: Sort | undefined;
+  filters?: Filter[] | undefined;
+  limit: number;
+  offset: number;
+  total: number;
 }
 
 const MAX_SESSIONS = 32;
@@ -166,7 +177,9 @@ export class QueryService {
             message: `No table "${name}" in the lake (tables: ${known}).`,
           });
         }
-        return await this.open(id, connection, sqlName(table));
+        // Bronze's view lists its files and is redefined when they change: its pages read the view only.
+        const scan = table.layer === 'bronze' ? undefined : await readExpression(table);
+        return await this.open(id, connection, sqlName(table), scan);
       } catch (error) {
         connection.closeSync();
         throw error;
@@ -191,22 +204,64 @@ export class QueryService {
         : sort || filters?.length
           ? streaming.done
           : streaming.until(offset + limit);
+    // A grid asks for pages of one sort and filter at a time: pages of an older one are no longer shown.
+    const tag = JSON.stringify([sort ?? null, filters ?? []]);
+    this.gate.supersede(queryId, tag);
     return this.readable(queryId, ready, (session) =>
-      this.gated(session, async () => {
-        const counting = session.streamed?.complete === false;
-        const totalRows = counting ? (session.streamed?.rows ?? 0) : await this.count(session, filters);
-        const built = pageSelect(session.source, session.columns, {
-          sort,
-          filters,
-          limit,
-          offset,
-          total: totalRows,
-        });
-        const result = await this.execute(session, built.sql, built.params);
-        const { bytes, rows } = resultToArrowIpc(result);
-        return { totalRows, rows, page: bytes, ...(counting ? { counting } : {}) };
-      }),
+      this.gatedOwn(
+        session,
+        async (connection) => {
+          const counting = session.streamed?.complete === false;
+          const totalRows = counting
+            ? (session.streamed?.rows ?? 0)
+            : await this.count(session, filters, connection);
+          const options = { sort, filters, limit, offset, total: totalRows };
+          const result =
+            sort && session.scan
+              ? await this.latePage(session, connection, session.scan, options)
+              : await this.plainPage(session, connection, options);
+          const { bytes, rows } = resultToArrowIpc(result);
+          return { totalRows, rows, page: bytes, ...(counting ? { counting } : {}) };
+        },
+        tag,
+      ),
     );
+  }
+
+  private plainPage(session: Session, connection: DuckDBConnection, options: PageOptions) {
+    const built = pageSelect(session.source, session.columns, options);
+    return this.execute(session, built.sql, built.params, connection);
+  }
+
+  /**
+   * A sorted page of a lake table in two reads: first the page's row identities (file, row in the file)
+   * with only the sort column and the filters' columns read, then those rows' every column. A top-N that
+   * carries every column decodes most of every column of a Parquet scan (bench:ui, 5M rows: 3.0 s against
+   * 0.1 s + 1.4 s for the two reads). If a file changed between the reads the page is read in one.
+   */
+  private async latePage(session: Session, connection: DuckDBConnection, scan: string, options: PageOptions) {
+    const sortColumn = quoteIdent(findColumn(session.columns, options.sort?.column ?? '').name);
+    const keys = pageSelect(scan, session.columns, {
+      ...options,
+      select: `filename AS "__file", file_row_number AS "__row", ${sortColumn}`,
+    });
+    const found = (await this.execute(session, keys.sql, keys.params, connection)).getRowsJS();
+    if (found.length === 0) return this.plainPage(session, connection, options);
+    const files = [...new Set(found.map(([file]) => String(file)))];
+    const rowNumbers = [...new Set(found.map(([, row]) => String(row)))];
+    const order = found.map(([file, row], i) => `(${quoteLiteral(String(file))}, ${String(row)}, ${i})`);
+    const rows = await this.execute(
+      session,
+      `SELECT page.* EXCLUDE ("__file", "__row") FROM (
+         SELECT *, filename AS "__file", file_row_number AS "__row" FROM ${scan}
+         WHERE filename IN (${files.map(quoteLiteral).join(', ')}) AND file_row_number IN (${rowNumbers.join(', ')})
+       ) AS page JOIN (VALUES ${order.join(', ')}) AS wanted(file, row, position)
+         ON page."__file" = wanted.file AND page."__row" = wanted.row
+       ORDER BY wanted.position`,
+      [],
+      connection,
+    );
+    return rows.currentRowCount === found.length ? rows : this.plainPage(session, connection, options);
   }
 
   /** Runs `work` once `ready` settles (a SQL result's rows are in), on the session as it is then. */
@@ -458,6 +513,33 @@ export class QueryService {
     }
   }
 
+  /**
+   * A user operation on its own connection (so interrupting it, when it is cancelled or superseded,
+   * cannot reach another operation of the same query), through the gate.
+   */
+  private gatedOwn<T>(
+    session: Session,
+    work: (connection: DuckDBConnection) => Promise<T>,
+    tag: string,
+  ): Promise<T> {
+    return this.gate.run(
+      session.id,
+      async (signal) => {
+        const instance = this.sandbox?.instance;
+        if (!instance) throw new ApiError({ code: 'NOT_FOUND', message: `Query ${session.id} is closed.` });
+        const connection = await instance.connect();
+        const release = interruptOnAbort(signal, connection);
+        try {
+          return await work(connection);
+        } finally {
+          release();
+          connection.closeSync();
+        }
+      },
+      tag,
+    );
+  }
+
   /** One user operation on an open query, through the gate; cancelling or a timeout interrupts it. */
   private gated<T>(session: Session, work: () => Promise<T>): Promise<T> {
     return this.gate.run(session.id, async (signal) => {
@@ -511,7 +593,12 @@ export class QueryService {
   }
 
   /** Probes the columns and counts the rows; the session owns the connection from then on. */
-  private async open(id: string, connection: DuckDBConnection, source: string): Promise<QueryOpened> {
+  private async open(
+    id: string,
+    connection: DuckDBConnection,
+    source: string,
+    scan?: string,
+  ): Promise<QueryOpened> {
     try {
       const probe = await connection.runAndReadAll(`SELECT * FROM ${source} AS source LIMIT 0`);
       const columns = probe.columnNames().map((name, i) => ({ name, type: String(probe.columnType(i)) }));
@@ -522,6 +609,9 @@ export class QueryService {
         connection,
         counts: new Map(),
       };
+      // The scan's virtual columns would be shadowed by real ones of the same names.
+      const names = new Set(columns.map((c) => c.name));
+      if (scan && !names.has('filename') && !names.has('file_row_number')) session.scan = scan;
       const totalRows = await this.count(session);
       this.sessions.set(session.id, session);
       this.evictOldSessions();
@@ -531,21 +621,25 @@ export class QueryService {
     }
   }
 
-  private async count(session: Session, filters?: Filter[]): Promise<number> {
+  private async count(
+    session: Session,
+    filters?: Filter[],
+    connection = session.connection,
+  ): Promise<number> {
     const key = JSON.stringify(filters ?? []);
     const known = session.counts.get(key);
     if (known !== undefined) return known;
     const built = buildSelect(session.source, session.columns, { filters, select: 'count(*)' });
-    const result = await this.execute(session, built.sql, built.params);
+    const result = await this.execute(session, built.sql, built.params, connection);
     const total = Number(result.getRowsJS()[0]?.[0] ?? 0);
     session.counts.set(key, total);
     return total;
   }
 
-  private async execute(session: Session, sql: string, params: string[]) {
+  private async execute(session: Session, sql: string, params: string[], connection = session.connection) {
     try {
-      if (params.length === 0) return await session.connection.runAndReadAll(sql);
-      const prepared = await session.connection.prepare(sql);
+      if (params.length === 0) return await connection.runAndReadAll(sql);
+      const prepared = await connection.prepare(sql);
       params.forEach((value, i) => prepared.bindVarchar(i + 1, value));
       return await prepared.runAndReadAll();
     } catch (error) {
