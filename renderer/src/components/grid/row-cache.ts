@@ -2,6 +2,9 @@
 export type Row = readonly unknown[];
 export type FetchRows = (offset: number, limit: number) => Promise<Row[]>;
 
+/** Rows per page the grid asks for. */
+export const PAGE_SIZE = 200;
+
 export class RowCache {
   private readonly pages = new Map<number, Row[]>();
   private readonly pending = new Set<number>();
@@ -10,7 +13,7 @@ export class RowCache {
 
   constructor(
     private readonly fetchRows: FetchRows,
-    readonly pageSize = 200,
+    readonly pageSize = PAGE_SIZE,
     private readonly maxPages = 60,
   ) {}
 

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, type QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { saveResult } from '../../api/saveResult';
-import { useQueryGrid } from '../../api/useQueryGrid';
+import { prefetchFirstPage, useQueryGrid } from '../../api/useQueryGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatInteger } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
@@ -87,6 +87,7 @@ export function SqlTab(props: {
     try {
       // The first rows come as soon as they are in; the count follows when the rest is (see countRows).
       const result = await api().call('query.run', { sql: statement, queryId, early: true });
+      prefetchFirstPage(result);
       setOpened(result);
       shownId.current = result.queryId;
       props.onRan(statement);
