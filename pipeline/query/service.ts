@@ -609,9 +609,10 @@ export class QueryService {
         connection,
         counts: new Map(),
       };
-      // The scan's virtual columns would be shadowed by real ones of the same names.
-      const names = new Set(columns.map((c) => c.name));
-      if (scan && !names.has('filename') && !names.has('file_row_number')) session.scan = scan;
+      // The scan's virtual columns would be shadowed by real ones of the same names (and latePage's own
+      // names for them would clash).
+      const taken = ['filename', 'file_row_number', '__file', '__row'];
+      if (scan && !columns.some((c) => taken.includes(c.name))) session.scan = scan;
       const totalRows = await this.count(session);
       this.sessions.set(session.id, session);
       this.evictOldSessions();
