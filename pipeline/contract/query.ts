@@ -54,6 +54,8 @@ export const QueryOpened = z.object({
   queryId: QueryId,
   columns: z.array(Column),
   totalRows: z.number().int(),
+  /** A SQL result still being written: totalRows counts the rows so far (query.count waits for all). */
+  counting: z.boolean().optional(),
 });
 export type QueryOpened = z.infer<typeof QueryOpened>;
 
@@ -109,9 +111,16 @@ export const queryCalls = {
         sql: z.string().min(1).max(1_000_000),
         /** Chosen by the caller, so it can cancel the query while it waits for a slot or runs. */
         queryId: QueryId.optional(),
+        /** Answer with the first rows (counting: true) while the rest is written in the background. */
+        early: z.boolean().optional(),
       })
       .strict(),
     QueryOpened,
+  ),
+  'query.count': call(
+    "The row count of an open query, once every row of a SQL result is in (see query.run's early).",
+    z.object({ queryId: QueryId }).strict(),
+    z.object({ totalRows: z.number().int() }),
   ),
   'query.table': call(
     'Open a catalog table (e.g. "silver.events") for browsing.',
@@ -129,7 +138,13 @@ export const queryCalls = {
         filters: z.array(Filter).max(50).optional(),
       })
       .strict(),
-    z.object({ totalRows: z.number().int(), rows: z.number().int(), page: Bytes }),
+    z.object({
+      totalRows: z.number().int(),
+      rows: z.number().int(),
+      page: Bytes,
+      /** Unsorted, unfiltered pages of a SQL result still being written: totalRows counts the rows so far. */
+      counting: z.boolean().optional(),
+    }),
   ),
   'query.cancel': call(
     'Cancel whatever the query is running now.',

@@ -11,7 +11,8 @@ export function queryHandlers(ctx: WorkbenchContext): HandlerMap<keyof typeof qu
   ctx.onClose(() => service.dispose());
   return {
     'lake.catalog': () => service.catalog(),
-    'query.run': ({ sql, queryId }) => service.runSql(sql, queryId),
+    'query.run': ({ sql, queryId, early }) => service.runSql(sql, queryId, early),
+    'query.count': ({ queryId }) => service.rowCount(queryId),
     'query.table': ({ table, queryId }) => service.openTable(table, queryId),
     'query.page': ({ queryId, offset, limit, sort, filters }) =>
       service.page(queryId, offset, limit, sort, filters),

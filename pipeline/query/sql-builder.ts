@@ -89,6 +89,8 @@ export function pageSelect(
     limit: number;
     offset: number;
     total: number;
+    /** The columns to read (they must include the sort's); every column when left out. */
+    select?: string;
   },
 ): BuiltSql {
   const { sort, limit, offset, total } = options;
@@ -97,6 +99,7 @@ export function pageSelect(
   const built = buildSelect(source, columns, {
     filters: options.filters,
     sort,
+    ...(options.select ? { select: options.select } : {}),
     reverse: true,
     limit: Math.max(end - offset, 0),
     offset: total - end,

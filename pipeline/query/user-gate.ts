@@ -18,12 +18,16 @@ export class UserQueryGate {
     private readonly timeoutMs: () => Promise<number>,
   ) {}
 
-  /** Runs work when a slot is free; work must stop (interrupt DuckDB) when the signal aborts. */
-  run<T>(key: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Runs work when a slot is free; work must stop (interrupt DuckDB) when the signal aborts. A tag marks
+   * work that a newer request of the same key may make useless (see supersede).
+   */
+  run<T>(key: string, work: (signal: AbortSignal) => Promise<T>, tag?: string): Promise<T> {
     if (this.closed) return Promise.reject(shuttingDown());
     return new Promise<T>((resolve, reject) => {
       const entry: Entry = {
         key,
+        tag,
         controller: new AbortController(),
         start: () => {
           this.running.add(entry);
@@ -50,6 +54,16 @@ export class UserQueryGate {
       found = true;
     }
     return found;
+  }
+
+  /** Cancels the key's tagged operations whose tag differs from `tag` (a grid's pages of an older sort). */
+  supersede(key: string, tag: string): void {
+    const stale = (e: Entry) => e.key === key && e.tag !== undefined && e.tag !== tag;
+    for (const entry of this.waiting.filter(stale)) {
+      this.waiting.splice(this.waiting.indexOf(entry), 1);
+      entry.reject(cancelled());
+    }
+    for (const entry of this.running) if (stale(entry)) entry.controller.abort('cancel');
   }
 
   /** For shutdown: refuses new work, drops the line, interrupts what runs and waits for it to stop. */
@@ -93,6 +107,7 @@ export class UserQueryGate {
 
 interface Entry {
   key: string;
+  tag?: string | undefined;
   controller: AbortController;
   start: () => void;
   reject: (error: unknown) => void;

@@ -247,6 +247,24 @@ describe('Lake browser and SQL console in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows a large result's first rows while it counts the rest, and Cancel then stops it", async () => {
+    await page.goto(`${app.url}#/sql`);
+    const editor = page.getByRole('textbox', { name: 'SQL' });
+    // Minutes to write in full: the first rows must show long before.
+    await typeSql(page, 'SELECT range AS i, md5(range::VARCHAR) AS h FROM range(100000000)');
+    await editor.press('Control+Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^First [\d,]+ rows in \d+ ms; counting…$/ })
+      .waitFor();
+    await expect.poll(() => firstCell(page, 'Query result', 'i'), POLL).toBe('0');
+    await screenshot(page, 'sql-first-rows-counting');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText(/^Cancelled after \d+ s$/).waitFor();
+    await expect.poll(() => page.getByRole('grid', { name: 'Query result' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   const columnNames = (grid: string) =>
     page.getByRole('grid', { name: grid }).locator('.grid-colname').allTextContents();
   const rowTexts = (grid: string, rows: number) =>

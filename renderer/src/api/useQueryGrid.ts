@@ -2,7 +2,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { useCallback, useMemo, useState } from 'react';
 import type { Filter, QueryOpened, Sort } from '../../../pipeline/contract';
 import { EMPTY_LAYOUT, visibleColumnNames, type GridLayout } from '../components/grid/column-layout';
-import type { Row } from '../components/grid/row-cache';
+import { PAGE_SIZE, type Row } from '../components/grid/row-cache';
 import { api } from './client';
 
 /** The sort, filters and column layout (hidden, pinned, order) of one table or one query result. */
@@ -25,6 +25,33 @@ function initialState(memoryKey: string | undefined): GridState {
 }
 
 type Update<T> = T | ((current: T) => T);
+
+type PageAnswer = Awaited<ReturnType<typeof askPage>>;
+const askPage = (queryId: string, offset: number, limit: number, sort?: Sort, filters: Filter[] = []) =>
+  api().call('query.page', {
+    queryId,
+    offset,
+    limit,
+    ...(sort ? { sort } : {}),
+    ...(filters.length ? { filters } : {}),
+  });
+const pageKey = (queryId: string, offset: number, limit: number, sort?: Sort, filters: Filter[] = []) =>
+  JSON.stringify([queryId, offset, limit, sort ?? null, filters]);
+/** First pages asked for before their grid rendered, taken by the grid's first fetch (see prefetchFirstPage). */
+const prefetched = new Map<string, Promise<PageAnswer>>();
+
+/**
+ * Asks for a just-opened query's first page at once, with the state its grid will start from, so the
+ * server reads it while the grid renders (the grid's own first fetch would only start after that).
+ */
+export function prefetchFirstPage(opened: QueryOpened, rememberAs?: string): void {
+  const { sort, filters } = initialState(rememberAs);
+  const answer = askPage(opened.queryId, 0, PAGE_SIZE, sort, filters);
+  answer.catch(() => undefined);
+  prefetched.set(pageKey(opened.queryId, 0, PAGE_SIZE, sort, filters), answer);
+  // Grids that never rendered (another table was opened at once) leave theirs: keep only the last few.
+  for (const key of [...prefetched.keys()].slice(0, Math.max(0, prefetched.size - 4))) prefetched.delete(key);
+}
 
 /**
  * Everything a DataGrid needs for one open query: pages fetched on demand with its sort and filters. The
@@ -73,20 +100,27 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [opened, layout],
   );
-  const [filtered, setFiltered] = useState<{ key: string; total: number; queryId: string }>();
+  const [filtered, setFiltered] = useState<{
+    key: string;
+    total: number;
+    queryId: string;
+    counting: boolean;
+  }>();
   const key = JSON.stringify([queryId, sort, filters]);
 
   const fetchRows = useCallback(
     async (offset: number, limit: number): Promise<Row[]> => {
       if (!opened) return [];
-      const answer = await api().call('query.page', {
+      const early = pageKey(opened.queryId, offset, limit, sort, filters);
+      const asked = prefetched.get(early);
+      prefetched.delete(early);
+      const answer = await (asked ?? askPage(opened.queryId, offset, limit, sort, filters));
+      setFiltered({
+        key,
+        total: answer.totalRows,
         queryId: opened.queryId,
-        offset,
-        limit,
-        ...(sort ? { sort } : {}),
-        ...(filters.length ? { filters } : {}),
+        counting: answer.counting === true,
       });
-      setFiltered({ key, total: answer.totalRows, queryId: opened.queryId });
       return decodeRows(answer.page);
     },
     // key captures opened, sort and filters
@@ -95,8 +129,11 @@ export function useQueryGrid(opened: QueryOpened | undefined, options: { remembe
   );
 
   // Until the first page of a new sort/filter answers, keep the last known count so the grid asks for it.
+  // A page read while the result was still being written counted the rows so far: the final count, once
+  // `opened` has it, replaces that.
+  const superseded = filtered?.counting === true && opened?.counting !== true;
   const totalRows =
-    filtered && filtered.queryId === queryId
+    filtered && filtered.queryId === queryId && !superseded
       ? Math.max(filtered.total, filtered.key === key ? 0 : 1)
       : (opened?.totalRows ?? 0);
   return useMemo(

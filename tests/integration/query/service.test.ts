@@ -286,6 +286,144 @@ describe('lake catalog and read-only query service', () => {
     expect(closed).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('answers early with the first rows while the rest is written, then counts and sorts all of them (the SQL ran once)', async () => {
+    const opened = await ok<Opened & { counting?: boolean }>(ctx.workbench, 'query.run', {
+      sql: 'SELECT range AS i, random() AS r FROM range(300000)',
+      early: true,
+    });
+    expect(opened.counting).toBe(true);
+    expect(opened.totalRows).toBeGreaterThan(0);
+    expect(opened.totalRows).toBeLessThan(300000);
+    const firstRows = async () =>
+      tableFromIPC(
+        (await ok<Page>(ctx.workbench, 'query.page', { queryId: opened.queryId, offset: 0, limit: 100 }))
+          .page,
+      )
+        .toArray()
+        .map((row: { toJSON(): { i: bigint; r: number } }) => row.toJSON());
+    const early = await firstRows();
+    expect(early.map((row) => Number(row.i))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // A sort needs every row: it waits for them, then reads the same values (no second run).
+    const sorted = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 0,
+      limit: 1,
+      sort: { column: 'i', direction: 'desc' },
+    });
+    expect(sorted).toMatchObject({ totalRows: 300000, rows: 1 });
+    expect(sorted).not.toHaveProperty('counting');
+    expect(tableFromIPC(sorted.page).getChildAt(0)?.get(0)).toBe(299999n);
+    expect(await ok(ctx.workbench, 'query.count', { queryId: opened.queryId })).toEqual({
+      totalRows: 300000,
+    });
+    expect(await firstRows()).toEqual(early);
+    const last = await ok<Page>(ctx.workbench, 'query.page', {
+      queryId: opened.queryId,
+      offset: 299990,
+      limit: 100,
+    });
+    expect(last).toMatchObject({ totalRows: 300000, rows: 10 });
+    expect(await ok(ctx.workbench, 'query.close', { queryId: opened.queryId })).toEqual({ closed: true });
+  });
+
+  it('stops writing a result when it is cancelled or closed, and drops its rows', async () => {
+    const resultTables = async (...ids: string[]) => {
+      const names = ids.map((id) => `'result_${id}'`).join(', ');
+      const probe = await ok<Opened>(ctx.workbench, 'query.run', {
+        sql: `SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'clickpulse_results' AND table_name IN (${names})`,
+        queryId: 'q990001',
+      });
+      const page = await ok<Page>(ctx.workbench, 'query.page', { queryId: 'q990001', offset: 0, limit: 1 });
+      await ok(ctx.workbench, 'query.close', { queryId: probe.queryId });
+      return Number(tableFromIPC(page.page).getChildAt(0)?.get(0));
+    };
+    // md5 of 100M rows: minutes to write in full, so it is still being written when cancelled or closed.
+    const slow = 'SELECT range AS x, md5(range::VARCHAR) AS h FROM range(100000000)';
+    const cancelled = await ok<Opened & { counting?: boolean }>(ctx.workbench, 'query.run', {
+      sql: slow,
+      early: true,
+    });
+    expect(cancelled.counting).toBe(true);
+    const counting = dispatch(ctx.workbench, 'query.count', { queryId: cancelled.queryId });
+    expect(await ok(ctx.workbench, 'query.cancel', { queryId: cancelled.queryId })).toEqual({
+      cancelled: true,
+    });
+    expect(await counting).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(
+      await dispatch(ctx.workbench, 'query.page', { queryId: cancelled.queryId, offset: 0, limit: 1 }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    const closed = await ok<Opened>(ctx.workbench, 'query.run', { sql: slow, early: true });
+    expect(await resultTables(closed.queryId)).toBe(1);
+    const waiting = dispatch(ctx.workbench, 'query.page', {
+      queryId: closed.queryId,
+      offset: 0,
+      limit: 1,
+      sort: { column: 'x', direction: 'desc' },
+    });
+    expect(await ok(ctx.workbench, 'query.close', { queryId: closed.queryId })).toEqual({ closed: true });
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    await expect
+      .poll(() => resultTables(cancelled.queryId, closed.queryId), { timeout: 10_000, interval: 50 })
+      .toBe(0);
+  });
+
+  it('drops a page of an older sort once a page of a newer one is asked for', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT range AS i FROM range(10)' });
+    // Both slots of the gate busy: the pages below wait in line.
+    const busy = ['q990101', 'q990102'].map((queryId) => ({
+      queryId,
+      answer: dispatch(ctx.workbench, 'query.run', {
+        sql: 'SELECT count(*) FROM range(100000000000)',
+        queryId,
+      }),
+    }));
+    const page = (direction: 'asc' | 'desc') =>
+      dispatch(ctx.workbench, 'query.page', {
+        queryId: opened.queryId,
+        offset: 0,
+        limit: 1,
+        sort: { column: 'i', direction },
+      });
+    const older = page('asc');
+    const newer = page('desc');
+    expect(await older).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    for (const { queryId } of busy) await ok(ctx.workbench, 'query.cancel', { queryId });
+    for (const { answer } of busy)
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    const answer = await newer;
+    expect(answer.ok).toBe(true);
+    expect(
+      tableFromIPC((answer as Ok<Page>).value.page)
+        .getChildAt(0)
+        ?.get(0),
+    ).toBe(9n);
+  });
+
+  it('sorts a lake table through its row identities and gets the same pages as one read', async () => {
+    const opened = await ok<Opened>(ctx.workbench, 'query.table', { table: 'silver.events' });
+    const sql = await ok<Opened>(ctx.workbench, 'query.run', { sql: 'SELECT * FROM silver.events' });
+    // source_row is unique: one order, so whole pages compare (a sort with ties may order them either way).
+    for (const sort of [
+      { column: 'source_row', direction: 'desc' },
+      { column: 'source_row', direction: 'asc' },
+    ]) {
+      for (const offset of [0, 3, 995]) {
+        const read = async (queryId: string) =>
+          tableFromIPC(
+            (await ok<Page>(ctx.workbench, 'query.page', { queryId, offset, limit: 5, sort })).page,
+          )
+            .toArray()
+            .map((row: { toJSON(): Record<string, unknown> }) =>
+              JSON.stringify(row.toJSON(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+            );
+        const lake = await read(opened.queryId);
+        expect(lake).toHaveLength(5);
+        expect(lake).toEqual(await read(sql.queryId));
+      }
+    }
+  });
+
   it('pages a sort from both ends alike: the second half is read backwards and put back in order', async () => {
     // v: distinct values (37 is coprime to 1000) and every 7th row null, so the whole order is known.
     const opened = await ok<Opened>(ctx.workbench, 'query.run', {

@@ -27,17 +27,27 @@ describe('scaled scrolling for millions of rows', () => {
 });
 
 describe('row cache', () => {
-  it('fetches each page once and serves rows from it', async () => {
-    const calls: number[] = [];
+  it('fetches each page once, neighbouring missing pages in one call, and serves rows from them', async () => {
+    const calls: [number, number][] = [];
     const cache = new RowCache(async (offset, limit) => {
-      calls.push(offset);
+      calls.push([offset, limit]);
       return Array.from({ length: limit }, (_, i) => [offset + i]);
     }, 10);
-    await new Promise<void>((resolve) => cache.ensure(5, 25, () => calls.length === 3 && resolve()));
+    await new Promise<void>((resolve) => cache.ensure(5, 25, resolve));
     cache.ensure(5, 25, () => undefined);
-    expect(calls).toEqual([0, 10, 20]);
+    expect(calls).toEqual([[0, 30]]);
     expect(cache.row(17)).toEqual([17]);
     expect(cache.row(35)).toBeUndefined();
+    await new Promise<void>((resolve) => cache.ensure(45, 49, resolve));
+    // Pages 0-2 and 4 are known: 3 is fetched alone, 5-7 together.
+    let loads = 0;
+    await new Promise<void>((resolve) => cache.ensure(25, 79, () => ++loads === 2 && resolve()));
+    expect(calls.slice(1)).toEqual([
+      [40, 10],
+      [30, 10],
+      [50, 30],
+    ]);
+    expect(cache.row(79)).toEqual([79]);
   });
 
   it('ignores answers that arrive after a clear (new sort or filter)', async () => {

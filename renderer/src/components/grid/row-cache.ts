@@ -2,6 +2,9 @@
 export type Row = readonly unknown[];
 export type FetchRows = (offset: number, limit: number) => Promise<Row[]>;
 
+/** Rows per page the grid asks for. */
+export const PAGE_SIZE = 200;
+
 export class RowCache {
   private readonly pages = new Map<number, Row[]>();
   private readonly pending = new Set<number>();
@@ -10,7 +13,7 @@ export class RowCache {
 
   constructor(
     private readonly fetchRows: FetchRows,
-    readonly pageSize = 200,
+    readonly pageSize = PAGE_SIZE,
     private readonly maxPages = 60,
   ) {}
 
@@ -19,28 +22,45 @@ export class RowCache {
     return page?.[index % this.pageSize];
   }
 
-  /** Loads every missing page touching [first, last]; calls onLoad once per page that arrives. */
+  /**
+   * Loads every missing page touching [first, last], each run of neighbouring missing pages in one fetch
+   * (a sorted or filtered page costs a scan on the server, whatever its length); calls onLoad once per
+   * fetch that arrives.
+   */
   ensure(first: number, last: number, onLoad: () => void): void {
-    const generation = this.generation;
-    for (let page = Math.floor(first / this.pageSize); page <= Math.floor(last / this.pageSize); page++) {
-      if (page < 0 || this.pages.has(page) || this.pending.has(page)) continue;
-      this.pending.add(page);
-      this.fetchRows(page * this.pageSize, this.pageSize)
-        .then((rows) => {
-          if (generation !== this.generation) return;
-          this.pages.set(page, rows);
-          this.evict(page);
-          this.error = undefined;
-        })
-        .catch((error: unknown) => {
-          if (generation === this.generation)
-            this.error = error instanceof Error ? error.message : String(error);
-        })
-        .finally(() => {
-          this.pending.delete(page);
-          if (generation === this.generation) onLoad();
-        });
+    const lastPage = Math.floor(last / this.pageSize);
+    for (let page = Math.max(0, Math.floor(first / this.pageSize)); page <= lastPage; page++) {
+      if (this.pages.has(page) || this.pending.has(page)) continue;
+      let end = page;
+      while (end + 1 <= lastPage && !this.pages.has(end + 1) && !this.pending.has(end + 1)) end++;
+      this.load(page, end, onLoad);
+      page = end;
     }
+  }
+
+  private load(firstPage: number, lastPage: number, onLoad: () => void): void {
+    const generation = this.generation;
+    const pages = Array.from({ length: lastPage - firstPage + 1 }, (_, i) => firstPage + i);
+    for (const page of pages) this.pending.add(page);
+    this.fetchRows(firstPage * this.pageSize, pages.length * this.pageSize)
+      .then((rows) => {
+        if (generation !== this.generation) return;
+        for (const page of pages) {
+          const start = (page - firstPage) * this.pageSize;
+          this.pages.set(page, rows.slice(start, start + this.pageSize));
+          this.evict(page);
+        }
+        this.error = undefined;
+      })
+      .catch((error: unknown) => {
+        if (generation === this.generation)
+          this.error = error instanceof Error ? error.message : String(error);
+      })
+      .finally(() => {
+        if (generation !== this.generation) return;
+        for (const page of pages) this.pending.delete(page);
+        onLoad();
+      });
   }
 
   /** Forgets everything (new sort or filter): answers still in flight are ignored. */

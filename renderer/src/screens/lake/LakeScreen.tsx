@@ -9,7 +9,7 @@ import {
 import { api } from '../../api/client';
 import { saveResult } from '../../api/saveResult';
 import { useCall } from '../../api/hooks';
-import { useQueryGrid } from '../../api/useQueryGrid';
+import { prefetchFirstPage, useQueryGrid } from '../../api/useQueryGrid';
 import { EmptyState } from '../../components/EmptyState';
 import type { GridColumn } from '../../components/grid/DataGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
@@ -66,7 +66,9 @@ export function LakeScreen() {
     setError(undefined);
     setSaved(undefined);
     try {
-      setOpenTable({ name, result: await api().call('query.table', { table: name }) });
+      const result = await api().call('query.table', { table: name });
+      prefetchFirstPage(result, name);
+      setOpenTable({ name, result });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, type QueryOpened } from '../../../../pipeline/contract';
 import { api } from '../../api/client';
 import { saveResult } from '../../api/saveResult';
-import { useQueryGrid } from '../../api/useQueryGrid';
+import { prefetchFirstPage, useQueryGrid } from '../../api/useQueryGrid';
 import { QueryGrid } from '../../components/grid/QueryGrid';
 import { formatInteger } from '../../lib/format';
 import { usePathPicker } from '../../lib/usePathPicker';
@@ -40,15 +40,41 @@ export function SqlTab(props: {
     return () => clearInterval(timer);
   }, [running?.started]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // A result that is replaced or left behind is closed: the server drops its materialized rows.
+  // A result that is replaced or left behind is closed: the server drops its materialized rows (and stops
+  // writing them if it still was). Keyed by id: the same result with its final count is not a new one.
+  const openedId = opened?.queryId;
   useEffect(() => {
-    if (!opened) return;
-    const queryId = opened.queryId;
+    if (!openedId) return;
     return () =>
       void api()
-        .call('query.close', { queryId })
+        .call('query.close', { queryId: openedId })
         .catch(() => undefined);
-  }, [opened]);
+  }, [openedId]);
+  /** The result shown now, for answers that arrive after it was replaced. */
+  const shownId = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    shownId.current = openedId;
+  }, [openedId]);
+
+  /** Waits for every row of a result shown while it was still being written, then shows its count. */
+  const countRows = async (result: QueryOpened, started: number) => {
+    try {
+      const { totalRows } = await api().call('query.count', { queryId: result.queryId });
+      if (shownId.current !== result.queryId) return;
+      setOpened({ ...result, totalRows, counting: false });
+      setNotice(`${formatInteger(totalRows)} rows in ${ms(started)} ms`);
+    } catch (e) {
+      if (shownId.current !== result.queryId) return;
+      // Cancelled or failed while writing: what was shown is not the whole result, so it goes.
+      setOpened(undefined);
+      const seconds = Math.round((performance.now() - started) / 1000);
+      if (e instanceof ApiError && e.code === 'CANCELLED') setNotice(`Cancelled after ${seconds} s`);
+      else {
+        setNotice(undefined);
+        setError(e instanceof Error ? e.message : String(e));
+      }
+    }
+  };
 
   const run = async (statement: string) => {
     if (running || !statement.trim()) return;
@@ -59,10 +85,16 @@ export function SqlTab(props: {
     const queryId = newQueryId();
     runningId.current = queryId;
     try {
-      const result = await api().call('query.run', { sql: statement, queryId });
+      // The first rows come as soon as they are in; the count follows when the rest is (see countRows).
+      const result = await api().call('query.run', { sql: statement, queryId, early: true });
+      prefetchFirstPage(result);
       setOpened(result);
+      shownId.current = result.queryId;
       props.onRan(statement);
-      setNotice(`${formatInteger(result.totalRows)} rows in ${Math.round(performance.now() - started)} ms`);
+      if (result.counting) {
+        setNotice(`First ${formatInteger(result.totalRows)} rows in ${ms(started)} ms; counting…`);
+        void countRows(result, started);
+      } else setNotice(`${formatInteger(result.totalRows)} rows in ${ms(started)} ms`);
     } catch (e) {
       // A failed run leaves no result behind: nothing stale to read or save.
       setOpened(undefined);
@@ -163,6 +195,8 @@ export function SqlTab(props: {
     </>
   );
 }
+
+const ms = (started: number) => Math.round(performance.now() - started);
 
 let lastId = 0;
 /** A query id unlikely to meet the server's own (q1, q2, …): the time in ms, then a counter. */
