@@ -1,5 +1,5 @@
 -- hourly_heatmap — grain: ISO day of week (1 = Monday) × hour, both of the UTC wall clock.
-WITH utc AS (SELECT *, timezone('UTC', event_time) AS utc_time FROM silver_events)
+WITH utc AS (SELECT *, make_timestamp(epoch_us(event_time)) AS utc_time FROM silver_events)
 SELECT
   CAST(isodow(utc_time) AS INTEGER) AS day_of_week,
   dayname(utc_time) AS day_name,

@@ -4,7 +4,7 @@
 WITH sessions AS (
   SELECT
     session_id,
-    CAST(timezone('UTC', min(event_time)) AS DATE) AS event_date,
+    CAST(make_timestamp(epoch_us(min(event_time))) AS DATE) AS event_date,
     epoch_us(max(event_time)) - epoch_us(min(event_time)) AS duration_us,
     count(*) AS events,
     bool_or(event_type = 'cart') AS carted,

@@ -3,7 +3,7 @@
 SELECT
   session_id,
   arg_min(user_id, (event_time, user_id)) AS user_id, -- of its first event (ties: the smallest user_id)
-  CAST(timezone('UTC', min(event_time)) AS DATE) AS event_date,
+  CAST(make_timestamp(epoch_us(min(event_time))) AS DATE) AS event_date,
   min(event_time) AS session_start,
   max(event_time) AS session_end,
   CAST(epoch(max(event_time)) - epoch(min(event_time)) AS BIGINT) AS duration_s,

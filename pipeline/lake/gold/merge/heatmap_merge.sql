@@ -1,6 +1,6 @@
 -- hourly_heatmap, incremental: the table (g_heatmap_old) plus the new Silver rows (g_new) counted by UTC weekday
 -- and hour. Same columns as ../hourly_heatmap.sql.
-WITH utc AS (SELECT *, timezone('UTC', event_time) AS utc_time FROM g_new),
+WITH utc AS (SELECT *, make_timestamp(epoch_us(event_time)) AS utc_time FROM g_new),
 added AS (
   SELECT
     CAST(isodow(utc_time) AS INTEGER) AS day_of_week,
