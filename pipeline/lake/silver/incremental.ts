@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { scalar } from '../duckdb';
 import { lakePaths } from '../layout';
+import { SILVER_PARQUET } from './parquet';
 import { addDqCounts, ledgerFiles } from './dq';
 import quarantineSql from './quarantine.sql?raw';
 import stitchSql from './stitch.sql?raw';
@@ -57,6 +58,7 @@ export async function addToSilver(
       `SELECT * EXCLUDE (event_date) FROM silver_new ${where} ORDER BY event_time`,
       paths.silverEventsDate(date),
       part,
+      SILVER_PARQUET,
     );
     await writeFile(
       db,
@@ -83,10 +85,16 @@ export async function addToSilver(
 }
 
 /** COPY to `<dir>/.<name>.tmp`, then rename to `<dir>/<name>`. */
-async function writeFile(db: DuckDBConnection, sql: string, dir: string, name: string): Promise<void> {
+async function writeFile(
+  db: DuckDBConnection,
+  sql: string,
+  dir: string,
+  name: string,
+  options = 'FORMAT parquet, COMPRESSION zstd',
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${name}.tmp`);
-  await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (${options})`);
   renameSync(temp, join(dir, name));
 }
 
