@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { scalar } from '../duckdb';
+import { currentParquetNames } from '../files';
 import { lakePaths } from '../layout';
 import { SILVER_ROW_GROUP_ROWS } from '../silver/parquet';
 import heatmapMergeSql from './merge/heatmap_merge.sql?raw';
@@ -336,17 +337,13 @@ export function silverDays(lake: string): string[] {
     .sort();
 }
 
-/** A Silver day's committed files (temp files start with '.'), with what tells a rewrite apart. */
+/** A Silver day's current files (lake/files.ts), with what tells a rewrite apart. */
 function silverFiles(lake: string, day: string): SilverFile[] {
   const dir = lakePaths(lake).silverEventsDate(day);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.parquet') && !n.startsWith('.'))
-    .sort()
-    .map((name) => {
-      const s = statSync(join(dir, name));
-      return { name, size: s.size, mtimeMs: s.mtimeMs };
-    });
+  return currentParquetNames(dir).map((name) => {
+    const s = statSync(join(dir, name));
+    return { name, size: s.size, mtimeMs: s.mtimeMs };
+  });
 }
 
 function takenFiles(lake: string, day: string): SilverFile[] {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { scalar } from '../duckdb';
+import { currentParquetNames } from '../files';
 import { lakePaths } from '../layout';
 import { SILVER_PARQUET } from './parquet';
 import { addDqCounts, ledgerFiles } from './dq';
@@ -107,11 +108,9 @@ async function stitchSessions(db: DuckDBConnection, lake: string, dates: string[
   const paths = lakePaths(lake);
   const filesOf = (day: string) => {
     const dir = paths.silverEventsDate(day);
-    return existsSync(dir)
-      ? readdirSync(dir)
-          .filter((n) => n.endsWith('.parquet') && !n.startsWith('.') && n !== part)
-          .map((n) => join(dir, n))
-      : [];
+    return currentParquetNames(dir)
+      .filter((n) => n !== part)
+      .map((n) => join(dir, n));
   };
   const context = [...new Set([...dates, ...dates.map(dayBefore)])].flatMap(filesOf);
   if (context.length === 0) return;
