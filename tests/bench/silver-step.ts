@@ -7,7 +7,7 @@
  * (COMPACT=1) merges the day's files first. Asserts nothing.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { limitLakeDb } from '../../pipeline/lake/duckdb';
 import { lakePaths } from '../../pipeline/lake/layout';
@@ -46,7 +46,8 @@ try {
       ) TO '${file}' (FORMAT parquet)`);
     return { partition: 0, first, last, file: file.slice(lake.length + 1) };
   };
-  const files = (d: string) => (readdirSync(d).filter((n) => n.endsWith('.parquet')) ?? []).length;
+  const files = (d: string) =>
+    existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.parquet')).length : 0;
   let next = 0;
   console.log(
     `one day of ${rows.toLocaleString('en-US')} rows, measured steps of ${step.toLocaleString('en-US')}${compact ? ', compacted between' : ''}`,
@@ -70,7 +71,8 @@ try {
       await addToSilver(db, lake, topic, [await bronze(next, last)]);
       next = last + 1;
     }
-    if (compact) await compactSilver(db, lake, topic, { smallRows: 1e9, maxRows: 1e9, minFiles: 2, graceMs: 0 });
+    if (compact)
+      await compactSilver(db, lake, topic, { smallRows: 1e9, maxRows: 1e9, minFiles: 2, graceMs: 0 });
   }
 } finally {
   db.closeSync();
