@@ -66,12 +66,14 @@ async function writeDay(
   sql: string,
   day: string,
 ): Promise<void> {
-  // The day's current files (a list, not a glob: lake/files.ts); silver_all's columns when it has none.
+  // The day's current files (a list, not a glob: lake/files.ts); silver_all's columns when it has none. Their
+  // rows are the folder's day, as the glob's partition filter took them (a file may carry its own event_date).
   const dayDir = lakePaths(lake).silverEventsDate(day);
   const files = currentParquetNames(dayDir).map((n) => quoteLiteral(join(dayDir, n)));
   await db.run(
     files.length
-      ? `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM read_parquet([${files.join(', ')}], hive_partitioning = true)`
+      ? `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * REPLACE (${quoteLiteral(day)}::DATE AS event_date)
+         FROM read_parquet([${files.join(', ')}], hive_partitioning = true)`
       : `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all WHERE false`,
   );
   const folder = join(dir, `event_date=${day}`);
