@@ -1,6 +1,7 @@
 import { access, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lakePaths } from '../lake/layout';
+import { silverEventFiles } from '../lake/files';
 import { parquetFiles } from '../query/catalog';
 
 /**
@@ -82,7 +83,8 @@ export async function pinFiles(lake: string): Promise<PinnedFiles | null> {
         gold[view].push(pinned);
       }
     }
-    const silver = await parquetFiles(paths.silverEvents);
+    // Current files only: while a compaction swaps a merged file in, its inputs are left out (lake/files.ts).
+    const silver = await silverEventFiles(paths.silverEvents);
     const stillThere = () =>
       access(dir).then(
         () => true,

@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Column } from '../contract';
 import { limitLakeDb } from '../lake/duckdb';
+import { silverEventFiles } from '../lake/files';
 import { lakePaths, parquetGlob } from '../lake/layout';
 import { parquetFiles } from '../query/catalog';
 import { quoteIdent, quoteLiteral } from '../query/sql-builder';
@@ -46,11 +47,14 @@ export class LakeReader {
   }
 }
 
-/** read_parquet over Silver's events, or null while Silver has none. */
+/**
+ * read_parquet over Silver's current events files, or null while Silver has none. A list, not a glob: while a
+ * compaction swaps a merged file in for the files it replaces, a glob could see both (lake/files.ts).
+ */
 export async function silverSource(lake: string): Promise<string | null> {
-  const dir = lakePaths(lake).silverEvents;
-  if (!(await parquetFiles(dir)).length) return null;
-  return `read_parquet(${quoteLiteral(parquetGlob(dir))}, hive_partitioning = true, union_by_name = true)`;
+  const files = await silverEventFiles(lakePaths(lake).silverEvents);
+  if (!files.length) return null;
+  return `read_parquet([${files.map(quoteLiteral).join(', ')}], hive_partitioning = true, union_by_name = true)`;
 }
 
 /** read_parquet over a folder's Parquet files (a Gold table, quarantine, dq_daily), or null when it has none. */

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } f
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { parquetFiles } from '../lake/files';
+import { silverEventFiles } from '../lake/files';
 import { lakePaths } from '../lake/layout';
 import { quoteLiteral } from '../query/sql-builder';
 
@@ -42,7 +42,8 @@ export function userIndexDir(lake: string): string {
 /** The Silver files now, with the identity a segment records. */
 async function silverSources(lake: string): Promise<Source[]> {
   const root = lakePaths(lake).silverEvents;
-  const files = await parquetFiles(root);
+  // Current files only: a compaction's merged file replaces its inputs at once (lake/files.ts).
+  const files = await silverEventFiles(root);
   const out: Source[] = [];
   for (const file of files) {
     try {

@@ -7,6 +7,7 @@ import { scalar, withLakeDb } from './duckdb';
 import { refreshGold } from './gold/refresh';
 import { lakePaths } from './layout';
 import { writeDqDays } from './silver/dq';
+import { SILVER_PARQUET } from './silver/parquet';
 import quarantineSql from './silver/quarantine.sql?raw';
 import { writeSilverProgress } from './silver/state';
 import { batchDates, classifyBatch, parseBronze } from './silver/steps';
@@ -43,9 +44,9 @@ export async function buildSilver(lake: string, topic = DEFAULT_TOPIC): Promise<
       );
       await parseBronze(db);
       await classifyBatch(db, []);
-      const partitioned = (dir: string) =>
-        `${quoteLiteral(join(staging, dir))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), FILENAME_PATTERN 'part-{i}')`;
-      await db.run(`COPY silver_new TO ${partitioned('events')}`);
+      const partitioned = (dir: string, format = 'FORMAT parquet, COMPRESSION zstd') =>
+        `${quoteLiteral(join(staging, dir))} (${format}, PARTITION_BY (event_date), FILENAME_PATTERN 'part-{i}')`;
+      await db.run(`COPY silver_new TO ${partitioned('events', SILVER_PARQUET)}`);
       await db.run(`COPY silver_ledger_new TO ${partitioned('ledger')}`);
       await db.run(
         `COPY (${quarantineSql}) TO ${quoteLiteral(join(staging, 'quarantine', 'part-0.parquet'))} (FORMAT parquet)`,

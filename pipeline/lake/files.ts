@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -63,4 +64,59 @@ export async function subfolders(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * The note a Silver compaction writes beside a merged file before renaming it in: `.<merged>.replaces.json`,
+ * `{ "replaces": [names] }` (silver/compact.ts). While the merged file and the note both exist, the files it
+ * names are left out of every listing below, so a reader never sees a row twice or misses one.
+ */
+export function replacesNote(dir: string, merged: string): string {
+  return join(dir, `.${merged}.replaces.json`);
+}
+
+const NOTE = /^\.(.+\.parquet)\.replaces\.json$/;
+
+/** The files a folder's compaction notes say are replaced by a merged file present in `names`. */
+function replacedIn(dir: string, names: string[]): Set<string> {
+  const present = new Set(names);
+  const replaced = new Set<string>();
+  for (const name of names) {
+    const merged = NOTE.exec(name)?.[1];
+    if (!merged || !present.has(merged)) continue;
+    try {
+      const note = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { replaces: string[] };
+      for (const r of note.replaces) replaced.add(r);
+    } catch {
+      // Removed since listed: the compaction is over and its inputs are gone.
+    }
+  }
+  return replaced;
+}
+
+/** A Silver folder's current Parquet file names, sorted: committed, and not replaced by a merged one. */
+export function currentParquetNames(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const replaced = replacedIn(dir, names);
+  return names.filter((n) => n.endsWith('.parquet') && !n.startsWith('.') && !replaced.has(n)).sort();
+}
+
+/** Every current file of Silver's events, all days (full paths, sorted): what the app's readers read. */
+export async function silverEventFiles(eventsDir: string): Promise<string[]> {
+  let days: string[];
+  try {
+    days = (await readdir(eventsDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+  return days.flatMap((day) => currentParquetNames(join(eventsDir, day)).map((n) => join(eventsDir, day, n)));
 }

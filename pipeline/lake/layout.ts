@@ -5,7 +5,8 @@ import { join } from 'node:path';
  * read every layer without this app:
  *
  *   <lake>/bronze/<topic>/partition=<p>/<first-offset>-<last-offset>.parquet   (offsets zero-padded to 20 digits)
- *   <lake>/silver/events/event_date=YYYY-MM-DD/*.parquet
+ *   <lake>/silver/events/event_date=YYYY-MM-DD/*.parquet                         (part-*: a streaming step's; c-*: merged by
+ *                                                                                silver/compact.ts, `.c-*.replaces.json` its note)
  *   <lake>/silver/quarantine/*.parquet
  *   <lake>/silver/dq_daily/<YYYY-MM-DD>.parquet                                 (silver.dq_daily: event_date, reason, rows)
  *   <lake>/gold/<table>/event_date=YYYY-MM-DD/data.parquet                      (day-grained tables; session_stats by start day)

@@ -1,6 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { withLakeDb } from './duckdb';
 import { refreshGold } from './gold/refresh';
+import {
+  compactSilver,
+  DEFAULT_SILVER_COMPACTION,
+  finishSilverCompactions,
+  type SilverCompactionOptions,
+} from './silver/compact';
 import { silverRowCount } from './silver/count';
 import { addToSilver, type SilverStep } from './silver/incremental';
 import { readSilverProgress, slicesToDo, writeSilverProgress, type BronzeSlice } from './silver/state';
@@ -68,6 +74,7 @@ export class LakeRefiner {
   private lastGold = 0;
   private readonly goldDates = new Set<string>();
   private started = false;
+  private lastSilverCompaction = Date.now();
 
   constructor(
     readonly lake: string,
@@ -76,6 +83,11 @@ export class LakeRefiner {
     private readonly bronze: () => BronzeSlice[],
     private readonly events: RefinerEvents,
     private readonly goldEveryMs = 2000,
+    /** Silver's small files merged at most this often (silver/compact.ts), between steps. */
+    private readonly silverCompaction: SilverCompactionOptions & { everyMs: number } = {
+      ...DEFAULT_SILVER_COMPACTION,
+      everyMs: 30_000,
+    },
   ) {}
 
   /** Runs Silver (then Gold) over Bronze it has not taken in yet; one run at a time. */
@@ -125,6 +137,7 @@ export class LakeRefiner {
     if (!this.started) {
       // Days Silver changed before a restart or crash that Gold never caught up with.
       this.started = true;
+      finishSilverCompactions(this.lake, this.silverCompaction.graceMs);
       for (const d of progress.goldDates ?? []) this.goldDates.add(d);
       if (this.goldDates.size) {
         this.goldDue = true;
@@ -134,7 +147,8 @@ export class LakeRefiner {
     // A step a crash cut short is redone with its own slices first.
     const slices = progress.pending?.slices ?? nextStep(slicesToDo(progress, this.bronze()));
     const upkeep = this.events.maintenance?.due() ? this.events.maintenance : undefined;
-    if (slices.length === 0 && !this.goldDue && !upkeep) return;
+    const compact = Date.now() - this.lastSilverCompaction >= this.silverCompaction.everyMs;
+    if (slices.length === 0 && !this.goldDue && !upkeep && !compact) return;
     this.events.onRunStart?.();
     await withLakeDb(async (db) => {
       if (upkeep) await upkeep.run(db);
@@ -149,6 +163,12 @@ export class LakeRefiner {
         // More Bronze past the slices taken (or a redone step): go again.
         if (progress.pending || slicesToDo(readSilverProgress(this.lake, this.topic), this.bronze()).length)
           this.again = true;
+      }
+      if (compact) {
+        // Merges only files Gold has taken in, so it never delays Gold's figures (and is skipped while a step
+        // is pending).
+        this.lastSilverCompaction = Date.now();
+        await compactSilver(db, this.lake, this.topic, this.silverCompaction);
       }
       const waiting = this.again && Date.now() - this.lastGold < this.goldEveryMs;
       if (!this.goldDue || waiting) return;

@@ -23,7 +23,7 @@ const goldChecks = (csv: string): [string, string, string][] => [
     `SELECT CAST(t AS DATE) AS event_date, count(*) FILTER (event_type='view') AS views, count(*) FILTER (event_type='cart') AS carts,
        count(*) FILTER (event_type='purchase') AS purchases, count(DISTINCT user_id) FILTER (event_type='view') AS view_users,
        count(DISTINCT session) FILTER (event_type='purchase') AS purchase_sessions,
-       sum(price) FILTER (event_type='purchase') AS revenue FROM ${csv} GROUP BY 1`,
+       coalesce(sum(price) FILTER (event_type='purchase'), 0) AS revenue FROM ${csv} GROUP BY 1`,
     'event_date, views, carts, purchases, view_users, purchase_sessions, revenue',
   ],
   [

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
+import { currentParquetNames } from '../files';
 import { lakePaths } from '../layout';
 import { goldTables } from './tables';
 import { refreshWholeLake, silverDays, WHOLE_LAKE } from './whole-lake';
@@ -29,6 +30,7 @@ export async function refreshGold(
   dates: string[] | null = null,
 ): Promise<Record<string, number>> {
   const paths = lakePaths(lake);
+  // Silver's columns (each day reads its own current files: writeDay).
   await db.run(`CREATE OR REPLACE TEMP VIEW silver_all AS SELECT * FROM read_parquet(
     ${quoteLiteral(join(paths.silverEvents, '**', '*.parquet'))}, hive_partitioning = true)`);
   // From the folder names: opening every Silver file to list its days would cost the lake.
@@ -41,7 +43,7 @@ export async function refreshGold(
     const whole = join(dir, 'data.parquet');
     // A lake from before partitioning (one file per table) is rewritten whole once.
     const days = dates === null || existsSync(whole) ? allDates : dates;
-    for (const day of days) await writeDay(db, dir, sql, day);
+    for (const day of days) await writeDay(db, lake, dir, sql, day);
     rmSync(whole, { force: true });
     if (dates === null || days === allDates) {
       const keep = new Set(allDates);
@@ -57,9 +59,22 @@ export async function refreshGold(
   return rows;
 }
 
-async function writeDay(db: DuckDBConnection, dir: string, sql: string, day: string): Promise<void> {
+async function writeDay(
+  db: DuckDBConnection,
+  lake: string,
+  dir: string,
+  sql: string,
+  day: string,
+): Promise<void> {
+  // The day's current files (a list, not a glob: lake/files.ts); silver_all's columns when it has none. Their
+  // rows are the folder's day, as the glob's partition filter took them (a file may carry its own event_date).
+  const dayDir = lakePaths(lake).silverEventsDate(day);
+  const files = currentParquetNames(dayDir).map((n) => quoteLiteral(join(dayDir, n)));
   await db.run(
-    `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all WHERE event_date = ${quoteLiteral(day)}::DATE`,
+    files.length
+      ? `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * REPLACE (${quoteLiteral(day)}::DATE AS event_date)
+         FROM read_parquet([${files.join(', ')}], hive_partitioning = true)`
+      : `CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM silver_all WHERE false`,
   );
   const folder = join(dir, `event_date=${day}`);
   mkdirSync(folder, { recursive: true });

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { scalar } from '../duckdb';
+import { currentParquetNames } from '../files';
 import { lakePaths } from '../layout';
+import { SILVER_ROW_GROUP_ROWS } from '../silver/parquet';
 import heatmapMergeSql from './merge/heatmap_merge.sql?raw';
 import productDeltaSql from './merge/product_delta.sql?raw';
 import productMergeSql from './merge/product_merge.sql?raw';
@@ -209,7 +211,14 @@ async function writeSessions(db: DuckDBConnection, lake: string, full: boolean):
         rmSync(join(dir, `event_date=${day}`), { recursive: true, force: true });
       continue;
     }
-    await copyTo(db, 'SELECT * FROM g_day_sessions ORDER BY session_start, session_id', file);
+    // Small row groups: a journey finds a user's sessions by session_start (the sort key) and decodes only
+    // the row groups those starts fall in.
+    await copyTo(
+      db,
+      'SELECT * FROM g_day_sessions ORDER BY session_start, session_id',
+      file,
+      `ROW_GROUP_SIZE ${SILVER_ROW_GROUP_ROWS}`,
+    );
     await copyTo(db, sessionDailySql, join(daily, `event_date=${day}`, 'data.parquet'));
     await copyTo(
       db,
@@ -301,11 +310,13 @@ async function previousView(
 }
 
 /** COPY to a temp file beside `file` ('.' first: no reader's glob takes it), then rename over it. */
-async function copyTo(db: DuckDBConnection, sql: string, file: string): Promise<void> {
+async function copyTo(db: DuckDBConnection, sql: string, file: string, extra = ''): Promise<void> {
   const dir = join(file, '..');
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${process.pid}-${Date.now()}.parquet.tmp`);
-  await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(
+    `COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd${extra ? `, ${extra}` : ''})`,
+  );
   renameSync(temp, file);
 }
 
@@ -326,17 +337,13 @@ export function silverDays(lake: string): string[] {
     .sort();
 }
 
-/** A Silver day's committed files (temp files start with '.'), with what tells a rewrite apart. */
+/** A Silver day's current files (lake/files.ts), with what tells a rewrite apart. */
 function silverFiles(lake: string, day: string): SilverFile[] {
   const dir = lakePaths(lake).silverEventsDate(day);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.parquet') && !n.startsWith('.'))
-    .sort()
-    .map((name) => {
-      const s = statSync(join(dir, name));
-      return { name, size: s.size, mtimeMs: s.mtimeMs };
-    });
+  return currentParquetNames(dir).map((name) => {
+    const s = statSync(join(dir, name));
+    return { name, size: s.size, mtimeMs: s.mtimeMs };
+  });
 }
 
 function takenFiles(lake: string, day: string): SilverFile[] {

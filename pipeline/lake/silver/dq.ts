@@ -1,16 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
+import { currentParquetNames } from '../files';
 import { lakePaths } from '../layout';
 import dqDailySql from './dq_daily.sql?raw';
 
-/** A day's committed ledger files (temp files start with '.'). */
+/** A day's current ledger files (committed, not replaced by a compaction's merged file). */
 export function ledgerFiles(lake: string, date: string, except?: string): string[] {
   const dir = lakePaths(lake).silverLedgerDate(date);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.parquet') && !n.startsWith('.') && n !== except)
+  return currentParquetNames(dir)
+    .filter((n) => n !== except)
     .map((n) => join(dir, n));
 }
 

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
 import { scalar } from '../duckdb';
+import { currentParquetNames } from '../files';
 import { lakePaths } from '../layout';
+import { SILVER_PARQUET } from './parquet';
 import { addDqCounts, ledgerFiles } from './dq';
 import quarantineSql from './quarantine.sql?raw';
 import stitchSql from './stitch.sql?raw';
@@ -57,6 +59,7 @@ export async function addToSilver(
       `SELECT * EXCLUDE (event_date) FROM silver_new ${where} ORDER BY event_time`,
       paths.silverEventsDate(date),
       part,
+      SILVER_PARQUET,
     );
     await writeFile(
       db,
@@ -83,10 +86,16 @@ export async function addToSilver(
 }
 
 /** COPY to `<dir>/.<name>.tmp`, then rename to `<dir>/<name>`. */
-async function writeFile(db: DuckDBConnection, sql: string, dir: string, name: string): Promise<void> {
+async function writeFile(
+  db: DuckDBConnection,
+  sql: string,
+  dir: string,
+  name: string,
+  options = 'FORMAT parquet, COMPRESSION zstd',
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${name}.tmp`);
-  await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (${sql}) TO ${quoteLiteral(temp)} (${options})`);
   renameSync(temp, join(dir, name));
 }
 
@@ -99,11 +108,9 @@ async function stitchSessions(db: DuckDBConnection, lake: string, dates: string[
   const paths = lakePaths(lake);
   const filesOf = (day: string) => {
     const dir = paths.silverEventsDate(day);
-    return existsSync(dir)
-      ? readdirSync(dir)
-          .filter((n) => n.endsWith('.parquet') && !n.startsWith('.') && n !== part)
-          .map((n) => join(dir, n))
-      : [];
+    return currentParquetNames(dir)
+      .filter((n) => n !== part)
+      .map((n) => join(dir, n));
   };
   const context = [...new Set([...dates, ...dates.map(dayBefore)])].flatMap(filesOf);
   if (context.length === 0) return;

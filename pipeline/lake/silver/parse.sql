@@ -34,8 +34,12 @@ fields AS (
     nullif(trim(f[10]), '') AS order_id
   FROM extracted
 ),
+-- The names event_rules.sql reads.
+named AS (
+  SELECT *, event_time_text AS time_text, event_time AS ts, event_type_text AS type_text FROM fields
+),
 checked AS (
-  SELECT *,
+  SELECT * EXCLUDE (time_text, ts, type_text),
   CASE event_type_text
     WHEN 'add_to_cart' THEN 'cart'
     WHEN 'addtocart' THEN 'cart'
@@ -53,15 +57,10 @@ checked AS (
     WHEN not_json THEN 'value is not JSON'
     -- A document that parses is an object exactly when it starts with '{' (after JSON's white space).
     WHEN left(ltrim(text, chr(32) || chr(9) || chr(10) || chr(13)), 1) <> '{' THEN 'value is not a JSON object'
-    WHEN event_time_text IS NULL THEN 'event_time is missing'
-    WHEN event_time IS NULL THEN 'event_time is not a timestamp: ' || event_time_text
-    WHEN event_time < TIMESTAMPTZ '1995-01-01 00:00:00+00' THEN 'event_time is implausibly early: ' || event_time_text
-    WHEN event_type_text IS NULL OR event_type_text = '' THEN 'event_type is missing'
-    WHEN user_id IS NULL THEN 'user_id is missing'
-    WHEN price_text IS NOT NULL AND price IS NULL THEN 'price is not a number: ' || price_text
-    WHEN price < 0 THEN 'price is negative: ' || price_text
+    -- The event's own rules, shared with the replay's dead-letter check:
+    /* event_rules.sql */
   END AS reason
-FROM fields
+FROM named
 )
 SELECT * EXCLUDE (text, value, not_json, event_time_text, event_type_text, price_text),
   CASE WHEN reason IS NOT NULL THEN text END AS text,

@@ -1,10 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../query/sql-builder';
-import parseSql from './parse.sql?raw';
+import { withEventRules } from './event-rules';
+import parseSqlWithMarker from './parse.sql?raw';
 import keysSql from './keys.sql?raw';
 import dedupSql from './dedup.sql?raw';
 import eventsSql from './events.sql?raw';
 import ledgerSql from './ledger.sql?raw';
+
+const parseSql = withEventRules(parseSqlWithMarker);
 
 /** The ledger's columns when Silver has seen nothing yet on a day (what dedup.sql reads of silver_prior). */
 const NO_PRIOR = `SELECT NULL::DATE AS event_date, NULL::VARCHAR AS event_id, NULL::VARCHAR AS lineage,

@@ -1,4 +1,5 @@
 import type { Mapping, ReplayOptions } from '../../contract';
+import { EVENT_RULES } from '../../lake/silver/event-rules';
 import { quoteLiteral } from '../../query/sql-builder';
 
 /** How to read one source: its rows, a text expression per column, and the raw row for the DLQ. */
@@ -93,19 +94,15 @@ WITH src AS (
         THEN TRY_CAST(regexp_replace(time_text, '( UTC|Z)$', '') AS TIMESTAMP)
       ELSE timezone('UTC', TRY_CAST(time_text AS TIMESTAMPTZ))
     END AS ts,
-    TRY_CAST(price_text AS DECIMAL(18, 2)) AS price
+    TRY_CAST(price_text AS DECIMAL(18, 2)) AS price,
+    event_type AS type_text
   FROM mapped
 ), checked AS (
   SELECT *,
     CASE
       WHEN invalid IS NOT NULL THEN invalid
-      WHEN time_text IS NULL THEN 'event_time is missing'
-      WHEN ts IS NULL THEN 'event_time is not a timestamp: ' || time_text
-      WHEN ts < TIMESTAMP '1995-01-01 00:00:00' THEN 'event_time is implausibly early: ' || time_text
-      WHEN event_type IS NULL THEN 'event_type is missing'
-      WHEN user_id IS NULL THEN 'user_id is missing'
-      WHEN price_text IS NOT NULL AND price IS NULL THEN 'price is not a number: ' || price_text
-      WHEN price < 0 THEN 'price is negative: ' || price_text
+      -- The event's own rules, shared with Silver's quarantine (lake/silver/event_rules.sql):
+      ${EVENT_RULES}
     END AS reason
   FROM typed
   ${where}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { currentParquetNames } from '../../lake/files';
 
 /** The committed Parquet files of one table (or one day of it) and an identity that changes when any does. */
 export interface SourceFiles {
@@ -17,7 +18,8 @@ export interface SourceFiles {
  * Lists a folder's Parquet files recursively, skipping temp names ('.' or '_' first, or not ending in
  * .parquet): what a reader may use. Null when the folder does not exist or holds no Parquet file.
  * Reading the sink's source this way keeps it independent of how the lake's writers are built: it only
- * relies on their promise that a file appears by rename, complete.
+ * relies on their promise that a file appears by rename, complete, and on the lake's rule for files a
+ * compaction replaced.
  */
 export async function sourceFiles(dir: string): Promise<SourceFiles | null> {
   const entries: { rel: string; size: number; mtimeMs: number; ino: number }[] = [];
@@ -29,11 +31,13 @@ export async function sourceFiles(dir: string): Promise<SourceFiles | null> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
+    // Less the files a Silver compaction's merged file has replaced (they go right after): lake/files.ts.
+    const current = new Set(currentParquetNames(folder));
     for (const entry of names) {
       if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && entry.name.endsWith('.parquet')) {
+      else if (entry.isFile() && current.has(entry.name)) {
         const s = await stat(path).catch(() => null);
         if (s) entries.push({ rel: relative(dir, path), size: s.size, mtimeMs: s.mtimeMs, ino: s.ino });
       }
