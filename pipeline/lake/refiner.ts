@@ -23,43 +23,6 @@ export interface RefinerEvents {
 }
 
 /**
- * Bronze rows one Silver step takes at most. A replay at max speed runs ahead of Silver, and a step that took the
- * whole backlog (540k rows after a 1M-row replay) sorted more than DuckDB's memory cap holds and spilled to disk,
- * costing about twice the CPU a row; several bounded steps keep the same result within the cap.
- */
-export const STEP_ROWS = 200_000;
-
-/**
- * The slices of the next step: the oldest slice of each partition, then the next of each, and so on, until
- * maxRows are taken (one slice at least). A partition's slices stay contiguous from its watermark.
- */
-export function nextStep(slices: BronzeSlice[], maxRows = STEP_ROWS): BronzeSlice[] {
-  const byPartition = new Map<number, BronzeSlice[]>();
-  for (const s of slices) {
-    const list = byPartition.get(s.partition) ?? [];
-    list.push(s);
-    byPartition.set(s.partition, list);
-  }
-  const partitions = [...byPartition.keys()].sort((a, b) => a - b).map((p) => byPartition.get(p) ?? []);
-  for (const list of partitions) list.sort((a, b) => a.first - b.first);
-  const taken: BronzeSlice[] = [];
-  let rows = 0;
-  for (let round = 0; taken.length < slices.length; round++) {
-    for (const list of partitions) {
-      const slice = list[round];
-      if (!slice) continue;
-      if (taken.length > 0 && rows >= maxRows) return sorted(taken);
-      taken.push(slice);
-      rows += slice.last - slice.first + 1;
-    }
-  }
-  return sorted(taken);
-}
-
-const sorted = (slices: BronzeSlice[]) =>
-  slices.sort((a, b) => a.partition - b.partition || a.first - b.first);
-
-/**
  * The lake's refiner: owns Silver and Gold. Woken whenever Bronze commits, it takes Bronze past Silver's
  * watermark into Silver (silver/incremental.ts) and refreshes Gold for the days that changed
  * (gold/refresh.ts): one run at a time, rerun when more arrived meanwhile. While Bronze keeps arriving Gold
@@ -145,7 +108,7 @@ export class LakeRefiner {
       }
     }
     // A step a crash cut short is redone with its own slices first.
-    const slices = progress.pending?.slices ?? nextStep(slicesToDo(progress, this.bronze()));
+    const slices = progress.pending?.slices ?? slicesToDo(progress, this.bronze());
     const upkeep = this.events.maintenance?.due() ? this.events.maintenance : undefined;
     const compact = Date.now() - this.lastSilverCompaction >= this.silverCompaction.everyMs;
     if (slices.length === 0 && !this.goldDue && !upkeep && !compact) return;
