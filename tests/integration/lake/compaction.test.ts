@@ -88,6 +88,13 @@ describe('Bronze compaction', () => {
         `SELECT count(*) FROM (SELECT "partition", "offset" FROM ${glob} GROUP BY ALL HAVING count(*) > 1)`,
       ),
     ).toBe(0);
+    // Each merged file holds its messages in offset order, as Bronze's readers expect.
+    expect(
+      await count(`SELECT count(*) FROM (
+        SELECT "offset" <= lag("offset") OVER (PARTITION BY filename ORDER BY file_row_number) AS back
+        FROM read_parquet('${join(topicDir(lake), '**', '*.parquet')}', filename = true, file_row_number = true)
+      ) WHERE back`),
+    ).toBe(0);
     const status = stream.current();
     expect(status.bronze.rows).toBe(1000);
     await stream.stop();
