@@ -235,6 +235,13 @@ try {
     await page.getByText(new RegExp(`^${count(userEvents)} events in`)).waitFor({ timeout: 120_000 });
     const journey = performance.now() - t;
 
+    // What a user waits for on the Journeys screen: another id typed, Show journey, the timeline drawn.
+    t = performance.now();
+    await page.getByLabel('Id').fill(firstUser);
+    await page.getByRole('button', { name: 'Show journey' }).click();
+    await page.getByText(new RegExp(`^${count(firstUserEvents)} events in`)).waitFor({ timeout: 120_000 });
+    const journeyOnScreen = performance.now() - t;
+
     t = performance.now();
     await page.goto(`${web.url}#/lineage?table=brand_daily&event_date=2019-10-01&brand=apple`);
     await page.getByText(`${count(behind)} Silver events behind it`).waitFor({ timeout: 120_000 });
@@ -271,6 +278,9 @@ try {
       `explore: the first journey, while the user index is built over ${rows.toLocaleString('en-US')} rows (once): ${firstJourney.toFixed(0)} ms`,
     );
     console.log(`explore: a user's journey (${count(userEvents)} events): ${journey.toFixed(0)} ms`);
+    console.log(
+      `explore: another journey from the Journeys screen (id typed, Show journey, ${count(firstUserEvents)} events drawn): ${journeyOnScreen.toFixed(0)} ms`,
+    );
     console.log(
       `explore: drill-through from a Gold row to its ${count(behind)} Silver rows: ${drill.toFixed(0)} ms`,
     );

@@ -77,6 +77,7 @@ const benches: {
       /SQL result, every row in and counted: \d+ ms/,
       /SQL result, then scroll to its last row: \d+ ms/,
       /explore calls alone .*: search \d+ ms, journey \d+ ms, drill-through \d+ ms/,
+      /another journey from the Journeys screen .*: \d+ ms/,
       /during a max-speed replay \([\d,]+ of 20,000 rows sent/,
     ],
   },
