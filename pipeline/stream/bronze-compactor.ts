@@ -49,7 +49,7 @@ export async function compactBronze(
     // The run's files are consecutive offset ranges, each in offset order, listed in that order; DuckDB keeps
     // the files' order (insertion order is preserved), so the copy streams in offset order with no sort.
     // Sorting up to 1M messages (values and headers) ran out of the refiner's 320 MB DuckDB once in four
-    // 1M-row replays, and every time at 200 MB.
+    // 1M-row replays, and in the one run tried with a 200 MB cap.
     await db.run(
       `COPY (SELECT * FROM read_parquet([${list}])) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`,
     );
