@@ -84,14 +84,8 @@ export async function compactSilver(
       const s = statSync(join(dir, n), { throwIfNoEntry: false });
       return s !== undefined && s.size === t.size && s.mtimeMs === t.mtimeMs;
     });
-    if (names.length < options.minFiles) continue;
-    const rows = await rowCounts(
-      db,
-      names.map((n) => join(dir, n)),
-    );
-    for (const run of runs(names, rows, options)) {
-      const target = mergedName(run);
-      await mergeFiles(db, dir, run, target, 'ORDER BY event_time', SILVER_PARQUET);
+    const done = await compactFolder(db, dir, names, options, 'ORDER BY event_time', SILVER_PARQUET);
+    for (const { run, target } of done) {
       moveGoldRecord(lake, day, run, target);
       merged += run.length;
       into += 1;
@@ -100,19 +94,33 @@ export async function compactSilver(
   // The ledger (one file per step and day, read only by the refiner's steps), merged the same way.
   for (const day of days(paths.silverLedger)) {
     const dir = paths.silverLedgerDate(day);
-    const names = mergeable(dir);
-    if (names.length < options.minFiles) continue;
-    const rows = await rowCounts(
-      db,
-      names.map((n) => join(dir, n)),
-    );
-    for (const run of runs(names, rows, options)) {
-      const target = mergedName(run);
-      await mergeFiles(db, dir, run, target, '', 'FORMAT parquet, COMPRESSION zstd');
-    }
+    await compactFolder(db, dir, mergeable(dir), options, '', 'FORMAT parquet, COMPRESSION zstd');
   }
   finishSilverCompactions(lake, options.graceMs);
   return { merged, into };
+}
+
+/** Merges runs of a folder's small files among `names` (see runs), each into its merged file. */
+async function compactFolder(
+  db: DuckDBConnection,
+  dir: string,
+  names: string[],
+  options: SilverCompactionOptions,
+  order: string,
+  format: string,
+): Promise<{ run: string[]; target: string }[]> {
+  if (names.length < options.minFiles) return [];
+  const rows = await rowCounts(
+    db,
+    names.map((n) => join(dir, n)),
+  );
+  const done: { run: string[]; target: string }[] = [];
+  for (const run of runs(names, rows, options)) {
+    const target = mergedName(run);
+    await mergeFiles(db, dir, run, target, order, format);
+    done.push({ run, target });
+  }
+  return done;
 }
 
 /**
