@@ -55,12 +55,21 @@ export class RowChunk {
   }
 }
 
-/** Streams the normalizing query's result chunk by chunk: memory stays bounded. */
+/**
+ * Streams the normalizing query's result chunk by chunk. A chunk is valid until the next one is asked for:
+ * its values are then released at once. DuckDB's Node bindings free a chunk only when V8 collects its
+ * wrapper, and V8 does not know the native bytes behind it, so it collects seldom: streaming 1M REES46 rows
+ * held 375 MB of chunks (RSS, against 144 MB once they were released; the values' heap is most of a chunk).
+ */
 export async function* streamRows(db: DuckDBConnection, sql: string): AsyncGenerator<RowChunk> {
   const result = await db.stream(sql);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
-    yield new RowChunk(chunk);
+    try {
+      yield new RowChunk(chunk);
+    } finally {
+      duckdb.data_chunk_reset(chunk.chunk);
+    }
   }
 }
