@@ -6,6 +6,7 @@
  * could not survive that framing (control bytes, invalid UTF-8) is written hex-encoded instead (hex = 1);
  * a key or value that is not UTF-8 makes DuckDB refuse the block, which is then rewritten all hex.
  */
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { RecordSink, RecordView } from '../kafka/record-decoder';
 
 export const US = 0x1f;
@@ -44,17 +45,50 @@ export class BronzeRows implements RecordSink {
   /** Longest row so far, in bytes: DuckDB's reader must be told about lines over its 2 MB default. */
   longest = 0;
 
-  constructor(initialBytes = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
+  /** The block's text file, once rows were moved there (see spill). */
+  private file: { path: string; fd: number } | null = null;
+
+  /** A fresh block, in a new buffer of this many bytes or in a buffer an earlier block handed back. */
+  constructor(buffer: number | Buffer = 1 << 20) {
+    this.buf = typeof buffer === 'number' ? Buffer.allocUnsafe(buffer) : buffer;
   }
 
+  /** Bytes held in memory (not yet in the text file). */
   get bytes(): number {
     return this.used;
   }
 
-  /** The text block (a view, valid until the next append). */
+  /** The rows held in memory as text (a view, valid until the next append); the whole block unless spilled. */
   view(): Buffer {
     return this.buf.subarray(0, this.used);
+  }
+
+  /**
+   * Moves the rows held in memory to the block's text file (created at `path` by the first call), so a block
+   * never needs memory for more than what came since the last call, whatever its size.
+   */
+  spill(path: string): void {
+    this.file ??= { path, fd: openSync(path, 'w') };
+    for (let at = 0; at < this.used;) at += writeSync(this.file.fd, this.buf, at, this.used - at);
+    this.used = 0;
+  }
+
+  /** Ends the block: every row is in the text file at `path`. Returns the buffer, for the next block. */
+  finish(path: string): Buffer {
+    this.spill(path);
+    if (this.file) closeSync(this.file.fd);
+    this.file = null;
+    const buf = this.buf;
+    this.buf = Buffer.alloc(0);
+    return buf;
+  }
+
+  /** Drops the block, and its text file if it has one. */
+  discard(): void {
+    if (!this.file) return;
+    closeSync(this.file.fd);
+    rmSync(this.file.path, { force: true });
+    this.file = null;
   }
 
   append(

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { fsyncDirectory } from '../fsync-dir';
 import { limitLakeDb } from '../lake/duckdb';
@@ -14,6 +14,13 @@ export interface BronzeWriterOptions {
   flushRows: number;
   flushMs: number;
 }
+
+/**
+ * Bytes of a partition's block kept in memory: past this, after a fetched block, its rows go to the block's
+ * text file. Held whole, the blocks being filled and those being written were most of the consumer's
+ * JavaScript memory (100–150 MB of ArrayBuffers for three partitions at 50k rows a block).
+ */
+const SPILL_BYTES = 4 << 20;
 
 /** Rows per Parquet row group of a Bronze file (see copyRows). */
 const BRONZE_ROW_GROUP = 16_384;
@@ -34,8 +41,8 @@ export class BronzeWriter {
   private writing = 0;
   /** The one record view every fetched block is decoded through. */
   private readonly view = new RecordView();
-  /** Bytes of each partition's last text block written. */
-  private readonly blockBytes = new Map<number, number>();
+  /** Each partition's buffer from its last block, for its next one. */
+  private readonly spare = new Map<number, Buffer>();
 
   private constructor(
     private readonly lake: string,
@@ -92,14 +99,29 @@ export class BronzeWriter {
   ): boolean {
     const expected = this.next(partition) ?? -1;
     if (offset < expected) return false;
-    let rows = this.buffers.get(partition);
-    if (!rows) {
-      rows = new BronzeRows();
-      this.buffers.set(partition, rows);
-    }
+    const rows = this.block(partition);
     rows.append(offset, timestampMs, key, headers, value);
     this.expected.set(partition, offset + 1);
+    if (rows.bytes >= SPILL_BYTES) rows.spill(this.textFile(partition, rows.first));
     return true;
+  }
+
+  /** The partition's block being filled (a new one in the partition's spare buffer when there is none). */
+  private block(partition: number): BronzeRows {
+    let rows = this.buffers.get(partition);
+    if (!rows) {
+      rows = new BronzeRows(this.spare.get(partition) ?? 1 << 20);
+      this.spare.delete(partition);
+      this.buffers.set(partition, rows);
+    }
+    return rows;
+  }
+
+  /** The text file DuckDB reads a block from (.tmp: a crash leaves nothing the manifest would adopt). */
+  private textFile(partition: number, first: number): string {
+    const dir = lakePaths(this.lake).bronzePartition(this.topic, partition);
+    mkdirSync(dir, { recursive: true });
+    return join(dir, `block-${first}.rows.tmp`);
   }
 
   /**
@@ -113,19 +135,12 @@ export class BronzeWriter {
     aborted: readonly AbortedTransaction[] | null = null,
   ): { first: number | null; added: number } {
     const from = this.next(partition) ?? 0;
-    let rows = this.buffers.get(partition);
-    if (!rows) {
-      // Sized like the partition's last block: growing by doubling copied each block about twice.
-      rows = new BronzeRows(this.blockBytes.get(partition) ?? 1 << 20);
-      this.buffers.set(partition, rows);
-    }
+    const rows = this.block(partition);
     const before = rows.count;
     const decoded = decodeRecordBatches(records, from, rows, aborted, this.view);
-    if (decoded.records === 0) {
-      if (rows.count === 0) this.buffers.delete(partition);
-      return { first: null, added: 0 };
-    }
+    if (decoded.records === 0) return { first: null, added: 0 };
     this.expected.set(partition, rows.last + 1);
+    if (rows.bytes >= SPILL_BYTES) rows.spill(this.textFile(partition, rows.first));
     return { first: decoded.first, added: rows.count - before };
   }
 
@@ -143,7 +158,8 @@ export class BronzeWriter {
 
   /**
    * Writes the partitions whose buffer is full or old enough (all of them with force). The due buffers are
-   * taken at once, so the consumer keeps filling fresh ones while DuckDB writes these.
+   * taken at once (their last rows go to their text files now, and their buffers to the next blocks), so the
+   * consumer keeps filling fresh ones while DuckDB writes these.
    */
   flush(force = false): Promise<void> {
     const now = Date.now();
@@ -152,16 +168,15 @@ export class BronzeWriter {
       const ready = force || rows.count >= this.options.flushRows || now - rows.since >= this.options.flushMs;
       if (ready && rows.count > 0) due.push([partition, rows]);
     }
-    for (const [partition, rows] of due) {
-      this.buffers.delete(partition);
-      this.blockBytes.set(partition, Math.min(64 << 20, rows.bytes + (rows.bytes >> 3)));
-    }
     const runs: Promise<unknown>[] = [];
     for (const [partition, rows] of due) {
+      this.buffers.delete(partition);
+      const text = this.textFile(partition, rows.first);
+      this.spare.set(partition, rows.finish(text));
       const lane = this.lane(partition);
       this.writing++;
       const run = lane.queue
-        .then(async () => this.writeFile(partition, rows, await lane.db))
+        .then(async () => this.writeFile(partition, rows, text, await lane.db))
         .finally(() => this.writing--);
       lane.queue = run.catch(() => undefined);
       runs.push(run);
@@ -187,27 +202,30 @@ export class BronzeWriter {
   /** Drops what is buffered for partitions this consumer no longer owns (they will be re-read). */
   forget(partitions: number[]): void {
     for (const p of partitions) {
+      this.buffers.get(p)?.discard();
       this.buffers.delete(p);
       this.expected.delete(p);
     }
   }
 
-  private async writeFile(partition: number, rows: BronzeRows, db: DuckDBConnection): Promise<void> {
+  /** Writes a finished block (its rows in the text file) as the partition's next Bronze file. */
+  private async writeFile(
+    partition: number,
+    rows: BronzeRows,
+    text: string,
+    db: DuckDBConnection,
+  ): Promise<void> {
     const first = rows.first;
     const last = rows.last;
     const target = lakePaths(this.lake).bronzeFile(this.topic, partition, BigInt(first), BigInt(last));
     const temp = `${target}.tmp`;
-    // Ends in .tmp too, so a crash leaves nothing the manifest would adopt.
-    const text = `${target}.rows.tmp`;
-    mkdirSync(dirname(target), { recursive: true });
     try {
-      writeFileSync(text, rows.view());
       let written: number;
       try {
         written = await this.copyRows(db, text, partition, temp, rows.longest, rows.lineageOnly);
       } catch {
         // A key or value that is not UTF-8 text: the same rows again, every field hex-encoded.
-        const hex = BronzeRows.hexOf(splitRows(rows.view()));
+        const hex = BronzeRows.hexOf(splitRows(readFileSync(text)));
         writeFileSync(text, hex.view());
         written = await this.copyRows(db, text, partition, temp, hex.longest, false);
       }
@@ -280,6 +298,9 @@ export class BronzeWriter {
   }
 
   async close(): Promise<void> {
+    // Rows not in a file yet were never recorded: the next consumer reads them again from Kafka.
+    for (const rows of this.buffers.values()) rows.discard();
+    this.buffers.clear();
     for (const lane of this.lanes.values()) {
       await lane.queue;
       (await lane.db).closeSync();

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,10 +34,10 @@ async function bronzeRows(lake: string): Promise<Row[]> {
   }
 }
 
-async function openWriter() {
+async function openWriter(flushRows = 1000) {
   const dir = await tempDir('clickpulse-bronze-writer-');
   cleanups.push(dir.remove);
-  const writer = await BronzeWriter.open(dir.path, 't', { flushRows: 1000, flushMs: 60_000 });
+  const writer = await BronzeWriter.open(dir.path, 't', { flushRows, flushMs: 60_000 });
   cleanups.push(() => writer.close());
   return { lake: dir.path, writer };
 }
@@ -145,5 +146,34 @@ describe("the Bronze writer, taking a partition's messages as one block", () => 
       [],
       [source, { key: 'clickpulse.rox', value: '4' }],
     ]);
+  });
+
+  it('moves a large block to its text file as it fills, keeps it exact (hex fallback included), and drops a forgotten one', async () => {
+    const { lake, writer } = await openWriter(100_000);
+    const files = (p: number) => readdirSync(join(lake, 'bronze', 't', `partition=${p}`));
+    // ~6 MB of values: past the 4 MB a block keeps in memory, so its first rows are in the text file.
+    const value = (i: number) => Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(2000) }));
+    for (let i = 0; i < 3000; i++) writer.add(0, i, 1_700_000_000_000, Buffer.from(`k${i}`), {}, value(i));
+    expect(files(0).filter((f) => f.endsWith('.rows.tmp'))).toHaveLength(1);
+    // Not UTF-8, after the spill: DuckDB refuses the block, which is read back from the file and hex-encoded.
+    writer.add(0, 3000, 1_700_000_000_000, Buffer.from('k3000'), {}, Buffer.from([0xff, 0xfe]));
+    // Partition 1 spills too, then is handed to another consumer: its rows and text file are dropped.
+    for (let i = 0; i < 2500; i++) writer.add(1, i, 1_700_000_000_000, null, {}, value(i));
+    expect(files(1)).toHaveLength(1);
+    writer.forget([1]);
+    expect(files(1)).toEqual([]);
+    await writer.flush(true);
+    const rows = await bronzeRows(lake);
+    expect(rows).toHaveLength(3001);
+    expect(rows.slice(0, 3000).every((r, i) => r.value?.equals(value(i)) && r.key === `k${i}`)).toBe(true);
+    expect(rows[3000]?.value).toEqual(Buffer.from([0xff, 0xfe]));
+    expect(files(0)).toEqual([`${String(0).padStart(20, '0')}-${String(3000).padStart(20, '0')}.parquet`]);
+    // The next block reuses the partition's buffer and starts a text file of its own.
+    for (let i = 3001; i < 3011; i++) writer.add(0, i, 1_700_000_000_000, Buffer.from(`k${i}`), {}, value(i));
+    await writer.flush(true);
+    expect((await bronzeRows(lake)).map((r) => Number(r.offset)).slice(-11)).toEqual(
+      Array.from({ length: 11 }, (_, i) => 3000 + i),
+    );
+    expect(files(0).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
