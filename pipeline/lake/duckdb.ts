@@ -37,11 +37,15 @@ export async function limitLakeDb(db: DuckDBConnection, memory = LAKE_DB_LIMITS.
 }
 
 /** A private DuckDB for the lake's own transformations (never for users' SQL), in UTC. */
-export async function withLakeDb<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withLakeDb<T>(
+  work: (db: DuckDBConnection) => Promise<T>,
+  options: { threads?: number } = {},
+): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
     await limitLakeDb(db);
+    if (options.threads) await db.run(`SET threads = ${options.threads}`);
     return await work(db);
   } finally {
     db.closeSync();

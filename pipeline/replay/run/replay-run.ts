@@ -372,64 +372,70 @@ export class ReplayRun {
       return new ApiError({ code: 'FAILED', message: gzipProblemMessage(o.path, problem, this.rowsSent) });
     };
     try {
-      await withLakeDb(async (db) => {
-        const estimated = await estimateRows(db, o.path, format, this.totalBytes);
-        this.estimatedRows = Math.max(
-          0,
-          limit !== undefined ? Math.min(estimated, o.limit ?? estimated) : estimated,
-        );
-        const sql = normalizeSql({
-          source: sourceSpec(o.path, format),
-          mapping,
-          constantEventType,
-          key: o.key,
-          order: o.order,
-          ...(o.from ? { from: o.from } : {}),
-          ...(o.to ? { to: o.to } : {}),
-          skip: this.resumedFrom,
-          ...(limit !== undefined ? { limit } : {}),
-        });
-        outer: for await (const rows of streamRows(db, sql)) {
-          for (let i = 0; i < rows.count; i++) {
-            if (this.stopRequested || failure) break outer;
-            if (this.state === 'paused') {
-              await flush();
-              await new Promise<void>((wake) => this.resumeWaiters.push(wake));
-              if (this.stopRequested) break outer;
-            }
-            if (pace.kind !== 'max') {
-              const due = pacer.dueAt(rows.eventMs(i), sentThisRun);
-              for (
-                let wait = pacer.waitFor(due);
-                wait > 0 && !this.stopRequested;
-                wait = pacer.waitFor(due)
-              ) {
+      await withLakeDb(
+        async (db) => {
+          const estimated = await estimateRows(db, o.path, format, this.totalBytes);
+          this.estimatedRows = Math.max(
+            0,
+            limit !== undefined ? Math.min(estimated, o.limit ?? estimated) : estimated,
+          );
+          const sql = normalizeSql({
+            source: sourceSpec(o.path, format),
+            mapping,
+            constantEventType,
+            key: o.key,
+            order: o.order,
+            ...(o.from ? { from: o.from } : {}),
+            ...(o.to ? { to: o.to } : {}),
+            skip: this.resumedFrom,
+            ...(limit !== undefined ? { limit } : {}),
+          });
+          outer: for await (const rows of streamRows(db, sql)) {
+            for (let i = 0; i < rows.count; i++) {
+              if (this.stopRequested || failure) break outer;
+              if (this.state === 'paused') {
                 await flush();
-                tick();
-                await this.deps.clock.sleep(Math.min(wait, MAX_SLEEP_MS));
-                if (this.state === 'paused') break;
+                await new Promise<void>((wake) => this.resumeWaiters.push(wake));
+                if (this.stopRequested) break outer;
               }
-              if (this.state === 'paused' || this.stopRequested) continue;
+              if (pace.kind !== 'max') {
+                const due = pacer.dueAt(rows.eventMs(i), sentThisRun);
+                for (
+                  let wait = pacer.waitFor(due);
+                  wait > 0 && !this.stopRequested;
+                  wait = pacer.waitFor(due)
+                ) {
+                  await flush();
+                  tick();
+                  await this.deps.clock.sleep(Math.min(wait, MAX_SLEEP_MS));
+                  if (this.state === 'paused') break;
+                }
+                if (this.state === 'paused' || this.stopRequested) continue;
+              }
+              add(rows, i);
+              this.rowsRead++;
+              sentThisRun++;
+              if (producer.due) {
+                await flush();
+                await holdBack();
+              }
             }
-            add(rows, i);
-            this.rowsRead++;
-            sentThisRun++;
-            if (producer.due) {
-              await flush();
-              await holdBack();
-            }
+            tick();
           }
-          tick();
-        }
-        await flush();
-        await Promise.all(inFlight);
-        if (failure) throw failure;
-        if (format !== 'parquet' && !this.stopRequested)
-          await this.sendRejectedLines(db, producer, sourceId, checkpoint);
-        const broken = await gzipFailure();
-        if (broken) throw broken;
-        if (!this.stopRequested) this.bytesRead = this.totalBytes;
-      }).catch(async (error: unknown) => {
+          await flush();
+          await Promise.all(inFlight);
+          if (failure) throw failure;
+          if (format !== 'parquet' && !this.stopRequested)
+            await this.sendRejectedLines(db, producer, sourceId, checkpoint);
+          const broken = await gzipFailure();
+          if (broken) throw broken;
+          if (!this.stopRequested) this.bytesRead = this.totalBytes;
+        },
+        // One DuckDB thread: the replay shares two cores with the broker and the lake consumer. Replay →
+        // Bronze, 1M rows, three A/B pairs: the same wall time, 0.15–0.3 s less CPU, 564–574 MB peak RSS
+        // against 577–616.
+        { threads: 1 },
+      ).catch(async (error: unknown) => {
         // Garbage past a corrupt block can fail the scan first: the gzip problem is the real cause.
         throw (await gzipFailure()) ?? error;
       });
