@@ -56,6 +56,28 @@ const SWITCH_IN_PAGE = `async (name) => {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   return performance.now() - started;
 }`;
+/** Clicks Show journey and times until the frame showing that user's timeline (its count line) is painted. */
+const SHOW_JOURNEY_IN_PAGE = `async (user, counted) => {
+  const button = Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Show journey');
+  if (!button) throw new Error('no Show journey button');
+  const shown = () =>
+    document.querySelector('section[aria-label="User ' + user + '"]') !== null &&
+    Array.from(document.querySelectorAll('p.muted')).some((p) => (p.textContent ?? '').startsWith(counted));
+  const started = performance.now();
+  button.click();
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no journey of ' + user + ' drawn in 120 s')), 120000);
+    const observer = new MutationObserver(() => {
+      if (!shown()) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return performance.now() - started;
+}`;
 const rows = Number(process.env.ROWS ?? 5_000_000);
 const dir = await tempDir('clickpulse-bench-ui-');
 const lake = join(dir.path, 'lake');
@@ -236,11 +258,14 @@ try {
     const journey = performance.now() - t;
 
     // What a user waits for on the Journeys screen: another id typed, Show journey, the timeline drawn.
-    t = performance.now();
+    // Timed in the page from the click to the painted frame, as switchTo does: Playwright's click (its
+    // actionability checks and round trips, 60-85 ms measured) is the harness's, not the user's, wait.
     await page.getByLabel('Id').fill(firstUser);
-    await page.getByRole('button', { name: 'Show journey' }).click();
-    await page.getByText(new RegExp(`^${count(firstUserEvents)} events in`)).waitFor({ timeout: 120_000 });
-    const journeyOnScreen = performance.now() - t;
+    const journeyOnScreen = Number(
+      await page.evaluate(
+        `(${SHOW_JOURNEY_IN_PAGE})(${JSON.stringify(firstUser)}, ${JSON.stringify(`${count(firstUserEvents)} events in`)})`,
+      ),
+    );
 
     t = performance.now();
     await page.goto(`${web.url}#/lineage?table=brand_daily&event_date=2019-10-01&brand=apple`);
