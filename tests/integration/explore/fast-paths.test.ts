@@ -40,7 +40,7 @@ const rowsSql = (first: number, last: number, userOf = 'CAST(5000 + hash(range *
          (['smartphone', 'kitchen', NULL])[1 + (hash(range) % 3)::BIGINT] AS category_l2,
          (['samsung', 'Apple', 'apple', 'xiaomi', NULL])[1 + (hash(range * 3) % 5)::BIGINT] AS brand,
          ${userOf} || '-' || (range // 2000) AS user_session,
-         CASE WHEN range IN (4000, 4001, 4002) THEN 'shared-session' ELSE ${userOf} || '-' || (range // 2000) END AS session_id,
+         CASE WHEN range IN (4000, 4002, 4003) THEN 'shared-session' ELSE ${userOf} || '-' || (range // 2000) END AS session_id,
          NULL::VARCHAR AS order_id,
          'test' AS source_id, range + 1 AS source_row, 'clickpulse_events' AS topic,
          0 AS "partition", range AS "offset"
@@ -77,8 +77,8 @@ beforeAll(async () => {
   for (let first = 0; first < ROWS; first += PER_FILE) {
     await writeSilver(first, first + PER_FILE, `part-${first}.parquet`);
   }
-  // The shared session: its first event is user 7001's, the next two 7002's.
-  const shared = `CASE WHEN range = 4000 THEN '7001' WHEN range IN (4001, 4002) THEN '7002' ELSE CAST(5000 + hash(range * 13) % 300 AS VARCHAR) END`;
+  // The shared session: its first event is user 7001's, the next two (29 s later) 7002's.
+  const shared = `CASE WHEN range = 4000 THEN '7001' WHEN range IN (4002, 4003) THEN '7002' ELSE CAST(5000 + hash(range * 13) % 300 AS VARCHAR) END`;
   await writeSilver(3000, 4500, 'part-3000.parquet', shared);
   await buildGold(lake);
   await db.run(`CREATE VIEW silver AS SELECT * FROM read_parquet(${lit(join(lake, 'silver/events/**/*.parquet'))}, hive_partitioning = true, union_by_name = true);

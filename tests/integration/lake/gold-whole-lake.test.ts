@@ -72,6 +72,24 @@ async function differences(): Promise<Record<string, unknown>> {
   return out;
 }
 
+/** Appends events to partition 0 of Bronze as the next offsets, and to `slices` as one more committed slice. */
+async function appendBronze(events: { time: string; type: string; user: string; session: string }[]) {
+  const end = Math.max(...slices.filter((s) => s.partition === 0).map((s) => s.last));
+  const first = end + 1;
+  const last = end + events.length;
+  const bronze = lakePaths(lake).bronzeFile(topic, 0, BigInt(first), BigInt(last));
+  const rows = events
+    .map((e, i) => `(${i}, '${e.time}', '${e.type}', '${e.user}', '${e.session}')`)
+    .join(', ');
+  await db.run(`COPY (SELECT '${topic}' AS topic, 0 AS "partition", CAST(${first} + i AS BIGINT) AS "offset",
+      user_id AS key, encode(to_json(json_object('event_time', t, 'event_type', type, 'product_id', 'p1',
+        'price', 10.5, 'user_id', user_id, 'user_session', session))::VARCHAR) AS value,
+      MAP {'clickpulse.source': 'extra', 'clickpulse.row': CAST(${first} + i AS VARCHAR)} AS headers,
+      now() AS kafka_timestamp, now() AS ingest_time
+    FROM (VALUES ${rows}) v(i, t, type, user_id, session) ORDER BY i) TO '${bronze}' (FORMAT parquet)`);
+  slices = [...slices, { partition: 0, first, last, file: bronze.slice(lake.length + 1) }];
+}
+
 const equal = Object.fromEntries(WHOLE_LAKE.map((t) => [t, { same: true, rows: [] }]));
 
 const startDays = () =>
@@ -111,16 +129,14 @@ describe('whole-lake Gold tables, incremental', () => {
       snap('session_stats', d),
       snap('session_daily', d),
     ]);
-    const end = Math.max(...slices.filter((s) => s.partition === 0).map((s) => s.last));
-    const bronze = lakePaths(lake).bronzeFile(topic, 0, BigInt(end + 1), BigInt(end + 3));
-    await db.run(`COPY (SELECT '${topic}' AS topic, 0 AS "partition", CAST(${end + 1} + i AS BIGINT) AS "offset",
-        'new' AS key, encode(to_json(json_object('event_time', '2019-10-03T12:0' || i || ':00Z', 'event_type',
-          CASE i WHEN 2 THEN 'purchase' ELSE 'view' END, 'product_id', 'p1', 'price', 10.5, 'user_id', 'u-new',
-          'user_session', 'new-session'))::VARCHAR) AS value,
-        MAP {'clickpulse.source': 'extra', 'clickpulse.row': CAST(i AS VARCHAR)} AS headers,
-        now() AS kafka_timestamp, now() AS ingest_time FROM range(3) r(i)) TO '${bronze}' (FORMAT parquet)`);
-    const extra = { partition: 0, first: end + 1, last: end + 3, file: bronze.slice(lake.length + 1) };
-    slices = [...slices, extra];
+    await appendBronze(
+      [0, 1, 2].map((i) => ({
+        time: `2019-10-03T12:0${i}:00Z`,
+        type: i === 2 ? 'purchase' : 'view',
+        user: 'u-new',
+        session: 'new-session',
+      })),
+    );
     await refine(slices);
     const after = ['2019-10-01', '2019-10-02'].map((d) => [
       snap('session_stats', d),
@@ -128,6 +144,28 @@ describe('whole-lake Gold tables, incremental', () => {
     ]);
     expect(after).toEqual(before);
     expect(await differences()).toEqual(equal);
+  });
+
+  it('picks the same user for a session whose first moment two users share, whichever step brought them', async () => {
+    // The second user's event at the session's first moment arrives a step after the first user's, and it is
+    // the one the rule picks (u-tie-4's hash is the smaller; by name u-tie-1 would be).
+    await appendBronze([
+      { time: '2019-10-04T08:00:00Z', type: 'view', user: 'u-tie-1', session: 'tied-session' },
+      { time: '2019-10-04T08:05:00Z', type: 'view', user: 'u-tie-1', session: 'tied-session' },
+    ]);
+    await refine(slices);
+    await appendBronze([
+      { time: '2019-10-04T08:00:00Z', type: 'cart', user: 'u-tie-4', session: 'tied-session' },
+    ]);
+    await refine(slices);
+    expect(await differences()).toEqual(equal);
+    const [[picked, expected]] = (
+      await db.runAndReadAll(`SELECT
+        (SELECT user_id FROM read_parquet('${join(lakePaths(lake).goldTable('session_stats'), '**', '*.parquet')}')
+          WHERE session_id = 'tied-session'),
+        (SELECT u FROM (VALUES ('u-tie-1'), ('u-tie-4')) v(u) ORDER BY hash(u) LIMIT 1)`)
+    ).getRowsJS() as [[string, string]];
+    expect(picked).toBe(expected);
   });
 
   it('finishes a refresh a crash cut short: the tables it had not rewritten yet are recomputed', async () => {
