@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiError, type Column, type Journey } from '../contract';
+import { ApiError, type Journey } from '../contract';
 import { lakePaths } from '../lake/layout';
 import { USER_BUCKETS } from '../lake/gold/whole-lake';
 import { quoteIdent, quoteLiteral } from '../query/sql-builder';
@@ -23,7 +23,13 @@ const EVENT_COLUMNS = [
   'offset',
 ];
 
-/** A user's path: found from the user, one of their sessions or one of their events. */
+/** Runs work on another connection of the same DuckDB, alongside the caller's. */
+export type OnAnotherConnection = <T>(work: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
+
+/**
+ * A user's path: found from the user, one of their sessions or one of their events. With `alongside`, the
+ * user's Gold row and Gold sessions are read on other connections while the events are.
+ */
 export async function journey(
   db: DuckDBConnection,
   lake: string,
@@ -33,6 +39,7 @@ export async function journey(
     eventId?: string | undefined;
     limit: number;
   },
+  alongside?: OnAnotherConnection,
 ): Promise<Journey> {
   const given = [request.userId, request.sessionId, request.eventId].filter((v) => v !== undefined);
   if (given.length !== 1) {
@@ -60,6 +67,10 @@ export async function journey(
     }
     userId = String(id);
   }
+  const knownUser = userId;
+  const userAlongside = alongside?.((other) => userRow(other, lake, knownUser));
+  // Awaited below; until then a failure must not count as unhandled (an earlier step may throw first).
+  userAlongside?.catch(() => undefined);
   const all = await describe(db, `SELECT * FROM ${silver}`);
   const columns = [
     ...all
@@ -67,8 +78,19 @@ export async function journey(
       .sort((a, b) => EVENT_COLUMNS.indexOf(a.name) - EVENT_COLUMNS.indexOf(b.name)),
     { name: 'gap_s', type: 'DOUBLE' },
   ];
-  // The user's events, read by row number from the files the index names (see user-index.ts).
-  await userEvents(db, lake, silver, userId, columns.slice(0, -1));
+  // Where the user's events are, from the index (see user-index.ts); read by row number.
+  const rows = await userRows(db, await refreshUserIndex(db, lake), userId);
+  const paths = lakePaths(lake);
+  const sessionsSource = await folderSource(paths.goldTable('session_stats'));
+  const sessionsOf = (on: DuckDBConnection) =>
+    sessionsSource ? userSessions(on, sessionsSource, silver, rows, knownUser) : Promise.resolve(NO_SESSIONS);
+  // Gold's sessions alongside the events, as the user's row (the sessions only need the events' times).
+  const sessionsAlongside = alongside?.(sessionsOf);
+  sessionsAlongside?.catch(() => undefined);
+  await db.run(
+    `CREATE TEMP TABLE journey_events AS ${userReads(silver, rows, ['user_id', ...columns.slice(0, -1).map((c) => c.name)])}`,
+    [userId],
+  );
   const picked = `SELECT *, epoch(event_time) - epoch(lag(event_time) OVER (ORDER BY event_time, event_id)) AS gap_s
     FROM journey_events`;
   const counted = await db.runAndReadAll(`SELECT count(*)::DOUBLE FROM journey_events`);
@@ -77,22 +99,8 @@ export async function journey(
     `SELECT ${jsonSelectList(columns)} FROM (${picked}) ORDER BY event_time, event_id LIMIT ${request.limit}`,
     [],
   );
-  const paths = lakePaths(lake);
-  const sessionsSource = await folderSource(paths.goldTable('session_stats'));
-  let sessions: Journey['sessions'] = { columns: [], rows: [] };
-  if (sessionsSource) {
-    const c = await describe(db, `SELECT * FROM ${sessionsSource}`);
-    const [where, params] = await sessionsWhere(db, userId);
-    sessions = {
-      columns: c,
-      rows: await jsonRows(
-        db,
-        `SELECT ${jsonSelectList(c)} FROM ${sessionsSource} WHERE ${where} ORDER BY session_start, session_id`,
-        params,
-      ),
-    };
-  }
-  const user = await userRow(db, lake, userId);
+  const sessions = await (sessionsAlongside ?? sessionsOf(db));
+  const user = await (userAlongside ?? userRow(db, lake, userId));
   return {
     userId,
     user,
@@ -102,50 +110,64 @@ export async function journey(
   };
 }
 
-/** journey_events: a temp table of the user's Silver rows, every column (this connection only). */
-async function userEvents(
-  db: DuckDBConnection,
-  lake: string,
-  silver: string,
-  userId: string,
-  columns: Column[],
-): Promise<void> {
-  const rows = await userRows(db, await refreshUserIndex(db, lake), userId);
-  // Only the journey's columns: each event costs a row group's decoding of every column read.
-  const list = ['user_id', ...columns.map((c) => c.name)].map(quoteIdent).join(', ');
+/**
+ * The user's Silver rows (`columns` of them, user_id first), from the (file, row numbers) the index gave; $1 is
+ * the user. Only the columns asked for: each event costs a row group's decoding of every column read. The index
+ * says where to look; user_id is checked again on the rows read, so a stale index cannot add rows.
+ */
+function userReads(silver: string, rows: Map<string, number[]>, columns: string[]): string {
+  const list = columns.map(quoteIdent).join(', ');
   const reads = [...rows].map(
     ([file, numbers]) =>
       `SELECT ${list} FROM read_parquet(${quoteLiteral(file)}, file_row_number = true, union_by_name = true)
        WHERE file_row_number IN (${numbers.map((n) => Math.trunc(n)).join(', ')})`,
   );
-  // The index says where to look; user_id is checked again on the rows read, so a stale index cannot add rows.
-  await db.run(
-    reads.length
-      ? `CREATE TEMP TABLE journey_events AS SELECT * FROM (${reads.join(' UNION ALL BY NAME ')}) WHERE user_id = $1`
-      : `CREATE TEMP TABLE journey_events AS SELECT ${list} FROM ${silver} WHERE user_id = $1 LIMIT 0`,
-    [userId],
-  );
+  return reads.length
+    ? `SELECT * FROM (${reads.join(' UNION ALL BY NAME ')}) WHERE user_id = $1`
+    : `SELECT ${list} FROM ${silver} WHERE user_id = $1 LIMIT 0`;
 }
+
+const NO_SESSIONS: Journey['sessions'] = { columns: [], rows: [] };
 
 /**
  * The user's Gold sessions: gold.session_stats rows with their user_id. A session's user is the one of its
  * first event, so its session_start is the time of one of the user's events, and its event_date that
  * instant's UTC day (true of an older Gold too: Silver only gains events). Both as constants let DuckDB skip
  * the other days' files and, sessions being sorted by start, most row groups. Past MAX_TIMES distinct times
- * the user_id alone selects them.
+ * the user_id alone selects them. The times are read from the user's rows (event_time only).
  */
-async function sessionsWhere(db: DuckDBConnection, userId: string): Promise<[string, string[]]> {
+async function userSessions(
+  db: DuckDBConnection,
+  source: string,
+  silver: string,
+  rows: Map<string, number[]>,
+  userId: string,
+): Promise<Journey['sessions']> {
   const times = (
     await db.runAndReadAll(
-      `SELECT DISTINCT strftime(event_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') FROM journey_events`,
+      `SELECT DISTINCT strftime(event_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')
+       FROM (${userReads(silver, rows, ['user_id', 'event_time'])})`,
+      [userId],
     )
   ).getRowsJS() as [string][];
-  if (times.length === 0 || times.length > MAX_TIMES) return ['user_id = $1', [userId]];
-  const days = [...new Set(times.map(([t]) => t.slice(0, 10)))];
-  const params = [userId, ...times.map(([t]) => t), ...days];
-  const t = times.map((_, i) => `CAST($${i + 2} AS TIMESTAMPTZ)`).join(', ');
-  const d = days.map((_, i) => `CAST($${i + 2 + times.length} AS DATE)`).join(', ');
-  return [`user_id = $1 AND session_start IN (${t}) AND event_date IN (${d})`, params];
+  let where = 'user_id = $1';
+  let params = [userId];
+  if (times.length > 0 && times.length <= MAX_TIMES) {
+    const days = [...new Set(times.map(([t]) => t.slice(0, 10)))];
+    params = [userId, ...times.map(([t]) => t), ...days];
+    const t = times.map((_, i) => `CAST($${i + 2} AS TIMESTAMPTZ)`).join(', ');
+    const d = days.map((_, i) => `CAST($${i + 2 + times.length} AS DATE)`).join(', ');
+    where = `user_id = $1 AND session_start IN (${t}) AND event_date IN (${d})`;
+  }
+  const columns = await describe(db, `SELECT * FROM ${source}`);
+  return {
+    columns,
+    rows: await jsonRows(
+      db,
+      `SELECT ${jsonSelectList(columns)} FROM ${source} WHERE ${where} ORDER BY session_start, session_id`,
+      params,
+    ),
+  };
 }
 
 const MAX_TIMES = 2_000;

@@ -77,7 +77,7 @@ export class ExploreService {
 
   async journey(request: Parameters<typeof journey>[2]): Promise<Journey> {
     const lake = await this.options.lakeDir();
-    return this.reader.with((db) => journey(db, lake, request));
+    return this.reader.with((db) => journey(db, lake, request, (work) => this.reader.with(work)));
   }
 
   async lineage(request: Parameters<typeof lineageRows>[2]): Promise<LineageRows> {
