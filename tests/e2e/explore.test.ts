@@ -101,6 +101,12 @@ describe('Explore, Journeys, Lineage and Data quality in Chromium', () => {
       .getByRole('region', { name: `User ${facts.user}` })
       .getByText('Revenue')
       .waitFor();
+    // The user's cards show ids and timestamps whole: none is cut to fit its card.
+    const cut = await page
+      .getByRole('region', { name: `User ${facts.user}` })
+      .locator('.kpi-value')
+      .evaluateAll((values) => values.filter((v) => v.scrollWidth > v.clientWidth).map((v) => v.textContent));
+    expect(cut).toEqual([]);
     await screenshot(page, 'journey-light');
     expect(errors.length, 'journey-light').toBe(0);
   });

@@ -95,7 +95,9 @@ export function JourneyScreen() {
           <section className="kpis" aria-label={`User ${journey.userId}`}>
             <div className="kpi">
               <span className="kpi-label">User</span>
-              <span className="kpi-value">{journey.userId}</span>
+              <span className="kpi-value" title={journey.userId}>
+                {journey.userId}
+              </span>
             </div>
             {user ? (
               <>
@@ -167,7 +169,9 @@ function Kpi({ label, value }: { label: string; value: string }) {
   return (
     <div className="kpi">
       <span className="kpi-label">{label}</span>
-      <span className="kpi-value">{value}</span>
+      <span className="kpi-value" title={value}>
+        {value}
+      </span>
     </div>
   );
 }
