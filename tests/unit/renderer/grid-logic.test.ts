@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RowCache } from '../../../renderer/src/components/grid/row-cache';
 import {
+  itemCount,
+  itemHeight,
+  rowsOfItems,
+  ROWS_PER_ITEM,
+} from '../../../renderer/src/components/grid/row-items';
+import {
   geometry,
   MAX_SCROLL_PX,
   realToVirtual,
@@ -23,6 +29,36 @@ describe('scaled scrolling for millions of rows', () => {
     const bottom = realToVirtual(g.realHeight - g.viewport, g);
     expect(Math.floor((bottom + g.viewport) / 28)).toBe(rows);
     expect(virtualToReal(bottom, g)).toBeCloseTo(g.realHeight - g.viewport, 6);
+  });
+});
+
+describe('virtualizer items of several rows', () => {
+  it('cover every row once, at its own offset, the last item holding what is left', () => {
+    const rows = 5 * ROWS_PER_ITEM + 3;
+    const count = itemCount(rows);
+    expect(count).toBe(6);
+    const heights = Array.from({ length: count }, (_, i) => itemHeight(i, rows, 28));
+    expect(heights.reduce((a, b) => a + b, 0)).toBe(rows * 28);
+    expect(heights.at(-1)).toBe(3 * 28);
+    const starts = heights.map((_, i) => heights.slice(0, i).reduce((a, b) => a + b, 0));
+    const all = rowsOfItems(
+      starts.map((start, index) => ({ index, start })),
+      rows,
+      28,
+    );
+    expect(all.map((r) => r.index)).toEqual(Array.from({ length: rows }, (_, i) => i));
+    expect(all.every((r) => r.start === r.index * 28)).toBe(true);
+    // Two items in the middle: their rows only, contiguous.
+    const middle = rowsOfItems(
+      [2, 3].map((index) => ({ index, start: starts[index] ?? 0 })),
+      rows,
+      28,
+    );
+    expect(middle.map((r) => r.index)).toEqual(
+      Array.from({ length: 2 * ROWS_PER_ITEM }, (_, i) => 2 * ROWS_PER_ITEM + i),
+    );
+    expect(itemCount(0)).toBe(0);
+    expect(rowsOfItems([], 0, 28)).toEqual([]);
   });
 });
 

@@ -19,6 +19,7 @@ import { GridChips, describeFilter } from './GridChips';
 import './grid.css';
 import { formatCellValue } from './cell-format';
 import { RowCache, type FetchRows } from './row-cache';
+import { itemCount, itemHeight, rowsOfItems } from './row-items';
 import { geometry, realToVirtual, virtualToReal } from './scaled-scroll';
 import { bounds, contains, rowSelection, type Selection } from './selection';
 import type { ColumnFilter } from '../../lib/filter-parse';
@@ -165,10 +166,11 @@ export function DataGrid(props: DataGridProps) {
   const layoutKey = JSON.stringify(layout);
 
   const virtualizer = useVirtualizer({
-    count: totalRows,
+    // Items of ROWS_PER_ITEM rows each (see row-items.ts).
+    count: itemCount(totalRows),
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    estimateSize: (i) => itemHeight(i, totalRows, ROW_HEIGHT),
+    overscan: 1,
     // The scroll area may be shorter than the rows (see scaled-scroll.ts): translate both ways.
     observeElementOffset: (instance: Virtualizer<HTMLDivElement, Element>, callback) =>
       observeElementOffset(instance, (offset, isScrolling) =>
@@ -192,7 +194,7 @@ export function DataGrid(props: DataGridProps) {
     return () => observer.disconnect();
   }, []);
 
-  const items = virtualizer.getVirtualItems();
+  const items = rowsOfItems(virtualizer.getVirtualItems(), totalRows, ROW_HEIGHT);
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
   useEffect(() => {
@@ -352,7 +354,7 @@ export function DataGrid(props: DataGridProps) {
               const top = scrollTop + (item.start - virtualTop);
               return (
                 <div
-                  key={item.key}
+                  key={item.index}
                   className="grid-row"
                   role="row"
                   aria-rowindex={item.index + 2}
