@@ -82,10 +82,14 @@ export async function journey(
   const rows = await userRows(db, await refreshUserIndex(db, lake), userId);
   const paths = lakePaths(lake);
   const sessionsSource = await folderSource(paths.goldTable('session_stats'));
-  const sessionsOf = (on: DuckDBConnection) =>
-    sessionsSource ? userSessions(on, sessionsSource, silver, rows, knownUser) : Promise.resolve(NO_SESSIONS);
+  // `times` selects the user's event times ($1 the user): read again from Silver on another connection, or
+  // from the events this connection has already read.
+  const sessionsOf = (on: DuckDBConnection, times: string) =>
+    sessionsSource ? userSessions(on, sessionsSource, times, knownUser) : Promise.resolve(NO_SESSIONS);
   // Gold's sessions alongside the events, as the user's row (the sessions only need the events' times).
-  const sessionsAlongside = alongside?.(sessionsOf);
+  const sessionsAlongside = alongside?.((other) =>
+    sessionsOf(other, userReads(silver, rows, ['user_id', 'event_time'])),
+  );
   sessionsAlongside?.catch(() => undefined);
   await db.run(
     `CREATE TEMP TABLE journey_events AS ${userReads(silver, rows, ['user_id', ...columns.slice(0, -1).map((c) => c.name)])}`,
@@ -99,7 +103,8 @@ export async function journey(
     `SELECT ${jsonSelectList(columns)} FROM (${picked}) ORDER BY event_time, event_id LIMIT ${request.limit}`,
     [],
   );
-  const sessions = await (sessionsAlongside ?? sessionsOf(db));
+  const sessions = await (sessionsAlongside ??
+    sessionsOf(db, 'SELECT event_time FROM journey_events WHERE user_id = $1'));
   const user = await (userAlongside ?? userRow(db, lake, userId));
   return {
     userId,
@@ -134,19 +139,17 @@ const NO_SESSIONS: Journey['sessions'] = { columns: [], rows: [] };
  * first event, so its session_start is the time of one of the user's events, and its event_date that
  * instant's UTC day (true of an older Gold too: Silver only gains events). Both as constants let DuckDB skip
  * the other days' files and, sessions being sorted by start, most row groups. Past MAX_TIMES distinct times
- * the user_id alone selects them. The times are read from the user's rows (event_time only).
+ * the user_id alone selects them. `eventTimes` selects the user's event_time values, $1 being the user.
  */
 async function userSessions(
   db: DuckDBConnection,
   source: string,
-  silver: string,
-  rows: Map<string, number[]>,
+  eventTimes: string,
   userId: string,
 ): Promise<Journey['sessions']> {
   const times = (
     await db.runAndReadAll(
-      `SELECT DISTINCT strftime(event_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')
-       FROM (${userReads(silver, rows, ['user_id', 'event_time'])})`,
+      `SELECT DISTINCT strftime(event_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') FROM (${eventTimes})`,
       [userId],
     )
   ).getRowsJS() as [string][];
