@@ -38,8 +38,13 @@ interface Session {
   columns: Column[];
   connection: DuckDBConnection;
   counts: Map<string, number>;
-  /** A lake table's read_parquet(...) over its files (not Bronze's), for late-materialized sorted pages. */
+  /**
+   * A lake table's read_parquet(...) over its files (not Bronze's): its sorted pages read this, late
+   * materialized, with SCAN_ROW as their tiebreak.
+   */
   scan?: string;
+  /** What tells the source's rows apart when it is read without `scan` (see buildSelect's tiebreak). */
+  tiebreak?: string[];
   /** The table this session owns (a SQL result), dropped when it closes. */
   materialized?: string;
   /** A SQL result: rows still being appended to `materialized` until it is complete. */
@@ -53,6 +58,11 @@ interface PageOptions {
   offset: number;
   total: number;
 }
+
+/** A row of a Parquet scan: DuckDB's virtual columns, never null, unique together. */
+const SCAN_ROW = ['filename', 'file_row_number'];
+/** A Bronze row: a record of its topic, stored once (the sink is exactly-once). */
+const BRONZE_ROW = ['partition', 'offset'];
 
 const MAX_SESSIONS = 32;
 /**
@@ -132,6 +142,11 @@ export class QueryService {
             counts: new Map(),
             materialized: result.table,
             streamed: result,
+            // Rows are appended in the SQL's own order: ties keep it. A column named rowid would shadow it,
+            // and one named like the tiebreak's alias in a tail read (see pageSelect) would clash with it.
+            ...(result.columns.some((c) => ['rowid', '__tie0'].includes(c.name.toLowerCase()))
+              ? {}
+              : { tiebreak: ['rowid'] }),
           };
           this.sessions.set(id, session);
           this.evictOldSessions();
@@ -179,7 +194,13 @@ export class QueryService {
         }
         // Bronze's view lists its files and is redefined when they change: its pages read the view only.
         const scan = table.layer === 'bronze' ? undefined : await readExpression(table);
-        return await this.open(id, connection, sqlName(table), scan);
+        return await this.open(
+          id,
+          connection,
+          sqlName(table),
+          scan,
+          table.layer === 'bronze' ? BRONZE_ROW : [],
+        );
       } catch (error) {
         connection.closeSync();
         throw error;
@@ -216,10 +237,8 @@ export class QueryService {
             ? (session.streamed?.rows ?? 0)
             : await this.count(session, filters, connection);
           const options = { sort, filters, limit, offset, total: totalRows };
-          // With a filter the one read decodes only the rows it keeps, and two reads no longer win
-          // (bench:ui's event_type = purchase at 5M: 1.27-1.43 s of CPU in one read, 1.40-1.63 s in two).
           const result =
-            sort && session.scan && !filters?.length
+            sort && session.scan
               ? await this.latePage(session, connection, session.scan, options)
               : await this.plainPage(session, connection, options);
           const { bytes, rows } = resultToArrowIpc(result);
@@ -231,7 +250,10 @@ export class QueryService {
   }
 
   private plainPage(session: Session, connection: DuckDBConnection, options: PageOptions) {
-    const built = pageSelect(session.source, session.columns, options);
+    // A lake table's sort reads its files, which tell rows apart; its view does not.
+    const [source, tiebreak] =
+      options.sort && session.scan ? [session.scan, SCAN_ROW] : [session.source, session.tiebreak];
+    const built = pageSelect(source, session.columns, { ...options, tiebreak });
     return this.execute(session, built.sql, built.params, connection);
   }
 
@@ -246,6 +268,7 @@ export class QueryService {
     const keys = pageSelect(scan, session.columns, {
       ...options,
       select: `filename AS "__file", file_row_number AS "__row", ${sortColumn}`,
+      tiebreak: SCAN_ROW,
     });
     const found = (await this.execute(session, keys.sql, keys.params, connection)).getRowsJS();
     if (found.length === 0) return this.plainPage(session, connection, options);
@@ -599,7 +622,9 @@ export class QueryService {
     id: string,
     connection: DuckDBConnection,
     source: string,
-    scan?: string,
+    scan: string | undefined,
+    /** Columns that tell the source's rows apart, used only if it has them all. */
+    rowKey: string[],
   ): Promise<QueryOpened> {
     try {
       const probe = await connection.runAndReadAll(`SELECT * FROM ${source} AS source LIMIT 0`);
@@ -613,8 +638,10 @@ export class QueryService {
       };
       // The scan's virtual columns would be shadowed by real ones of the same names (and latePage's own
       // names for them would clash).
-      const taken = ['filename', 'file_row_number', '__file', '__row'];
+      const taken = ['filename', 'file_row_number', '__file', '__row', '__tie0', '__tie1'];
       if (scan && !columns.some((c) => taken.includes(c.name))) session.scan = scan;
+      if (rowKey.length && rowKey.every((key) => columns.some((c) => c.name === key)))
+        session.tiebreak = rowKey.map(quoteIdent);
       const totalRows = await this.count(session);
       this.sessions.set(session.id, session);
       this.evictOldSessions();

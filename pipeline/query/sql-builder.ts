@@ -30,6 +30,13 @@ export function buildSelect(
     offset?: number;
     /** Read the sort backwards (the exact reverse, nulls first), for pages near its end; see pageSelect. */
     reverse?: boolean;
+    /**
+     * Our own expressions, never null, that tell any two rows apart (a file and a row in it, a rowid): ordered
+     * after the sort column, so rows of equal values keep one order and every page of a sort is a slice of
+     * the same whole. Without them each page's top-N may order a run of ties its own way, showing a row on two
+     * pages and another on none.
+     */
+    tiebreak?: readonly string[] | undefined;
   },
 ): BuiltSql {
   const params: string[] = [];
@@ -69,6 +76,7 @@ export function buildSelect(
     const column = findColumn(columns, options.sort.column);
     const desc = (options.sort.direction === 'desc') !== (options.reverse ?? false);
     sql += ` ORDER BY ${quoteIdent(column.name)} ${desc ? 'DESC' : 'ASC'} NULLS ${options.reverse ? 'FIRST' : 'LAST'}`;
+    for (const tie of options.tiebreak ?? []) sql += `, ${tie} ${options.reverse ? 'DESC' : 'ASC'}`;
   }
   if (options.limit !== undefined) sql += ` LIMIT ${Math.trunc(options.limit)}`;
   if (options.offset) sql += ` OFFSET ${Math.trunc(options.offset)}`;
@@ -91,23 +99,32 @@ export function pageSelect(
     total: number;
     /** The columns to read (they must include the sort's); every column when left out. */
     select?: string;
+    tiebreak?: readonly string[] | undefined;
   },
 ): BuiltSql {
   const { sort, limit, offset, total } = options;
   if (!sort || offset + limit / 2 <= total / 2) return buildSelect(source, columns, options);
   const end = Math.min(offset + limit, total);
+  // The tail is put back in order outside its read, where only what it selects is known: it selects the
+  // tiebreak too, under names of its own that the outer select then leaves out.
+  const ties = (options.tiebreak ?? []).map((_, i) => quoteIdent(`__tie${i}`));
   const built = buildSelect(source, columns, {
     filters: options.filters,
     sort,
-    ...(options.select ? { select: options.select } : {}),
+    select: [options.select ?? '*', ...(options.tiebreak ?? []).map((t, i) => `${t} AS ${ties[i]}`)].join(
+      ', ',
+    ),
     reverse: true,
+    tiebreak: options.tiebreak,
     limit: Math.max(end - offset, 0),
     offset: total - end,
   });
   const column = quoteIdent(findColumn(columns, sort.column).name);
   const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  const order = [`${column} ${direction} NULLS LAST`, ...ties].join(', ');
+  const exclude = ties.length ? ` EXCLUDE (${ties.join(', ')})` : '';
   return {
-    sql: `SELECT * FROM (${built.sql}) AS tail ORDER BY ${column} ${direction} NULLS LAST`,
+    sql: `SELECT *${exclude} FROM (${built.sql}) AS tail ORDER BY ${order}`,
     params: built.params,
   };
 }
